@@ -1,0 +1,233 @@
+// The `motsim` command line: run, analyze, validate. Same code natively and under Node (wasm).
+// Exit codes: 0 ok, 1 bad input (the scenario or a file), 2 usage.
+#include <cerrno>
+#include <cstdio>
+#include <optional>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "engine/analysis.h"
+#include "engine/simulation.h"
+#include "io/loader.h"
+#include "io/results.h"
+
+namespace {
+
+using namespace motsim;
+
+constexpr int kOk = 0, kBadInput = 1, kUsage = 2;
+
+const char* kHelp =
+    "motsim - a moments-of-truth customer-journey simulator\n"
+    "\n"
+    "usage:\n"
+    "  motsim run FILE [--seed N] [--ticks N] [--json PATH|-] [--csv PATH|-]\n"
+    "      simulate the scenario and print a summary; --json writes the metrics (with a digest),\n"
+    "      --csv the per-tick series ('-' = standard output, then no summary is printed)\n"
+    "  motsim analyze FILE [--json]\n"
+    "      the exact Markov analysis: absorption, expected visits, purchases and ticks,\n"
+    "      removal effect and lift per moment\n"
+    "  motsim validate FILE\n"
+    "      check a scenario; problems go to standard error as FILE: /json/pointer: message\n"
+    "  motsim --help\n"
+    "\n"
+    "exit status: 0 ok, 1 bad input, 2 usage\n";
+
+int usage(const std::string& why) {
+    std::cerr << "motsim: " << why << "\n(try motsim --help)\n";
+    return kUsage;
+}
+
+// Prints the loader's problems; returns the scenario or nothing.
+std::optional<Scenario> load(const std::string& file) {
+    io::LoadResult r = io::load_scenario_file(file);
+    for (const io::Problem& p : r.problems) std::cerr << io::format_problem(file, p) << "\n";
+    return std::move(r.scenario);
+}
+
+bool write_text(const std::string& path, const std::string& text) {
+    if (path == "-") {
+        std::cout << text;
+        return true;
+    }
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+    if (!out) {
+        std::cerr << "motsim: cannot write " << path << "\n";
+        return false;
+    }
+    return true;
+}
+
+bool parse_int(const std::string& text, long long lo, long long hi, long long& out) {
+    if (text.empty() || text.size() > 20) return false;
+    char* end = nullptr;
+    errno = 0;
+    const long long v = std::strtoll(text.c_str(), &end, 10);
+    if (errno || *end != '\0' || v < lo || v > hi) return false;
+    out = v;
+    return true;
+}
+
+bool parse_seed(const std::string& text, std::uint64_t& out) {
+    if (text.empty() || text.size() > 20 || text[0] == '-') return false;
+    char* end = nullptr;
+    errno = 0;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (errno || *end != '\0') return false;
+    out = v;
+    return true;
+}
+
+std::string pct(double v) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f%%", 100.0 * v);
+    return b;
+}
+
+void print_summary(const Simulation& sim) {
+    const Scenario& sc = sim.scenario();
+    const Totals& t = sim.totals();
+    std::printf("%s - seed %llu, %d %ss\n", sc.name.c_str(), static_cast<unsigned long long>(sim.seed()),
+                sim.tick(), sc.time_unit.c_str());
+    std::printf("  customers  %lld arrived (%lld referred); %lld done, %lld lost, %lld still in the journey\n",
+                static_cast<long long>(t.arrivals), static_cast<long long>(t.referrals),
+                static_cast<long long>(t.done), static_cast<long long>(t.lost),
+                static_cast<long long>(sim.active()));
+    const double conv = t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0;
+    std::printf("  purchases  %lld (conversion %s)\n", static_cast<long long>(t.purchases), pct(conv).c_str());
+    std::printf("  NPS        %+.1f over %lld customers who left   rating %.2f (%lld positive, %lld negative reviews)\n",
+                t.nps(), static_cast<long long>(t.promoters + t.passives + t.detractors), sim.rating(),
+                static_cast<long long>(t.reviews_positive), static_cast<long long>(t.reviews_negative));
+    std::printf("  advocates  %lld\n\n", static_cast<long long>(t.advocates));
+    std::printf("  %-18s %-8s %9s %9s %9s %9s %7s %10s  %s\n", "moment", "phase", "entered", "positive",
+                "neutral", "negative", "magic", "lost after", "top cause of negatives");
+    for (std::size_t m = 0; m < sc.moments.size(); ++m) {
+        const Moment& mo = sc.moments[m];
+        const MomentStats& st = sim.moments()[m];
+        std::string cause = "-";
+        std::int64_t best = 0;
+        for (std::size_t c = 0; c < st.causes.size(); ++c)
+            if (st.causes[c] > best) {
+                best = st.causes[c];
+                cause = mo.causes[c].name + " (" + std::to_string(st.causes[c]) + ")";
+            }
+        std::printf("  %-18s %-8s %9lld %9lld %9lld %9lld %7lld %10lld  %s\n", mo.id.c_str(),
+                    sc.phases[static_cast<std::size_t>(mo.phase)].c_str(), static_cast<long long>(st.entered),
+                    static_cast<long long>(st.positive), static_cast<long long>(st.neutral),
+                    static_cast<long long>(st.negative), static_cast<long long>(st.magic),
+                    static_cast<long long>(st.lost_after), cause.c_str());
+    }
+    std::printf("\n  digest %s\n", sim.digest().c_str());
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+    std::string file, json_path, csv_path;
+    std::optional<std::uint64_t> seed;
+    std::optional<int> ticks;
+    for (std::size_t k = 0; k < args.size(); ++k) {
+        const std::string& a = args[k];
+        auto value = [&](const char* what) -> const std::string* {
+            if (k + 1 >= args.size()) return nullptr;
+            (void)what;
+            return &args[++k];
+        };
+        if (a == "--seed") {
+            const std::string* v = value("seed");
+            std::uint64_t s;
+            if (!v || !parse_seed(*v, s)) return usage("--seed needs a non-negative integer");
+            seed = s;
+        } else if (a == "--ticks") {
+            const std::string* v = value("ticks");
+            long long n;
+            if (!v || !parse_int(*v, 1, 100000, n)) return usage("--ticks needs an integer from 1 to 100000");
+            ticks = static_cast<int>(n);
+        } else if (a == "--json") {
+            const std::string* v = value("json");
+            if (!v) return usage("--json needs a path or -");
+            json_path = *v;
+        } else if (a == "--csv") {
+            const std::string* v = value("csv");
+            if (!v) return usage("--csv needs a path or -");
+            csv_path = *v;
+        } else if (!a.empty() && a[0] == '-' && a != "-") {
+            return usage("unknown option " + a);
+        } else if (file.empty()) {
+            file = a;
+        } else {
+            return usage("run takes one scenario file");
+        }
+    }
+    if (file.empty()) return usage("run needs a scenario file");
+    if (json_path == "-" && csv_path == "-") return usage("only one of --json and --csv can be -");
+    std::optional<Scenario> sc = load(file);
+    if (!sc) return kBadInput;
+    if (ticks) sc->ticks = *ticks;
+    Simulation sim(*sc, seed.value_or(sc->seed));
+    sim.run_to_end();
+    if (json_path != "-" && csv_path != "-") print_summary(sim);
+    if (!json_path.empty() && !write_text(json_path, io::results_json(sim))) return kBadInput;
+    if (!csv_path.empty() && !write_text(csv_path, io::series_csv(sim))) return kBadInput;
+    return kOk;
+}
+
+int cmd_analyze(const std::vector<std::string>& args) {
+    std::string file;
+    bool json = false;
+    for (const std::string& a : args) {
+        if (a == "--json") json = true;
+        else if (!a.empty() && a[0] == '-') return usage("unknown option " + a);
+        else if (file.empty()) file = a;
+        else return usage("analyze takes one scenario file");
+    }
+    if (file.empty()) return usage("analyze needs a scenario file");
+    std::optional<Scenario> sc = load(file);
+    if (!sc) return kBadInput;
+    const Analysis a = analyze(*sc);
+    if (json) {
+        std::cout << io::analysis_json(*sc, a);
+        return a.ok ? kOk : kBadInput;
+    }
+    std::printf("%s - exact analysis (absorbing Markov chain)\n", sc->name.c_str());
+    if (a.ignores_feedback)
+        std::printf("  note: this scenario has influence or referrals; the exact analysis ignores\n"
+                    "        them and describes the memoryless part of the journey only\n");
+    if (!a.ok) {
+        std::printf("  cannot analyse: %s\n", a.message.c_str());
+        return kBadInput;
+    }
+    std::printf("  per arriving customer: done %s, lost %s, expected purchases %.4f, expected %ss %.2f\n\n",
+                pct(a.done).c_str(), pct(a.lost).c_str(), a.expected_purchases, sc->time_unit.c_str(),
+                a.expected_ticks);
+    std::printf("  %-18s %10s %10s %10s\n", "moment", "visits", "removal", "lift");
+    for (std::size_t m = 0; m < sc->moments.size(); ++m)
+        std::printf("  %-18s %10.4f %10s %10.4f\n", sc->moments[m].id.c_str(), a.expected_visits[m],
+                    pct(a.removal_effect[m]).c_str(), a.lift[m]);
+    return kOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+    if (args.size() != 1 || (!args[0].empty() && args[0][0] == '-' && args[0] != "-"))
+        return usage("validate takes one scenario file");
+    return load(args[0]) ? kOk : kBadInput;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (args.empty()) return usage("no command");
+    const std::string cmd = args[0];
+    args.erase(args.begin());
+    if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+        std::cout << kHelp;
+        return kOk;
+    }
+    if (cmd == "run") return cmd_run(args);
+    if (cmd == "analyze") return cmd_analyze(args);
+    if (cmd == "validate") return cmd_validate(args);
+    return usage("unknown command " + cmd);
+}

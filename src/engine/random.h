@@ -1,0 +1,98 @@
+// The project's own portable random numbers: xoshiro256** seeded through splitmix64, and
+// samplers written here (the standard library's distributions differ between implementations,
+// so std::poisson_distribution would break "same seed, same numbers" across native and wasm).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "engine/fmath.h"
+
+namespace motsim {
+
+inline std::uint64_t splitmix64(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+// Derives an independent seed for stream `index` of a master seed (replications, sweeps):
+// the same whatever order or thread asks for it.
+inline std::uint64_t derive_seed(std::uint64_t master, std::uint64_t index) {
+    std::uint64_t s = master ^ (0xd1b54a32d192ed03ULL * (index + 1));
+    splitmix64(s);
+    return splitmix64(s);
+}
+
+class Random {
+public:
+    explicit Random(std::uint64_t seed = 1) { reseed(seed); }
+
+    void reseed(std::uint64_t seed) {
+        std::uint64_t s = seed;
+        for (auto& w : state_) w = splitmix64(s);
+    }
+
+    std::uint64_t next() {
+        const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+        const std::uint64_t t = state_[1] << 17;
+        state_[2] ^= state_[0];
+        state_[3] ^= state_[1];
+        state_[1] ^= state_[2];
+        state_[0] ^= state_[3];
+        state_[2] ^= t;
+        state_[3] = rotl(state_[3], 45);
+        return result;
+    }
+
+    // Uniform in [0, 1) with 53 random bits.
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+
+    // Uniform integer in [0, n) without modulo bias (n > 0).
+    std::uint64_t below(std::uint64_t n) {
+        const std::uint64_t limit = (0 - n) % n;  // values below this would be over-represented
+        for (;;) {
+            const std::uint64_t x = next();
+            if (x >= limit) return x % n;
+        }
+    }
+
+    // Uniform integer in [lo, hi].
+    int between(int lo, int hi) {
+        if (hi <= lo) return lo;
+        return lo + static_cast<int>(below(static_cast<std::uint64_t>(hi - lo) + 1));
+    }
+
+    bool bernoulli(double p) { return p > 0.0 && (p >= 1.0 || uniform() < p); }
+
+    // Poisson(lambda). Small means multiply uniforms (Knuth); larger means use Hormann's
+    // transformed rejection (PTRS), exact and O(1), with our own exp/log/lgamma.
+    std::int64_t poisson(double lambda);
+
+    // Binomial(n, p): the count of successes in n trials (used by the cohort engine).
+    std::int64_t binomial(std::int64_t n, double p);
+
+    std::uint64_t state_word(int i) const { return state_[i]; }
+
+private:
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::uint64_t state_[4]{};
+};
+
+// log Gamma(x) for x > 0 with our own log (Stirling series after shifting x above 10).
+double lgamma_portable(double x);
+
+// Picks an index with probability proportional to weights[i] (weights >= 0, some > 0).
+// `total` is their sum; one uniform draw, a linear scan (routes have a handful of targets).
+inline int pick_weighted(Random& rng, const std::vector<double>& weights, double total) {
+    const std::size_t n = weights.size();
+    if (n == 1) return 0;
+    double u = rng.uniform() * total;
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+        if (u < weights[i]) return static_cast<int>(i);
+        u -= weights[i];
+    }
+    return static_cast<int>(n - 1);
+}
+
+}  // namespace motsim

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The command line as a user meets it: exit codes, messages, outputs.
+# usage: cli_test.sh path/to/motsim SOURCE_DIR
+set -u
+bin=$1; src=$2
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+fails=0
+check() {  # check NAME EXPECTED_STATUS ACTUAL_STATUS
+  if [[ $2 != "$3" ]]; then echo "FAIL: $1 (exit $3, expected $2)"; fails=$((fails + 1)); else echo "ok: $1"; fi
+}
+contains() {  # contains NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then echo "ok: $1"; else echo "FAIL: $1: '$3' not in:"; head -20 "$2"; fails=$((fails + 1)); fi
+}
+default=$src/assets/scenarios/default.json
+
+"$bin" --help >"$tmp/out" 2>&1; check "--help exits 0" 0 $?
+contains "--help shows usage" "$tmp/out" "motsim run FILE"
+"$bin" >/dev/null 2>&1; check "no command is a usage error" 2 $?
+"$bin" fly "$default" >/dev/null 2>&1; check "unknown command" 2 $?
+"$bin" run >/dev/null 2>&1; check "run without a file" 2 $?
+"$bin" run "$default" --seed banana >/dev/null 2>&1; check "bad --seed" 2 $?
+"$bin" run "$default" --ticks 0 >/dev/null 2>&1; check "--ticks 0" 2 $?
+"$bin" run "$default" --frobnicate >/dev/null 2>&1; check "unknown option" 2 $?
+
+"$bin" validate "$default" >"$tmp/out" 2>"$tmp/err"; check "validate default.json" 0 $?
+[[ -s $tmp/err ]] && { echo "FAIL: validate of a good file printed:"; cat "$tmp/err"; fails=$((fails + 1)); }
+"$bin" validate "$tmp/missing.json" 2>"$tmp/err"; check "validate a missing file" 1 $?
+contains "missing file is named" "$tmp/err" "$tmp/missing.json: "
+
+printf '{"motsim": 1, "moments": [{"id": "a", "positive": 1.5, "negative": 0.1}]}' >"$tmp/bad.json"
+"$bin" validate "$tmp/bad.json" 2>"$tmp/err"; check "validate a bad scenario" 1 $?
+contains "bad scenario names file and pointer" "$tmp/err" "$tmp/bad.json: /moments/0/positive: "
+"$bin" run "$tmp/bad.json" >/dev/null 2>"$tmp/err"; check "run validates first" 1 $?
+contains "run prints the problem" "$tmp/err" "/moments/0/positive"
+"$bin" analyze "$tmp/bad.json" >/dev/null 2>"$tmp/err"; check "analyze validates first" 1 $?
+printf '{"motsim": 1,\n  "moments": [ }' >"$tmp/syntax.json"
+"$bin" validate "$tmp/syntax.json" 2>"$tmp/err"; check "syntax error" 1 $?
+contains "syntax error has line and column" "$tmp/err" "line 2, column"
+
+"$bin" run "$default" >"$tmp/out"; check "run default" 0 $?
+contains "summary shows customers" "$tmp/out" "customers"
+contains "summary shows NPS" "$tmp/out" "NPS"
+"$bin" run "$default" --seed 7 --json "$tmp/a.json" --csv "$tmp/a.csv" >/dev/null; check "run with outputs" 0 $?
+"$bin" run "$default" --seed 7 --json - >"$tmp/b.json"; check "run --json -" 0 $?
+cmp -s "$tmp/a.json" "$tmp/b.json" && echo "ok: same seed, same JSON" || { echo "FAIL: same seed gave different JSON"; fails=$((fails + 1)); }
+"$bin" run "$default" --seed 8 --json - >"$tmp/c.json"
+d7=$(grep '"digest"' "$tmp/b.json"); d8=$(grep '"digest"' "$tmp/c.json")
+[[ -n $d7 && $d7 != "$d8" ]] && echo "ok: another seed, another digest" || { echo "FAIL: digests '$d7' '$d8'"; fails=$((fails + 1)); }
+for key in '"scenario"' '"seed": 7' '"arrivals"' '"purchases"' '"done"' '"lost"' '"nps"' '"rating"' '"moments"' '"lost_after"'; do
+  contains "json has $key" "$tmp/b.json" "$key"
+done
+ticks=$("$bin" run "$default" --ticks 25 --csv - | wc -l); check "csv has a header and one row per tick" 26 "$ticks"
+
+"$bin" analyze "$default" --json >"$tmp/an.json"; check "analyze --json" 0 $?
+for key in '"absorption"' '"expected_visits"' '"expected_purchases"' '"expected_ticks"' '"removal_effect"' '"lift"'; do
+  contains "analysis has $key" "$tmp/an.json" "$key"
+done
+"$bin" analyze "$default" >"$tmp/an.txt"; check "analyze" 0 $?
+if grep -qE '"(impression|reviews)": *[1-9.]|"referral_rate": *[0-9]*\.?[0-9]*[1-9]' "$default"; then
+  contains "analysis says what it ignores" "$tmp/an.txt" "ignores"
+fi
+
+echo "$fails failure(s)"
+exit $((fails > 0))
