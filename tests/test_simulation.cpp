@@ -74,7 +74,9 @@ TEST_CASE("the generator is reproducible and its samplers have the right moments
         CHECK(std::fabs(mean - lambda) < 4.0 * std::sqrt(lambda / n));
         CHECK(var == doctest::Approx(lambda).epsilon(0.05));
     }
-    for (auto [n, p] : {std::pair<std::int64_t, double>{20, 0.3}, {1000, 0.004}, {100000, 0.37}, {5000, 0.9}}) {
+    for (const auto& np : {std::pair<std::int64_t, double>{20, 0.3}, {1000, 0.004}, {100000, 0.37}, {5000, 0.9}}) {
+        const std::int64_t n = np.first;
+        const double p = np.second;
         Random r(9);
         const int reps = 20000;
         double sum = 0;

@@ -80,9 +80,12 @@ bool Simulation::update_parameters(const Scenario& edited) {
 
 // ==== Customers ================================================================================
 
-void Simulation::enter(std::size_t i, int m) {
+void Simulation::enter(std::size_t i, int m, int from, std::uint8_t flags) {
     const Moment& mo = scenario_.moments[static_cast<std::size_t>(m)];
     moment_[i] = m;
+    from_[i] = static_cast<std::int16_t>(from);
+    since_[i] = tick_;
+    flags_[i] = flags;
     ticks_left_[i] = static_cast<std::uint16_t>(rng_.between(mo.dwell_min, mo.dwell_max));
     ++stats_[static_cast<std::size_t>(m)].entered;
 }
@@ -104,7 +107,10 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         segment_.push_back(static_cast<std::uint8_t>(seg));
         purchases_.push_back(0);
         id_.push_back(id);
-        enter(moment_.size() - 1, entry);
+        from_.push_back(-1);
+        since_.push_back(tick_);
+        flags_.push_back(0);
+        enter(moment_.size() - 1, entry, -1, referred ? kFlagReferred : 0);
         if (!watched_.empty() && watched(id))
             events_.push_back({tick_, id, -1, Outcome::Neutral, static_cast<float>(s), entry, -1,
                                false, false});
@@ -185,7 +191,10 @@ void Simulation::finish(std::size_t i, double gamma_term) {
         events_.push_back({tick_, id_[i], m, outcome, impression_[i], target, cause, purchased, reviewed});
 
     if (target >= 0) {
-        enter(i, target);
+        const std::uint8_t flags = static_cast<std::uint8_t>(
+            (flags_[i] & kFlagReferred) | (outcome == Outcome::Magic ? kFlagMagic : 0) |
+            (outcome == Outcome::Negative ? kFlagNegative : 0));
+        enter(i, target, m, flags);
     } else {
         if (target == kLost) ++st.lost_after;
         else ++st.done_after;
@@ -229,6 +238,9 @@ void Simulation::leave(std::size_t i, int terminal) {
         segment_[i] = segment_[last];
         purchases_[i] = purchases_[last];
         id_[i] = id_[last];
+        from_[i] = from_[last];
+        since_[i] = since_[last];
+        flags_[i] = flags_[last];
     }
     moment_.pop_back();
     ticks_left_.pop_back();
@@ -236,6 +248,9 @@ void Simulation::leave(std::size_t i, int terminal) {
     segment_.pop_back();
     purchases_.pop_back();
     id_.pop_back();
+    from_.pop_back();
+    since_.pop_back();
+    flags_.pop_back();
 }
 
 // ==== The tick =================================================================================

@@ -104,6 +104,12 @@ public:
     const std::vector<float>& customer_impression() const { return impression_; }
     const std::vector<std::uint8_t>& customer_segment() const { return segment_; }
     const std::vector<std::uint32_t>& customer_id() const { return id_; }
+    // Where the customer came from when it entered its current moment (-1: it arrived), the
+    // tick it entered, and whether that move followed a moment of magic: for animation.
+    const std::vector<std::int16_t>& customer_from() const { return from_; }
+    const std::vector<std::int32_t>& customer_since() const { return since_; }
+    const std::vector<std::uint8_t>& customer_flags() const { return flags_; }
+    static constexpr std::uint8_t kFlagMagic = 1, kFlagNegative = 2, kFlagReferred = 4;
     // Impression histogram of the customers in the journey now.
     std::vector<std::int64_t> live_histogram() const;
 
@@ -118,7 +124,8 @@ public:
     // Bytes of customer state per customer in the journey (structure of arrays).
     static constexpr std::size_t bytes_per_customer() {
         return sizeof(std::int32_t) + sizeof(std::uint16_t) + sizeof(float) + sizeof(std::uint8_t) +
-               sizeof(std::uint16_t) + sizeof(std::uint32_t);
+               sizeof(std::uint16_t) + sizeof(std::uint32_t) + sizeof(std::int16_t) +
+               sizeof(std::int32_t) + sizeof(std::uint8_t);
     }
 
 private:
@@ -130,7 +137,7 @@ private:
     };
     void prepare();
     void spawn(std::int64_t count, bool referred);
-    void enter(std::size_t i, int moment);
+    void enter(std::size_t i, int moment, int from, std::uint8_t flags);
     void finish(std::size_t i, double gamma_term);
     void leave(std::size_t i, int terminal);
     bool watched(std::uint32_t id) const;
@@ -148,6 +155,9 @@ private:
     std::vector<std::uint8_t> segment_;
     std::vector<std::uint16_t> purchases_;
     std::vector<std::uint32_t> id_;
+    std::vector<std::int16_t> from_;
+    std::vector<std::int32_t> since_;
+    std::vector<std::uint8_t> flags_;
 
     // Derived from the scenario.
     std::vector<MomentCache> cache_;

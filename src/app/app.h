@@ -1,0 +1,139 @@
+// The live simulator's state and commands: the scenario being edited, the running simulation,
+// the exact analysis beside it, play/pause/speed, selection and stories. The ImGui panels
+// (panels.cpp, journey_view.cpp) draw it; the platform and the page's bridge drive it. Nothing
+// here throws into the frame loop: a bad file or a bad value is a message and the current run
+// goes on.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/host.h"
+#include "engine/analysis.h"
+#include "engine/scenario.h"
+#include "engine/simulation.h"
+
+struct ImDrawList;
+struct ImDrawCmd;
+
+namespace motsim::app {
+
+struct CrowdInstance {
+    float x, y;        // ImGui coordinates
+    float impression;  // -1..1
+    float flash;       // 0..1: a moment of magic just happened
+};
+
+// A drawing hook the platform provides to render the crowd inside the journey window.
+using CrowdDrawFn = void (*)(const ImDrawList*, const ImDrawCmd*);
+
+struct Message {
+    std::string text;
+    bool error = false;
+    double shown_at = 0;  // seconds since start
+};
+
+class App {
+public:
+    explicit App(Host& host);
+
+    // ---- scenarios -------------------------------------------------------------------------
+    // Parses, validates and starts a scenario. On any problem the current scenario keeps
+    // running and the loader's messages are shown (and returned).
+    bool load_text(const std::string& text, const std::string& origin);
+    void load_scenario(const Scenario& s, const std::string& origin);
+    const Scenario& scenario() const { return edited_; }
+    std::string scenario_json() const;
+
+    // ---- commands --------------------------------------------------------------------------
+    void play() { playing_ = true; }
+    void pause() { playing_ = false; }
+    bool playing() const { return playing_; }
+    void step();                    // one tick
+    void reset();                   // restart the run with the edited scenario and the seed
+    void set_seed(std::uint64_t seed);
+    void set_speed(double ticks_per_second);
+    double speed() const { return speed_; }
+    // Sets a parameter by path: "/moments/<id or index>/positive", "/population/arrivals_per_tick",
+    // "/influence/reviews", "/segments/0/shift", "speed", "seed" ... (docs/app.md lists them).
+    // Invalid paths or values change nothing and return false with a message.
+    bool set_param(const std::string& path, double value);
+    // Applies an edited copy of the scenario live (keeps the customers), or restarts when the
+    // structure changed. Graph errors (a moment with no way out) reject the edit.
+    bool apply_edit(const Scenario& edited, const std::string& what);
+
+    // ---- the frame -------------------------------------------------------------------------
+    void update(double dt_seconds);  // advances whole ticks at the chosen speed
+    void draw();                     // all ImGui panels, between NewFrame and Render
+    void set_crowd_draw(CrowdDrawFn fn) { crowd_draw_ = fn; }
+    const std::vector<CrowdInstance>& crowd() const { return crowd_; }
+    float crowd_radius() const { return crowd_radius_; }
+    void set_ui_scale(float s) { ui_scale_ = s; }
+
+    // ---- reading back ----------------------------------------------------------------------
+    const Simulation& simulation() const { return *sim_; }
+    const Analysis& analysis() const { return analysis_; }
+    std::string state_json() const;  // metrics and status for the page and tests
+    const std::vector<Message>& messages() const { return messages_; }
+    std::string widget_rect_json(const std::string& name) const;
+    int selected_moment() const { return selected_; }
+    void select_moment(int m) { selected_ = m; }
+    void watch_customer(std::uint32_t id);
+    std::optional<std::uint32_t> watched_customer() const { return watched_; }
+    std::vector<std::string> story() const;
+
+    // Persistence: the edited scenario survives a reload.
+    void save_state();
+    void restore_state();
+
+private:
+    void restart();
+    void refresh_analysis();
+    void note(const std::string& text, bool error);
+    void remember_rect(const std::string& name);
+    void build_crowd(float x0, float y0, float w, float h);
+
+    // Panels (panels.cpp, journey_view.cpp, charts_panel.cpp).
+    void draw_menu();
+    void draw_controls();
+    void draw_editor();
+    void draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed);
+    void draw_journey();
+    void draw_charts();
+    void draw_story();
+    void draw_messages();
+    void layout_windows();
+
+    Host& host_;
+    Scenario edited_;
+    Scenario started_;                                    // the scenario the run began with
+    std::vector<std::pair<int, Scenario>> edit_log_;      // live edits by tick, for replays
+    std::unique_ptr<Simulation> sim_;
+    Analysis analysis_;
+    std::uint64_t seed_ = 1;
+    bool playing_ = true;
+    double speed_ = 10.0;   // ticks per second
+    double tick_clock_ = 0; // fraction of a tick accumulated
+    double time_ = 0;       // seconds since start
+    int selected_ = 0;
+    std::optional<std::uint32_t> watched_;
+    std::vector<std::string> story_cache_;
+    int story_tick_ = -1;
+    std::vector<Message> messages_;
+    std::vector<CrowdInstance> crowd_;
+    float crowd_radius_ = 2.5f;
+    CrowdDrawFn crowd_draw_ = nullptr;
+    float ui_scale_ = 1.0f;
+    float last_w_ = 0, last_h_ = 0;
+    bool relayout_ = true;
+    bool dirty_ = false;        // scenario edited since last save
+    double saved_at_ = 0;
+    char open_path_[512] = "assets/scenarios/hotel.json";
+    struct Rect { std::string name; float x, y, w, h; };
+    std::vector<Rect> rects_;
+    int chart_tab_ = 0;
+};
+
+}  // namespace motsim::app

@@ -1,0 +1,170 @@
+// The charts window: occupancy per phase over time, the funnel per moment, the impression
+// histogram, NPS and rating over time, and why customers left. The exact expectation from the
+// analysis is drawn beside the sampled values where it applies (dashed lines, "exact" bars).
+#include <algorithm>
+#include <cstdio>
+
+#include "app/app.h"
+#include "app/plot.h"
+#include "imgui.h"
+
+namespace motsim::app {
+
+namespace {
+const ImU32 kPhaseColors[] = {IM_COL32(120, 170, 255, 255), IM_COL32(255, 190, 90, 255),
+                              IM_COL32(120, 220, 160, 255), IM_COL32(220, 130, 220, 255),
+                              IM_COL32(250, 120, 110, 255), IM_COL32(160, 220, 240, 255),
+                              IM_COL32(230, 230, 120, 255), IM_COL32(200, 160, 120, 255)};
+
+Series named(std::string label, ImU32 color) {
+    Series s;
+    s.label = std::move(label);
+    s.color = color;
+    return s;
+}
+}  // namespace
+
+void App::draw_charts() {
+    ImGui::Begin("Charts");
+    remember_rect("charts");
+    const Simulation& sim = *sim_;
+    const Scenario& sc = edited_;
+    const std::size_t nm = sc.moments.size();
+    const std::size_t nt = sim.series().size();
+    const ImVec2 size(-1, std::max(60.0f, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - 4));
+    // The exact analysis describes one customer; with constant arrivals its steady state
+    // multiplies by the arrival rate. It ignores feedback, which the legend says.
+    const bool exact = analysis_.ok;
+    const char* exact_label = analysis_.ignores_feedback ? "exact (no feedback)" : "exact";
+
+    if (ImGui::BeginTabBar("charts")) {
+        if (ImGui::BeginTabItem("Flow")) {
+            std::vector<Series> series;
+            LineChartOptions opt;
+            opt.x_label = sc.time_unit.c_str();
+            opt.y_label = "customers in each phase";
+            opt.fixed_x = true;
+            opt.x_min = 0;
+            opt.x_max = static_cast<float>(std::max(1, sc.ticks));
+            for (std::size_t p = 0; p < sc.phases.size(); ++p) {
+                Series s;
+                s.label = sc.phases[p];
+                s.color = kPhaseColors[p % 8];
+                bool any = false;
+                double expect = 0;
+                for (std::size_t m = 0; m < nm; ++m)
+                    if (static_cast<std::size_t>(sc.moments[m].phase) == p) {
+                        any = true;
+                        if (exact)
+                            expect += analysis_.expected_visits[m] * 0.5 * (sc.moments[m].dwell_min + sc.moments[m].dwell_max);
+                    }
+                if (!any) continue;
+                s.values.resize(nt);
+                for (std::size_t t = 0; t < nt; ++t) {
+                    std::int64_t n = 0;
+                    for (std::size_t m = 0; m < nm; ++m)
+                        if (static_cast<std::size_t>(sc.moments[m].phase) == p) n += sim.occupancy()[t * nm + m];
+                    s.values[t] = static_cast<float>(n);
+                }
+                if (exact && sc.arrivals_per_tick > 0 && sc.initial == 0)
+                    opt.references.push_back({static_cast<float>(expect * sc.arrivals_per_tick),
+                                              std::string(exact_label) + " " + sc.phases[p], s.color, true});
+                series.push_back(std::move(s));
+            }
+            line_chart("##flow", size, series, opt);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Funnel")) {
+            std::vector<std::string> cats;
+            Series entered = named("entered", IM_COL32(120, 170, 255, 255));
+            Series expected = named(exact_label, IM_COL32(120, 170, 255, 110));
+            Series purchased = named("purchased", IM_COL32(120, 220, 160, 255));
+            Series lost = named("lost after", IM_COL32(250, 120, 110, 255));
+            const double arrivals = static_cast<double>(sim.totals().arrivals);
+            for (std::size_t m = 0; m < nm; ++m) {
+                cats.push_back(sc.moments[m].name);
+                const MomentStats& st = sim.moments()[m];
+                entered.values.push_back(static_cast<float>(st.entered));
+                if (exact) expected.values.push_back(static_cast<float>(analysis_.expected_visits[m] * arrivals));
+                purchased.values.push_back(static_cast<float>(st.purchases));
+                lost.values.push_back(static_cast<float>(st.lost_after));
+            }
+            std::vector<Series> series{entered};
+            if (exact) series.push_back(expected);
+            series.push_back(purchased);
+            series.push_back(lost);
+            BarChartOptions opt;
+            opt.y_label = "customers per moment (exact: expected entries for the customers so far)";
+            bar_chart("##funnel", size, cats, series, opt);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Impressions")) {
+            const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+            HistogramOptions opt;
+            opt.show_marker = true;
+            opt.marker = static_cast<float>(nt ? sim.series().back().mean_impression : 0.0);
+            opt.marker_label = "mean";
+            opt.x_label = "impression of customers in the journey now";
+            histogram("##live", ImVec2(w, size.y), sim.live_histogram(), opt);
+            ImGui::SameLine();
+            HistogramOptions done;
+            done.x_label = "impression when they left (NPS: 9-10 promoters, 0-6 detractors)";
+            histogram("##exit", ImVec2(w, size.y), sim.totals().exit_histogram, done);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("NPS & rating")) {
+            const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+            Series nps = named("NPS", IM_COL32(120, 220, 160, 255));
+            Series rating = named("rating", IM_COL32(255, 190, 90, 255));
+            for (const TickStats& t : sim.series()) {
+                nps.values.push_back(static_cast<float>(t.nps));
+                rating.values.push_back(static_cast<float>(t.rating));
+            }
+            LineChartOptions a;
+            a.x_label = sc.time_unit.c_str();
+            a.y_label = "NPS (promoters% - detractors%)";
+            a.fixed_y = true;
+            a.y_min = -100;
+            a.y_max = 100;
+            a.fixed_x = true;
+            a.x_max = static_cast<float>(std::max(1, sc.ticks));
+            line_chart("##nps", ImVec2(w, size.y), {nps}, a);
+            ImGui::SameLine();
+            LineChartOptions b = a;
+            b.y_label = "public rating R (reviews read at ZMOT)";
+            b.y_min = 0;
+            b.y_max = 1;
+            b.references.push_back({0.5f, "prior", IM_COL32(160, 160, 160, 255), true});
+            line_chart("##rating", ImVec2(w, size.y), {rating}, b);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Why they left")) {
+            // Negative outcomes by cause (the seven deadly sins by default), per moment.
+            std::vector<std::string> causes;
+            for (const Moment& m : sc.moments)
+                for (const Cause& c : m.causes)
+                    if (std::find(causes.begin(), causes.end(), c.name) == causes.end()) causes.push_back(c.name);
+            std::vector<Series> series;
+            for (std::size_t m = 0; m < nm; ++m) {
+                const MomentStats& st = sim.moments()[m];
+                if (st.negative == 0) continue;
+                Series s = named(sc.moments[m].name, kPhaseColors[m % 8]);
+                s.values.assign(causes.size(), 0.0f);
+                for (std::size_t c = 0; c < st.causes.size() && c < sc.moments[m].causes.size(); ++c) {
+                    const auto it = std::find(causes.begin(), causes.end(), sc.moments[m].causes[c].name);
+                    s.values[static_cast<std::size_t>(it - causes.begin())] += static_cast<float>(st.causes[c]);
+                }
+                series.push_back(std::move(s));
+            }
+            BarChartOptions opt;
+            opt.y_label = "negative outcomes by cause, per moment";
+            if (series.empty()) ImGui::TextDisabled("No negative outcomes yet.");
+            else bar_chart("##why", size, causes, series, opt);
+            ImGui::EndTabItem();
+        }
+        ImGui::EndTabBar();
+    }
+    ImGui::End();
+}
+
+}  // namespace motsim::app

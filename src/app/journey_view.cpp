@@ -1,0 +1,213 @@
+// The journey map: phases as columns, moments as nodes, routes as edges whose width follows the
+// live flow, and the crowd as dots drawn by the platform's GLSL renderer (one upload a frame).
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/app.h"
+#include "app/layout.h"
+#include "app/plot.h"
+#include "imgui.h"
+
+namespace motsim::app {
+
+namespace {
+
+ImU32 outcome_color(Outcome o, float alpha) {
+    switch (o) {
+        case Outcome::Positive:
+        case Outcome::Magic: return ImGui::ColorConvertFloat4ToU32({0.30f, 0.75f, 0.40f, alpha});
+        case Outcome::Neutral: return ImGui::ColorConvertFloat4ToU32({0.65f, 0.67f, 0.72f, alpha});
+        case Outcome::Negative: return ImGui::ColorConvertFloat4ToU32({0.90f, 0.35f, 0.30f, alpha});
+    }
+    return IM_COL32_WHITE;
+}
+
+// A curved edge from a to b; bends so that loops back to the left stay readable.
+void draw_edge(ImDrawList* dl, Point a, Point b, float ra, float rb, ImU32 col, float width, int lane) {
+    const float dx = b.x - a.x, dy = b.y - a.y;
+    const float len = std::sqrt(dx * dx + dy * dy);
+    if (len < 1e-3f) {  // a self loop
+        const ImVec2 p(a.x, a.y - ra);
+        dl->AddBezierCubic(p, {p.x - 30, p.y - 40}, {p.x + 30, p.y - 40}, p, col, width);
+        return;
+    }
+    const float ux = dx / len, uy = dy / len;
+    const ImVec2 p0(a.x + ux * ra, a.y + uy * ra), p3(b.x - ux * rb, b.y - uy * rb);
+    // Backward edges (loops) arc above, forward edges bend slightly by outcome lane.
+    const float bend = (dx < 0 ? -0.35f * len : 0.08f * len * static_cast<float>(lane - 1));
+    const ImVec2 c1(p0.x + dx * 0.3f - uy * bend, p0.y + dy * 0.3f + ux * bend);
+    const ImVec2 c2(p3.x - dx * 0.3f - uy * bend, p3.y - dy * 0.3f + ux * bend);
+    dl->AddBezierCubic(p0, c1, c2, p3, col, width);
+    // Arrow head.
+    const float hx = p3.x - c2.x, hy = p3.y - c2.y, hl = std::sqrt(hx * hx + hy * hy);
+    if (hl > 1e-3f) {
+        const float ax = hx / hl, ay = hy / hl, s = 4.0f + width;
+        dl->AddTriangleFilled(p3, {p3.x - ax * s - ay * s * 0.6f, p3.y - ay * s + ax * s * 0.6f},
+                              {p3.x - ax * s + ay * s * 0.6f, p3.y - ay * s - ax * s * 0.6f}, col);
+    }
+}
+
+}  // namespace
+
+void App::build_crowd(float x0, float y0, float w, float h) {
+    const JourneyLayout layout = layout_journey(edited_, x0, y0, w, h, 28.0f * ui_scale_);
+    const Simulation& sim = *sim_;
+    const auto& moment = sim.customer_moment();
+    const auto& from = sim.customer_from();
+    const auto& since = sim.customer_since();
+    const auto& impression = sim.customer_impression();
+    const auto& flags = sim.customer_flags();
+    const auto& ids = sim.customer_id();
+    crowd_.resize(moment.size());
+    // Dots cluster within each node's disc; a customer who moved during the last tick glides
+    // from where it was, over the fraction of the tick that has passed (frame-rate independent).
+    const float t = static_cast<float>(std::clamp(tick_clock_, 0.0, 1.0));
+    const float glide = t * t * (3 - 2 * t);
+    const int last_tick = sim.tick() - 1;
+    for (std::size_t i = 0; i < moment.size(); ++i) {
+        const Node* node = find_node(layout, moment[i]);
+        const float r = node ? node->radius * 1.6f : 10.0f;
+        const Point off = crowd_offset(ids[i], r);
+        Point at = node_position(layout, moment[i]);
+        float flash = 0;
+        if (since[i] == last_tick) {
+            const Point src = from[i] >= 0 ? node_position(layout, from[i]) : Point{x0, at.y};
+            at.x = src.x + (at.x - src.x) * glide;
+            at.y = src.y + (at.y - src.y) * glide;
+            if (flags[i] & Simulation::kFlagMagic) flash = 1.0f - 0.7f * t;
+        }
+        crowd_[i] = {at.x + off.x, at.y + off.y, impression[i], flash};
+    }
+    // Smaller dots for bigger crowds so 100,000 customers stay readable.
+    const float n = static_cast<float>(std::max<std::size_t>(moment.size(), 1));
+    crowd_radius_ = std::clamp(14.0f / std::sqrt(std::sqrt(n)), 1.2f, 4.0f) * ui_scale_;
+}
+
+void App::draw_journey() {
+    ImGui::Begin("Journey map", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    remember_rect("journey");
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImVec2 size = ImGui::GetContentRegionAvail();
+    size.x = std::max(size.x, 50.0f);
+    size.y = std::max(size.y, 50.0f);
+    ImGui::InvisibleButton("##map", size);
+    const bool hovered = ImGui::IsItemHovered();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const JourneyLayout layout = layout_journey(edited_, p0.x, p0.y, size.x, size.y, 28.0f * ui_scale_);
+    const Simulation& sim = *sim_;
+
+    // Columns.
+    for (std::size_t c = 0; c < layout.columns.size(); ++c) {
+        const PhaseColumn& col = layout.columns[c];
+        if (c % 2 == 0)
+            dl->AddRectFilled({col.x0, p0.y}, {col.x1, p0.y + size.y}, IM_COL32(255, 255, 255, 8));
+        const std::string label = col.label;
+        std::string shown = label;
+        for (char& ch : shown) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+        const ImVec2 ts = ImGui::CalcTextSize(shown.c_str());
+        dl->AddText({(col.x0 + col.x1 - ts.x) * 0.5f, p0.y + 6 * ui_scale_}, IM_COL32(200, 205, 215, 255), shown.c_str());
+    }
+
+    // Edges: width follows the live flow through each route in the last ticks (outcomes per
+    // moment times route share), so a bottleneck shows as a thick red drain.
+    float max_flow = 1;
+    std::vector<float> flow(layout.edges.size(), 0);
+    for (std::size_t e = 0; e < layout.edges.size(); ++e) {
+        const Edge& ed = layout.edges[e];
+        const MomentStats& st = sim.moments()[static_cast<std::size_t>(ed.from)];
+        const std::int64_t n = ed.outcome == Outcome::Negative ? st.negative
+                               : ed.outcome == Outcome::Neutral ? st.neutral
+                                                                : st.positive;
+        flow[e] = static_cast<float>(n) * ed.share;
+        max_flow = std::max(max_flow, flow[e]);
+    }
+    for (std::size_t e = 0; e < layout.edges.size(); ++e) {
+        const Edge& ed = layout.edges[e];
+        const Node* a = find_node(layout, ed.from);
+        const Node* b = find_node(layout, ed.to);
+        if (!a || !b) continue;
+        const float frac = flow[e] / max_flow;
+        const float width = (1.0f + 7.0f * std::sqrt(frac)) * ui_scale_;
+        const bool sel = ed.from == selected_;
+        draw_edge(dl, {a->x, a->y}, {b->x, b->y}, a->radius, b->radius,
+                  outcome_color(ed.outcome, sel ? 0.85f : 0.45f), width, static_cast<int>(ed.outcome));
+    }
+
+    // Crowd: the platform draws it here through a callback, under the node labels.
+    build_crowd(p0.x, p0.y, size.x, size.y);
+    if (crowd_draw_ && !crowd_.empty()) {
+        dl->AddCallback(crowd_draw_, this);
+        dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    }
+
+    // Nodes with labels and live counts.
+    const std::vector<std::int64_t>& occ = sim.occupancy();
+    const std::size_t nm = edited_.moments.size();
+    for (std::size_t m = 0; m < nm; ++m) {
+        const Node& nd = layout.nodes[m];
+        const Moment& mo = edited_.moments[m];
+        const bool sel = static_cast<int>(m) == selected_;
+        dl->AddCircle({nd.x, nd.y}, nd.radius, sel ? IM_COL32(255, 210, 80, 255) : IM_COL32(210, 215, 225, 200), 32,
+                      (sel ? 3.0f : 1.5f) * ui_scale_);
+        const std::int64_t here = sim.tick() > 0 && occ.size() >= nm ? occ[occ.size() - nm + m] : 0;
+        char line[160];
+        std::snprintf(line, sizeof line, "%s", mo.name.c_str());
+        ImVec2 ts = ImGui::CalcTextSize(line);
+        const ImVec2 tp(nd.x - ts.x * 0.5f, nd.y + nd.radius + 2 * ui_scale_);
+        dl->AddRectFilled({tp.x - 3, tp.y - 1}, {tp.x + ts.x + 3, tp.y + ts.y + 1}, IM_COL32(20, 22, 28, 190), 3);
+        dl->AddText(tp, IM_COL32(235, 238, 245, 255), line);
+        std::snprintf(line, sizeof line, "%lld here  %.0f%%+ %.0f%%-", static_cast<long long>(here),
+                      100 * mo.positive, 100 * mo.negative);
+        ts = ImGui::CalcTextSize(line);
+        dl->AddText({nd.x - ts.x * 0.5f, tp.y + ts.y + 1}, IM_COL32(170, 175, 185, 255), line);
+    }
+    // Terminals.
+    const char* names[2] = {"done", "lost"};
+    const Node* terms[2] = {&layout.done, &layout.lost};
+    const std::int64_t counts[2] = {sim.totals().done, sim.totals().lost};
+    for (int k = 0; k < 2; ++k) {
+        const Node& nd = *terms[k];
+        dl->AddCircleFilled({nd.x, nd.y}, nd.radius, k == 0 ? IM_COL32(40, 120, 60, 200) : IM_COL32(140, 45, 40, 200), 32);
+        char line[64];
+        std::snprintf(line, sizeof line, "%s %lld", names[k], static_cast<long long>(counts[k]));
+        const ImVec2 ts = ImGui::CalcTextSize(line);
+        dl->AddText({nd.x - ts.x * 0.5f, nd.y + nd.radius + 2}, IM_COL32(235, 238, 245, 255), line);
+    }
+
+    // Clicks: a node selects the moment for editing; a dot picks a customer for its story.
+    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left)) {
+        const ImVec2 mp = ImGui::GetMousePos();
+        const int hit = hit_test(layout, mp.x, mp.y);
+        float best = 36.0f * ui_scale_ * ui_scale_;
+        int pick = -1;
+        for (std::size_t i = 0; i < crowd_.size(); ++i) {
+            const float dx = crowd_[i].x - mp.x, dy = crowd_[i].y - mp.y;
+            if (dx * dx + dy * dy < best) {
+                best = dx * dx + dy * dy;
+                pick = static_cast<int>(i);
+            }
+        }
+        if (hit >= 0) selected_ = hit;
+        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(sim.customer_id()[static_cast<std::size_t>(pick)]);
+    }
+    if (hovered) {
+        const ImVec2 mp = ImGui::GetMousePos();
+        const int hit = hit_test(layout, mp.x, mp.y);
+        if (hit >= 0) {
+            const Moment& mo = edited_.moments[static_cast<std::size_t>(hit)];
+            const MomentStats& st = sim.moments()[static_cast<std::size_t>(hit)];
+            ImGui::BeginTooltip();
+            ImGui::Text("%s  (%s)", mo.name.c_str(), edited_.phases[static_cast<std::size_t>(mo.phase)].c_str());
+            ImGui::Text("entered %lld: %lld positive (%lld magic), %lld neutral, %lld negative",
+                        static_cast<long long>(st.entered), static_cast<long long>(st.positive),
+                        static_cast<long long>(st.magic), static_cast<long long>(st.neutral),
+                        static_cast<long long>(st.negative));
+            ImGui::Text("lost right after: %lld.  Click to edit its odds.", static_cast<long long>(st.lost_after));
+            ImGui::EndTooltip();
+        }
+    }
+    ImGui::End();
+}
+
+}  // namespace motsim::app

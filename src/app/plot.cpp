@@ -1,0 +1,572 @@
+// Charts with ImGui draw lists (see plot.h). Every chart follows the same steps: reserve the
+// item, measure the legend and the margins, fix the data ranges, draw grid and axes, the data,
+// the hover marker, and last the tooltip. The tick arithmetic lives in plot_math.h.
+#include "app/plot.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace motsim::app {
+
+namespace {
+
+// ==== Small helpers ============================================================================
+
+constexpr float kPad = 4.0f;           // between labels and the plot area
+constexpr float kLineWidth = 2.0f;     // data lines
+constexpr float kMinSide = 40.0f;      // below this a chart is not readable, and ImGui asserts on 0
+constexpr float kDefaultHeight = 200.0f;
+
+ImVec2 add(ImVec2 a, ImVec2 b) { return ImVec2(a.x + b.x, a.y + b.y); }
+
+ImU32 text_color() { return ImGui::GetColorU32(ImGuiCol_Text); }
+ImU32 dim_color() { return ImGui::GetColorU32(ImGuiCol_TextDisabled); }
+ImU32 grid_color() { return ImGui::GetColorU32(ImGuiCol_TextDisabled, 0.25f); }
+
+// The same colour with its alpha scaled (bands, highlights).
+ImU32 with_alpha(ImU32 color, float scale) {
+    const unsigned a = (color >> IM_COL32_A_SHIFT) & 0xFFu;
+    const unsigned scaled = static_cast<unsigned>(std::clamp(static_cast<float>(a) * scale, 0.0f, 255.0f));
+    return (color & ~IM_COL32_A_MASK) | (scaled << IM_COL32_A_SHIFT);
+}
+
+bool finite(float v) { return std::isfinite(v); }
+
+// A value for a tooltip: the caller's format, or integers without decimals (counts) and a few
+// decimals otherwise (rates, impressions).
+void format_value(char* buf, std::size_t size, double v, const char* format) {
+    if (!std::isfinite(v)) {
+        std::snprintf(buf, size, "-");
+    } else if (format) {
+        std::snprintf(buf, size, format, v);
+    } else if (std::fabs(v) < 1e9 && v == std::round(v)) {
+        std::snprintf(buf, size, "%.0f", v == 0.0 ? 0.0 : v);
+    } else {
+        std::snprintf(buf, size, std::fabs(v) >= 100.0 ? "%.1f" : "%.3f", v);
+    }
+}
+
+// A dashed polyline; the dash pattern runs on across vertices so short segments still dash.
+void dashed_polyline(ImDrawList* dl, const ImVec2* p, int n, ImU32 col, float thickness) {
+    constexpr float dash = 6.0f, gap = 4.0f, period = dash + gap;
+    float phase = 0.0f;
+    for (int i = 0; i + 1 < n; ++i) {
+        const ImVec2 a = p[i], b = p[i + 1];
+        const float dx = b.x - a.x, dy = b.y - a.y;
+        const float len = std::sqrt(dx * dx + dy * dy);
+        if (!(len > 0.0f)) continue;
+        if (len > 4096.0f) {  // a point far off screen: one solid piece, not thousands of dashes
+            dl->AddLine(a, b, col, thickness);
+            continue;
+        }
+        const float ux = dx / len, uy = dy / len;
+        float t = 0.0f;
+        while (t < len) {
+            const float in = std::fmod(phase, period);
+            const float piece = std::min((in < dash ? dash : period) - in, len - t);
+            if (in < dash)
+                dl->AddLine(ImVec2(a.x + ux * t, a.y + uy * t),
+                            ImVec2(a.x + ux * (t + piece), a.y + uy * (t + piece)), col, thickness);
+            t += piece;
+            phase = std::fmod(phase + piece, period);
+        }
+    }
+}
+
+// Text shortened with ".." to fit max_width, cut on a UTF-8 character boundary.
+std::string fit_text(const std::string& text, float max_width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
+    const float dots = ImGui::CalcTextSize("..").x;
+    std::size_t len = text.size();
+    while (len > 0) {
+        --len;
+        while (len > 0 && (static_cast<unsigned char>(text[len]) & 0xC0u) == 0x80u) --len;
+        if (ImGui::CalcTextSize(text.c_str(), text.c_str() + len).x + dots <= max_width) break;
+    }
+    return len == 0 ? std::string() : text.substr(0, len) + "..";
+}
+
+// A coloured square in front of a tooltip line, so the line is matched to its series.
+void tooltip_swatch(ImU32 color) {
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float h = ImGui::GetTextLineHeight();
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + h * 0.2f), ImVec2(p.x + h * 0.6f, p.y + h * 0.8f), color);
+    ImGui::Dummy(ImVec2(h * 0.6f, h));
+    ImGui::SameLine();
+}
+
+// ==== The chart frame ==========================================================================
+
+struct LegendEntry {
+    std::string label;
+    ImU32 color = 0;
+    bool dashed = false;
+    bool title = false;  // the y axis label: dim text, no swatch
+};
+
+// The item's rectangle, the plot area inside the margins and the data ranges mapped onto it.
+struct Chart {
+    ImDrawList* dl = nullptr;
+    ImVec2 p0, p1;  // the whole item
+    ImVec2 a0, a1;  // the plot area
+    bool hovered = false;
+    ImVec2 mouse;
+    double x0 = 0.0, x1 = 1.0, y0 = 0.0, y1 = 1.0;
+    std::vector<double> y_ticks;
+
+    float px(double x) const { return a0.x + static_cast<float>((x - x0) / (x1 - x0)) * (a1.x - a0.x); }
+    float py(double y) const { return a1.y - static_cast<float>((y - y0) / (y1 - y0)) * (a1.y - a0.y); }
+    double data_x(float sx) const { return x0 + static_cast<double>((sx - a0.x) / (a1.x - a0.x)) * (x1 - x0); }
+    bool mouse_in_area() const {
+        return hovered && mouse.x >= a0.x && mouse.x <= a1.x && mouse.y >= a0.y && mouse.y <= a1.y;
+    }
+};
+
+// Reserves the item. Sizes follow ImGui: 0 = default (available width, kDefaultHeight),
+// negative = the available space minus that much.
+Chart begin_chart(const char* id, ImVec2 size) {
+    const ImVec2 avail = ImGui::GetContentRegionAvail();
+    if (size.x <= 0.0f) size.x = avail.x + size.x;
+    if (size.y == 0.0f) size.y = kDefaultHeight;
+    else if (size.y < 0.0f) size.y = avail.y + size.y;
+    size.x = std::max(size.x, kMinSide);
+    size.y = std::max(size.y, kMinSide);
+
+    Chart c;
+    ImGui::InvisibleButton(id, size);
+    c.hovered = ImGui::IsItemHovered();
+    c.mouse = ImGui::GetIO().MousePos;
+    c.p0 = ImGui::GetItemRectMin();
+    c.p1 = ImGui::GetItemRectMax();
+    c.dl = ImGui::GetWindowDrawList();
+    c.dl->PushClipRect(c.p0, c.p1, true);
+    return c;
+}
+
+void end_chart(Chart& c) { c.dl->PopClipRect(); }
+
+// Lays the legend out in rows across the width; draws it when `draw`. Returns its height.
+float legend(Chart& c, const std::vector<LegendEntry>& entries, bool draw) {
+    if (entries.empty()) return 0.0f;
+    const float h = ImGui::GetTextLineHeight();
+    const float swatch = h * 0.9f;
+    float x = c.p0.x, y = c.p0.y;
+    for (const LegendEntry& e : entries) {
+        const float text_w = ImGui::CalcTextSize(e.label.c_str()).x;
+        const float w = (e.title ? 0.0f : swatch + kPad) + text_w + 3.0f * kPad;
+        if (x > c.p0.x && x + w > c.p1.x) {  // wrap, unless it is the first of its row
+            x = c.p0.x;
+            y += h + 2.0f;
+        }
+        if (draw) {
+            float tx = x;
+            if (!e.title) {
+                const float mid = y + h * 0.5f;
+                if (e.dashed) {
+                    const ImVec2 pts[2] = {ImVec2(x, mid), ImVec2(x + swatch, mid)};
+                    dashed_polyline(c.dl, pts, 2, e.color, kLineWidth);
+                } else {
+                    c.dl->AddRectFilled(ImVec2(x, mid - swatch * 0.3f), ImVec2(x + swatch, mid + swatch * 0.3f), e.color);
+                }
+                tx += swatch + kPad;
+            }
+            c.dl->AddText(ImVec2(tx, y), e.title ? dim_color() : text_color(), e.label.c_str());
+        }
+        x += w;
+    }
+    return y + h + kPad - c.p0.y;
+}
+
+// Fixes the plot area from the margins and the y range (widened to nice ticks unless fixed),
+// then draws the background, the horizontal grid and the y tick labels.
+void frame_y(Chart& c, float top, float bottom_margin, double lo, double hi, bool fixed) {
+    const float h = ImGui::GetTextLineHeight();
+    c.a0.y = c.p0.y + top + h * 0.5f;  // half a line so the top tick label is not cut
+    c.a1.y = std::max(c.a0.y + 1.0f, c.p1.y - bottom_margin);
+    const int max_ticks = std::clamp(static_cast<int>((c.a1.y - c.a0.y) / (h * 1.8f)) + 1, 2, 10);
+    if (fixed) {
+        if (lo > hi) std::swap(lo, hi);
+        if (!(hi > lo)) hi = lo + 1.0;  // a zero range would divide by zero in py()
+        c.y0 = lo;
+        c.y1 = hi;
+        c.y_ticks = nice_ticks(lo, hi, max_ticks);
+    } else {
+        const NiceRange r = nice_range(lo, hi, max_ticks);
+        c.y0 = r.lo;
+        c.y1 = r.hi > r.lo ? r.hi : r.lo + 1.0;
+        c.y_ticks = range_ticks(r);
+    }
+    const double step = c.y_ticks.size() >= 2 ? c.y_ticks[1] - c.y_ticks[0] : 1.0;
+
+    // The widest label sets the left margin.
+    char buf[32];
+    float label_w = 0.0f;
+    for (double t : c.y_ticks) {
+        format_tick(buf, sizeof buf, t, step);
+        label_w = std::max(label_w, ImGui::CalcTextSize(buf).x);
+    }
+    c.a0.x = c.p0.x + label_w + kPad * 2.0f;
+    c.a1.x = std::max(c.a0.x + 1.0f, c.p1.x - kPad * 2.0f);
+
+    c.dl->AddRectFilled(c.a0, c.a1, ImGui::GetColorU32(ImGuiCol_FrameBg, 0.5f));
+    for (double t : c.y_ticks) {
+        const float y = c.py(t);
+        c.dl->AddLine(ImVec2(c.a0.x, y), ImVec2(c.a1.x, y), grid_color());
+        format_tick(buf, sizeof buf, t, step);
+        const float w = ImGui::CalcTextSize(buf).x;
+        c.dl->AddText(ImVec2(c.a0.x - kPad - w, y - h * 0.5f), dim_color(), buf);
+    }
+    c.dl->AddLine(ImVec2(c.a0.x, c.a0.y), ImVec2(c.a0.x, c.a1.y), dim_color());
+    c.dl->AddLine(ImVec2(c.a0.x, c.a1.y), ImVec2(c.a1.x, c.a1.y), dim_color());
+}
+
+// The x ticks and labels of a numeric axis (labels that would overlap the previous are left
+// out), and the axis title centred below.
+void frame_x(Chart& c, const char* x_label) {
+    const float h = ImGui::GetTextLineHeight();
+    const int max_ticks = std::clamp(static_cast<int>((c.a1.x - c.a0.x) / 70.0f) + 1, 2, 12);
+    const std::vector<double> ticks = nice_ticks(c.x0, c.x1, max_ticks);
+    const double step = ticks.size() >= 2 ? ticks[1] - ticks[0] : 1.0;
+    char buf[32];
+    float last_right = -1e30f;
+    for (double t : ticks) {
+        const float x = c.px(t);
+        c.dl->AddLine(ImVec2(x, c.a1.y), ImVec2(x, c.a1.y + kPad), dim_color());
+        format_tick(buf, sizeof buf, t, step);
+        const float w = ImGui::CalcTextSize(buf).x;
+        const float left = std::clamp(x - w * 0.5f, c.p0.x, c.p1.x - w);
+        if (left < last_right + kPad) continue;
+        c.dl->AddText(ImVec2(left, c.a1.y + kPad), dim_color(), buf);
+        last_right = left + w;
+    }
+    if (x_label && *x_label) {
+        const float w = ImGui::CalcTextSize(x_label).x;
+        c.dl->AddText(ImVec2(0.5f * (c.a0.x + c.a1.x) - w * 0.5f, c.a1.y + kPad + h), dim_color(), x_label);
+    }
+}
+
+float bottom_margin(bool has_x_label) {
+    const float h = ImGui::GetTextLineHeight();
+    return kPad + h + (has_x_label ? h : 0.0f) + kPad;
+}
+
+// Widens [lo, hi] to hold v when v is finite.
+void extend(double& lo, double& hi, bool& any, float v) {
+    if (!finite(v)) return;
+    lo = any ? std::min(lo, static_cast<double>(v)) : v;
+    hi = any ? std::max(hi, static_cast<double>(v)) : v;
+    any = true;
+}
+
+bool has_band(const Series& s) {
+    return !s.lower.empty() && s.lower.size() == s.values.size() && s.upper.size() == s.values.size();
+}
+
+}  // namespace
+
+// ==== Colours ==================================================================================
+
+ImU32 impression_color(float s, float alpha) {
+    const std::array<float, 3> rgb = impression_rgb(s);
+    return ImGui::ColorConvertFloat4ToU32(ImVec4(rgb[0], rgb[1], rgb[2], std::clamp(alpha, 0.0f, 1.0f)));
+}
+
+// ==== Line chart ===============================================================================
+
+void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, const LineChartOptions& opt) {
+    Chart c = begin_chart(id, size);
+
+    std::vector<LegendEntry> entries;
+    if (opt.y_label && *opt.y_label) entries.push_back({opt.y_label, 0, false, true});
+    for (const Series& s : series) entries.push_back({s.label, s.color, s.dashed, false});
+    const float top = legend(c, entries, false);
+
+    // Data extents. A negative step runs right to left in the data but the axis still ascends.
+    std::size_t n = 0;
+    for (const Series& s : series) n = std::max(n, s.values.size());
+    const double x_step = finite(opt.x_step) && opt.x_step != 0.0f ? opt.x_step : 1.0;
+    const auto x_of = [&](std::size_t i) { return static_cast<double>(opt.x_start) + static_cast<double>(i) * x_step; };
+    if (opt.fixed_x) {
+        c.x0 = std::min(opt.x_min, opt.x_max);
+        c.x1 = std::max(opt.x_min, opt.x_max);
+    } else {
+        c.x0 = std::min(x_of(0), x_of(n ? n - 1 : 0));
+        c.x1 = std::max(x_of(0), x_of(n ? n - 1 : 0));
+    }
+    if (!(c.x1 > c.x0)) {  // one point or none: give it room on both sides
+        c.x0 -= 1.0;
+        c.x1 += 1.0;
+    }
+
+    double lo = 0.0, hi = 1.0;
+    bool any = false;
+    if (opt.include_zero) extend(lo, hi, any, 0.0f);
+    for (const Series& s : series) {
+        for (float v : s.values) extend(lo, hi, any, v);
+        if (has_band(s)) {
+            for (float v : s.lower) extend(lo, hi, any, v);
+            for (float v : s.upper) extend(lo, hi, any, v);
+        }
+    }
+    for (const RefLine& r : opt.references) extend(lo, hi, any, r.value);
+    if (!any) hi = 1.0;
+
+    frame_y(c, top, bottom_margin(opt.x_label != nullptr), opt.fixed_y ? opt.y_min : lo,
+            opt.fixed_y ? opt.y_max : hi, opt.fixed_y);
+    frame_x(c, opt.x_label);
+    legend(c, entries, true);
+
+    // ---- data, clipped to the plot area -------------------------------------------------------
+    c.dl->PushClipRect(ImVec2(c.a0.x, c.a0.y - 1.0f), ImVec2(c.a1.x + 1.0f, c.a1.y + 1.0f), true);
+    for (const Series& s : series) {  // bands first so no line hides under another's band
+        if (!has_band(s)) continue;
+        const ImU32 fill = with_alpha(s.color, 0.2f);
+        for (std::size_t i = 0; i < s.values.size(); ++i) {
+            if (!finite(s.lower[i]) || !finite(s.upper[i])) continue;
+            const float xa = c.px(x_of(i));
+            const float la = c.py(std::min(s.lower[i], s.upper[i])), ua = c.py(std::max(s.lower[i], s.upper[i]));
+            if (i + 1 < s.values.size() && finite(s.lower[i + 1]) && finite(s.upper[i + 1])) {
+                const float xb = c.px(x_of(i + 1));
+                const float lb = c.py(std::min(s.lower[i + 1], s.upper[i + 1]));
+                const float ub = c.py(std::max(s.lower[i + 1], s.upper[i + 1]));
+                c.dl->AddQuadFilled(ImVec2(xa, ua), ImVec2(xb, ub), ImVec2(xb, lb), ImVec2(xa, la), fill);
+            } else if (s.values.size() == 1) {
+                c.dl->AddLine(ImVec2(xa, ua), ImVec2(xa, la), with_alpha(s.color, 0.6f), kLineWidth);
+            }
+        }
+    }
+    for (const RefLine& r : opt.references) {
+        if (!finite(r.value)) continue;
+        const float y = c.py(r.value);
+        const ImVec2 pts[2] = {ImVec2(c.a0.x, y), ImVec2(c.a1.x, y)};
+        if (r.dashed) dashed_polyline(c.dl, pts, 2, r.color, 1.5f);
+        else c.dl->AddLine(pts[0], pts[1], r.color, 1.5f);
+        const ImVec2 ts = ImGui::CalcTextSize(r.label.c_str());
+        const float ty = y - ts.y - 1.0f < c.a0.y ? y + 1.0f : y - ts.y - 1.0f;  // below if no room above
+        c.dl->AddText(ImVec2(c.a1.x - ts.x - kPad, ty), r.color, r.label.c_str());
+    }
+    std::vector<ImVec2> run;
+    for (const Series& s : series) {
+        // Non-finite values break the line into runs; a lone point becomes a dot.
+        const auto flush = [&]() {
+            if (run.size() == 1) c.dl->AddCircleFilled(run[0], kLineWidth * 1.5f, s.color);
+            else if (s.dashed) dashed_polyline(c.dl, run.data(), static_cast<int>(run.size()), s.color, kLineWidth);
+            else if (run.size() > 1) c.dl->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, kLineWidth);
+            run.clear();
+        };
+        for (std::size_t i = 0; i < s.values.size(); ++i) {
+            if (finite(s.values[i])) run.push_back(ImVec2(c.px(x_of(i)), c.py(s.values[i])));
+            else flush();
+        }
+        flush();
+    }
+
+    // ---- hover: the nearest index, a marker line and the values -------------------------------
+    const bool show = c.mouse_in_area() && n > 0;
+    std::size_t at = 0;
+    if (show) {
+        const double k = std::round((c.data_x(c.mouse.x) - opt.x_start) / x_step);
+        at = static_cast<std::size_t>(std::clamp(k, 0.0, static_cast<double>(n - 1)));
+        const float x = c.px(x_of(at));
+        c.dl->AddLine(ImVec2(x, c.a0.y), ImVec2(x, c.a1.y), dim_color());
+        for (const Series& s : series)
+            if (at < s.values.size() && finite(s.values[at]))
+                c.dl->AddCircleFilled(ImVec2(x, c.py(s.values[at])), 3.5f, s.color);
+    }
+    c.dl->PopClipRect();
+    end_chart(c);
+
+    if (show) {
+        char buf[64];
+        ImGui::BeginTooltip();
+        format_value(buf, sizeof buf, x_of(at), nullptr);
+        if (opt.x_label) ImGui::Text("%s %s", opt.x_label, buf);
+        else ImGui::Text("x = %s", buf);
+        for (const Series& s : series) {
+            if (at >= s.values.size()) continue;
+            tooltip_swatch(s.color);
+            format_value(buf, sizeof buf, s.values[at], opt.value_format);
+            if (has_band(s)) {
+                char lo_buf[32], hi_buf[32];
+                format_value(lo_buf, sizeof lo_buf, s.lower[at], opt.value_format);
+                format_value(hi_buf, sizeof hi_buf, s.upper[at], opt.value_format);
+                ImGui::Text("%s: %s  (%s .. %s)", s.label.c_str(), buf, lo_buf, hi_buf);
+            } else {
+                ImGui::Text("%s: %s", s.label.c_str(), buf);
+            }
+        }
+        for (const RefLine& r : opt.references) {
+            tooltip_swatch(r.color);
+            format_value(buf, sizeof buf, r.value, opt.value_format);
+            ImGui::Text("%s: %s", r.label.c_str(), buf);
+        }
+        ImGui::EndTooltip();
+    }
+}
+
+// ==== Grouped bars =============================================================================
+
+void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& categories,
+               const std::vector<Series>& series, const BarChartOptions& opt) {
+    Chart c = begin_chart(id, size);
+
+    std::vector<LegendEntry> entries;
+    if (opt.y_label && *opt.y_label) entries.push_back({opt.y_label, 0, false, true});
+    for (const Series& s : series) entries.push_back({s.label, s.color, false, false});
+    const float top = legend(c, entries, false);
+
+    // Bars grow from 0, so 0 is always on the axis.
+    double lo = 0.0, hi = 0.0;
+    bool any = true;
+    for (const Series& s : series) {
+        const std::size_t k = std::min(s.values.size(), categories.size());
+        for (std::size_t i = 0; i < k; ++i) extend(lo, hi, any, s.values[i]);
+        if (has_band(s))
+            for (std::size_t i = 0; i < k; ++i) {
+                extend(lo, hi, any, s.lower[i]);
+                extend(lo, hi, any, s.upper[i]);
+            }
+    }
+    if (!(hi > lo)) hi = lo + 1.0;
+    frame_y(c, top, bottom_margin(false), lo, hi, false);
+    legend(c, entries, true);
+
+    const std::size_t nc = categories.size();
+    if (nc == 0) {
+        const char* empty = "no data";
+        const ImVec2 ts = ImGui::CalcTextSize(empty);
+        c.dl->AddText(ImVec2(0.5f * (c.a0.x + c.a1.x - ts.x), 0.5f * (c.a0.y + c.a1.y - ts.y)), dim_color(), empty);
+        end_chart(c);
+        return;
+    }
+    const float group_w = (c.a1.x - c.a0.x) / static_cast<float>(nc);
+    const float bar_w = group_w * 0.8f / static_cast<float>(std::max<std::size_t>(1, series.size()));
+    const float gap = bar_w > 4.0f ? 1.0f : 0.0f;  // a hairline between neighbours when there is room
+    const float zero = c.py(0.0);
+
+    // The group under the mouse, highlighted behind its bars.
+    int hovered = -1;
+    if (c.mouse_in_area())
+        hovered = std::clamp(static_cast<int>((c.mouse.x - c.a0.x) / group_w), 0, static_cast<int>(nc) - 1);
+    if (hovered >= 0) {
+        const float gx = c.a0.x + group_w * static_cast<float>(hovered);
+        c.dl->AddRectFilled(ImVec2(gx, c.a0.y), ImVec2(gx + group_w, c.a1.y), ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.35f));
+    }
+
+    for (std::size_t ci = 0; ci < nc; ++ci) {
+        const float gx = c.a0.x + group_w * static_cast<float>(ci);
+        for (std::size_t k = 0; k < series.size(); ++k) {
+            const Series& s = series[k];
+            if (ci >= s.values.size() || !finite(s.values[ci])) continue;
+            const float x = gx + group_w * 0.1f + bar_w * static_cast<float>(k);
+            const float y = c.py(s.values[ci]);
+            c.dl->AddRectFilled(ImVec2(x + gap, std::min(y, zero)), ImVec2(x + bar_w - gap, std::max(y, zero)), s.color);
+            if (has_band(s) && finite(s.lower[ci]) && finite(s.upper[ci])) {
+                const float mid = x + bar_w * 0.5f, cap = std::max(1.0f, bar_w * 0.25f);
+                const float yl = c.py(s.lower[ci]), yu = c.py(s.upper[ci]);
+                c.dl->AddLine(ImVec2(mid, yl), ImVec2(mid, yu), text_color());
+                c.dl->AddLine(ImVec2(mid - cap, yl), ImVec2(mid + cap, yl), text_color());
+                c.dl->AddLine(ImVec2(mid - cap, yu), ImVec2(mid + cap, yu), text_color());
+            }
+        }
+        const std::string label = fit_text(categories[ci], group_w - 2.0f);
+        const float w = ImGui::CalcTextSize(label.c_str()).x;
+        c.dl->AddText(ImVec2(gx + 0.5f * (group_w - w), c.a1.y + kPad), dim_color(), label.c_str());
+    }
+    end_chart(c);
+
+    if (hovered >= 0) {
+        char buf[64];
+        ImGui::BeginTooltip();
+        ImGui::TextUnformatted(categories[static_cast<std::size_t>(hovered)].c_str());
+        for (const Series& s : series) {
+            if (static_cast<std::size_t>(hovered) >= s.values.size()) continue;
+            tooltip_swatch(s.color);
+            format_value(buf, sizeof buf, s.values[static_cast<std::size_t>(hovered)], opt.value_format);
+            if (has_band(s)) {
+                char lo_buf[32], hi_buf[32];
+                format_value(lo_buf, sizeof lo_buf, s.lower[static_cast<std::size_t>(hovered)], opt.value_format);
+                format_value(hi_buf, sizeof hi_buf, s.upper[static_cast<std::size_t>(hovered)], opt.value_format);
+                ImGui::Text("%s: %s  (%s .. %s)", s.label.c_str(), buf, lo_buf, hi_buf);
+            } else {
+                ImGui::Text("%s: %s", s.label.c_str(), buf);
+            }
+        }
+        ImGui::EndTooltip();
+    }
+}
+
+// ==== Impression histogram =====================================================================
+
+void histogram(const char* id, ImVec2 size, const std::vector<float>& counts, const HistogramOptions& opt) {
+    Chart c = begin_chart(id, size);
+
+    double total = 0.0;
+    for (float v : counts)
+        if (finite(v) && v > 0.0f) total += v;
+    // What the bars show: counts, or shares of the total (0 when there is nobody to count).
+    const auto shown = [&](float v) -> double {
+        if (!finite(v) || v < 0.0f) return 0.0;
+        return opt.percent ? (total > 0.0 ? 100.0 * v / total : 0.0) : v;
+    };
+    double hi = 0.0;
+    for (float v : counts) hi = std::max(hi, shown(v));
+    if (!(hi > 0.0)) hi = opt.percent ? 10.0 : 1.0;
+
+    const std::vector<LegendEntry> entries{{opt.percent ? "% of customers" : "customers", 0, false, true}};
+    const float top = legend(c, entries, false);
+    c.x0 = -1.0;
+    c.x1 = 1.0;
+    frame_y(c, top, bottom_margin(opt.x_label != nullptr), 0.0, hi, false);
+    frame_x(c, opt.x_label);
+    legend(c, entries, true);
+
+    const std::size_t n = counts.size();
+    const double bin_w = n ? 2.0 / static_cast<double>(n) : 2.0;
+    const auto bin_lo = [&](std::size_t k) { return -1.0 + bin_w * static_cast<double>(k); };
+    int hovered = -1;
+    if (c.mouse_in_area() && n > 0)
+        hovered = std::clamp(static_cast<int>((c.data_x(c.mouse.x) + 1.0) / bin_w), 0, static_cast<int>(n) - 1);
+
+    for (std::size_t k = 0; k < n; ++k) {
+        const float xa = c.px(bin_lo(k)), xb = c.px(bin_lo(k + 1));
+        const float gap = xb - xa > 4.0f ? 1.0f : 0.0f;
+        const float centre = static_cast<float>(bin_lo(k) + 0.5 * bin_w);
+        const bool lit = static_cast<int>(k) == hovered;
+        c.dl->AddRectFilled(ImVec2(xa + gap, c.py(shown(counts[k]))), ImVec2(xb - gap, c.a1.y),
+                            impression_color(centre, lit ? 1.0f : 0.85f));
+        if (lit) c.dl->AddRect(ImVec2(xa + gap, c.py(shown(counts[k]))), ImVec2(xb - gap, c.a1.y), text_color());
+    }
+    if (opt.show_marker && finite(opt.marker)) {
+        const float x = c.px(std::clamp(static_cast<double>(opt.marker), -1.0, 1.0));
+        const ImVec2 pts[2] = {ImVec2(x, c.a0.y), ImVec2(x, c.a1.y)};
+        dashed_polyline(c.dl, pts, 2, text_color(), 1.5f);
+        char buf[64];
+        std::snprintf(buf, sizeof buf, "%s %+.2f", opt.marker_label ? opt.marker_label : "", opt.marker);
+        const float w = ImGui::CalcTextSize(buf).x;
+        // Right of the line, or left of it when it would run off the plot.
+        const float tx = x + kPad + w > c.a1.x ? x - kPad - w : x + kPad;
+        c.dl->AddText(ImVec2(tx, c.a0.y), text_color(), buf);
+    }
+    end_chart(c);
+
+    if (hovered >= 0) {
+        const std::size_t k = static_cast<std::size_t>(hovered);
+        const double v = finite(counts[k]) ? counts[k] : 0.0;
+        ImGui::BeginTooltip();
+        tooltip_swatch(impression_color(static_cast<float>(bin_lo(k) + 0.5 * bin_w)));
+        ImGui::Text("impression %+.2f to %+.2f", bin_lo(k), bin_lo(k + 1));
+        ImGui::Text("%.0f customers (%.1f %%)", v, total > 0.0 ? 100.0 * v / total : 0.0);
+        ImGui::EndTooltip();
+    }
+}
+
+void histogram(const char* id, ImVec2 size, const std::vector<std::int64_t>& counts, const HistogramOptions& opt) {
+    std::vector<float> f(counts.size());
+    for (std::size_t i = 0; i < counts.size(); ++i) f[i] = static_cast<float>(counts[i]);
+    histogram(id, size, f, opt);
+}
+
+}  // namespace motsim::app

@@ -1,0 +1,31 @@
+// Draws the crowd: every customer one instanced quad, all of them uploaded once per frame.
+#pragma once
+#include <string>
+#include <vector>
+
+namespace motsim::platform {
+
+struct CrowdInstance {
+    float x, y;        // ImGui coordinates
+    float impression;  // -1..1
+    float flash;       // 0..1, a moment of magic
+};
+
+class CrowdRenderer {
+public:
+    // Compiles the shaders (version line prepended for GL 3.3 or ES 3.0). False with a message.
+    bool init(bool gles, std::string& error);
+    void shutdown();
+    // Called from an ImGui draw callback: projection from the draw data, scissor from the clip
+    // rectangle (ImGui coordinates), framebuffer scale for HiDPI.
+    void draw(const std::vector<CrowdInstance>& crowd, float radius, const float clip[4],
+              const float display_pos[2], const float display_size[2], const float fb_scale[2],
+              int fb_height);
+
+private:
+    unsigned program_ = 0, vao_ = 0, quad_vbo_ = 0, instance_vbo_ = 0;
+    int loc_projection_ = -1, loc_radius_ = -1;
+    std::size_t capacity_ = 0;
+};
+
+}  // namespace motsim::platform
