@@ -16,3 +16,24 @@ if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/ajv)
   add_test(NAME schema COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/schema/check_schema.mjs
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
 endif()
+
+# The native app under a virtual display: starts, renders frames, exits cleanly, and its
+# numbers for a seed equal the command line's (tests/app/native_smoke.sh).
+find_program(MOTSIM_XVFB xvfb-run)
+if(TARGET motsim_app AND MOTSIM_XVFB)
+  add_test(NAME native_app_smoke
+           COMMAND bash ${CMAKE_SOURCE_DIR}/tests/app/native_smoke.sh $<TARGET_FILE:motsim_app>
+                   $<TARGET_FILE:motsim> ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/artifacts)
+endif()
+
+# The web app in headless Chromium (playwright-core): needs the WebAssembly site built first
+# (scripts/test.sh builds build/web before this build).
+get_filename_component(MOTSIM_SITE ${CMAKE_SOURCE_DIR}/build/web/site ABSOLUTE)
+if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/playwright-core
+   AND EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/app.test.mjs)
+  add_test(NAME browser_app
+           COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/browser/app.test.mjs ${MOTSIM_SITE}
+                   ${CMAKE_BINARY_DIR}/artifacts/browser
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(browser_app PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
+endif()

@@ -356,7 +356,10 @@ std::string App::state_json() const {
 std::string App::widget_rect_json(const std::string& name) const {
     for (const Rect& r : rects_)
         if (r.name == name)
-            return nlohmann::json{{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}}.dump();
+            // In CSS pixels: ImGui works in drawing-buffer pixels, ui_scale_ (the device pixel
+            // ratio) times larger.
+            return nlohmann::json{{"x", r.x / ui_scale_}, {"y", r.y / ui_scale_}, {"w", r.w / ui_scale_},
+                                   {"h", r.h / ui_scale_}}.dump();
     return "null";
 }
 

@@ -48,6 +48,14 @@ void draw_edge(ImDrawList* dl, Point a, Point b, float ra, float rb, ImU32 col, 
     }
 }
 
+// The text shortened with "..." to fit max_width (labels must not run into the next column).
+std::string fit_text(const std::string& text, float max_width) {
+    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
+    std::string s = text;
+    while (!s.empty() && ImGui::CalcTextSize((s + "...").c_str()).x > max_width) s.pop_back();
+    return s + "...";
+}
+
 }  // namespace
 
 void App::build_crowd(float x0, float y0, float w, float h) {
@@ -151,14 +159,18 @@ void App::draw_journey() {
         dl->AddCircle({nd.x, nd.y}, nd.radius, sel ? IM_COL32(255, 210, 80, 255) : IM_COL32(210, 215, 225, 200), 32,
                       (sel ? 3.0f : 1.5f) * ui_scale_);
         const std::int64_t here = sim.tick() > 0 && occ.size() >= nm ? occ[occ.size() - nm + m] : 0;
+        const PhaseColumn* col = nd.column >= 0 ? &layout.columns[static_cast<std::size_t>(nd.column)] : nullptr;
+        const float max_w = col ? (col->x1 - col->x0) - 6 * ui_scale_ : 200 * ui_scale_;
         char line[160];
-        std::snprintf(line, sizeof line, "%s", mo.name.c_str());
+        std::snprintf(line, sizeof line, "%s", fit_text(mo.name, max_w).c_str());
         ImVec2 ts = ImGui::CalcTextSize(line);
         const ImVec2 tp(nd.x - ts.x * 0.5f, nd.y + nd.radius + 2 * ui_scale_);
         dl->AddRectFilled({tp.x - 3, tp.y - 1}, {tp.x + ts.x + 3, tp.y + ts.y + 1}, IM_COL32(20, 22, 28, 190), 3);
         dl->AddText(tp, IM_COL32(235, 238, 245, 255), line);
         std::snprintf(line, sizeof line, "%lld here  %.0f%%+ %.0f%%-", static_cast<long long>(here),
                       100 * mo.positive, 100 * mo.negative);
+        if (ImGui::CalcTextSize(line).x > max_w)
+            std::snprintf(line, sizeof line, "%lld here", static_cast<long long>(here));
         ts = ImGui::CalcTextSize(line);
         dl->AddText({nd.x - ts.x * 0.5f, tp.y + ts.y + 1}, IM_COL32(170, 175, 185, 255), line);
     }

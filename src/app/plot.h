@@ -24,21 +24,21 @@ namespace motsim::app {
 // ==== Data =====================================================================================
 
 struct Series {
-    std::string label;
-    std::vector<float> values;
+    std::string label{};
+    std::vector<float> values{};
     ImU32 color = IM_COL32(200, 200, 200, 255);
     bool dashed = false;
     // Optional, same length as values (otherwise ignored): a shaded band around a line (e.g.
     // +-2 standard errors over replications) or error whiskers on a bar.
-    std::vector<float> lower;
-    std::vector<float> upper;
+    std::vector<float> lower{};
+    std::vector<float> upper{};
 };
 
 // A horizontal line across the plot with a label at its right end, e.g. the exact expectation
 // from the analysis that a sampled series should scatter around.
 struct RefLine {
     float value = 0.0f;
-    std::string label;
+    std::string label{};
     ImU32 color = IM_COL32(240, 200, 80, 255);
     bool dashed = true;
 };

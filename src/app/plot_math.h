@@ -82,6 +82,7 @@ struct NiceRange {
 // [lo, hi] widened outwards to whole steps, with at most max_ticks ticks from lo to hi: what
 // an axis shows for data in [lo, hi] (0..97 -> 0..100 step 20). A zero span is padded first
 // (v -> v-1..v+1 around 0, else +-10 % of |v|), so a flat series still gets an axis.
+// max_ticks counts as at least 3: a range that straddles 0 needs -step, 0 and step.
 inline NiceRange nice_range(double lo, double hi, int max_ticks) {
     if (!std::isfinite(lo) || !std::isfinite(hi)) return NiceRange{};
     if (lo > hi) std::swap(lo, hi);
@@ -90,10 +91,11 @@ inline NiceRange nice_range(double lo, double hi, int max_ticks) {
         lo -= pad;
         hi += pad;
     }
-    max_ticks = std::max(2, max_ticks);
+    max_ticks = std::max(3, max_ticks);
     double step = nice_step(lo, hi, max_ticks);
     for (int guard = 0; guard < 8; ++guard) {  // widening can add a tick; step up until it fits
-        const double a = std::floor(lo / step + 1e-9), b = std::ceil(hi / step - 1e-9);
+        // The tolerance only forgives division rounding (0.3 / 0.1 = 2.9999999999999996).
+        const double a = std::floor(lo / step + 1e-12), b = std::ceil(hi / step - 1e-12);
         if (b - a + 1.0 <= static_cast<double>(max_ticks) || guard == 7)
             return NiceRange{tick_value(static_cast<long long>(a), step),
                              tick_value(static_cast<long long>(b), step), step};

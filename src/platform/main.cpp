@@ -4,6 +4,7 @@
 #include <GLFW/glfw3.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -32,6 +33,16 @@ using motsim::app::App;
 // ==== Hosts: what the app asks of the browser or the desktop ====================================
 
 #ifdef __EMSCRIPTEN__
+// Reads the page's storage; the string is malloc'ed for C++ to free (null: nothing stored).
+EM_JS(char*, host_load, (const char* key), {
+    var v = (Module.motsimHost && Module.motsimHost.load) ? Module.motsimHost.load(UTF8ToString(key)) : null;
+    if (v === null || v === undefined) return 0;
+    var n = lengthBytesUTF8(v) + 1;
+    var p = _malloc(n);
+    stringToUTF8(v, p, n);
+    return p;
+});
+
 // The page provides Module.motsimHost (web/index.html or motsim-embed.js): file picker,
 // downloads, storage. Every call is guarded so a page without a host still runs the app.
 class WebHost final : public motsim::app::Host {
@@ -51,13 +62,7 @@ public:
                key.c_str(), value.c_str());
     }
     std::string load(const std::string& key) override {
-        char* text = static_cast<char*>(EM_ASM_PTR({
-            var v = (Module.motsimHost && Module.motsimHost.load) ? Module.motsimHost.load(UTF8ToString($0)) : null;
-            if (v === null || v === undefined) return 0;
-            var n = lengthBytesUTF8(v) + 1, p = _malloc(n);
-            stringToUTF8(v, p, n);
-            return p;
-        }, key.c_str()));
+        char* text = host_load(key.c_str());
         if (!text) return "";
         std::string out(text);
         std::free(text);
@@ -280,7 +285,8 @@ int main(int argc, char** argv) {
     g = &runtime;
     std::string scenario_file, screenshot;
     long long seed = -1;
-    bool finish = false, print_state = false;
+    bool finish = false;
+    [[maybe_unused]] bool print_state = false;
 #ifndef __EMSCRIPTEN__
     if (const char* home = std::getenv("HOME")) runtime.host.state_dir = home;
 #endif
