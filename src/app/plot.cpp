@@ -19,8 +19,6 @@ constexpr float kLineWidth = 2.0f;     // data lines
 constexpr float kMinSide = 40.0f;      // below this a chart is not readable, and ImGui asserts on 0
 constexpr float kDefaultHeight = 200.0f;
 
-ImVec2 add(ImVec2 a, ImVec2 b) { return ImVec2(a.x + b.x, a.y + b.y); }
-
 ImU32 text_color() { return ImGui::GetColorU32(ImGuiCol_Text); }
 ImU32 dim_color() { return ImGui::GetColorU32(ImGuiCol_TextDisabled); }
 ImU32 grid_color() { return ImGui::GetColorU32(ImGuiCol_TextDisabled, 0.25f); }

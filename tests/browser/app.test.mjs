@@ -1,0 +1,580 @@
+// Browser tests of the live web app (build/web/site): load, drawing, play/pause/step, a real
+// mouse drag on an odds slider, a broken file, persistence across a reload, resize and HiDPI.
+// No test framework: each test is a plain async function; check() records failures.
+//
+// usage: node tests/browser/app.test.mjs SITE_DIR ARTIFACT_DIR
+//   SITE_DIR      the built site (index.html, motsim_app.js, motsim_app.wasm), e.g. build/web/site
+//   ARTIFACT_DIR  where the screenshots go (created if missing)
+// Needs playwright-core (npm, in the repository's node_modules) and /usr/bin/chromium.
+// Exit code 0 when every check passed, 1 otherwise.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import zlib from "node:zlib";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const require = createRequire(path.join(repo, "package.json"));
+const { chromium } = require("playwright-core");
+
+const [siteArg, artifactArg] = process.argv.slice(2);
+if (!siteArg || !artifactArg) {
+  console.error("usage: node tests/browser/app.test.mjs SITE_DIR ARTIFACT_DIR");
+  process.exit(2);
+}
+const siteDir = path.resolve(siteArg);
+const artifactDir = path.resolve(artifactArg);
+if (!fs.existsSync(path.join(siteDir, "index.html")) || !fs.existsSync(path.join(siteDir, "motsim_app.wasm"))) {
+  console.error(`${siteDir} does not look like the built site (index.html, motsim_app.wasm)`);
+  process.exit(2);
+}
+fs.mkdirSync(artifactDir, { recursive: true });
+
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
+const VIEWPORT = { width: 1280, height: 800 };
+const WIDGETS = ["journey", "controls", "charts", "editor", "story", "play", "slider_positive", "slider_negative", "message"];
+
+// ==== Checks =====================================================================================
+
+const failures = [];
+let passed = 0;
+function check(ok, what, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok: ${what}`);
+  } else {
+    failures.push(what);
+    console.log(`FAIL: ${what}${detail !== undefined ? `  (${typeof detail === "string" ? detail : JSON.stringify(detail)})` : ""}`);
+  }
+  return ok;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ==== PNG decoding (8-bit RGB/RGBA, non-interlaced: what Chromium's screenshots are) ===============
+
+function decodePng(buf) {
+  const sig = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
+  if (!buf.subarray(0, 8).equals(sig)) throw new Error("not a PNG");
+  let at = 8, width = 0, height = 0, depth = 0, type = 0, interlace = 0;
+  const idat = [];
+  while (at < buf.length) {
+    const len = buf.readUInt32BE(at);
+    const kind = buf.toString("latin1", at + 4, at + 8);
+    const data = buf.subarray(at + 8, at + 8 + len);
+    if (kind === "IHDR") {
+      width = data.readUInt32BE(0);
+      height = data.readUInt32BE(4);
+      depth = data[8];
+      type = data[9];
+      interlace = data[12];
+    } else if (kind === "IDAT") idat.push(data);
+    else if (kind === "IEND") break;
+    at += 12 + len;
+  }
+  if (depth !== 8 || (type !== 2 && type !== 6) || interlace !== 0)
+    throw new Error(`unsupported PNG: depth ${depth}, colour type ${type}, interlace ${interlace}`);
+  const bpp = type === 6 ? 4 : 3;
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const out = Buffer.alloc(width * height * 4);
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+      let v;
+      switch (filter) {
+        case 0: v = 0; break;
+        case 1: v = a; break;
+        case 2: v = b; break;
+        case 3: v = (a + b) >> 1; break;
+        case 4: {
+          const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+          v = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+          break;
+        }
+        default: throw new Error(`bad PNG filter ${filter} on row ${y}`);
+      }
+      line[i] = (line[i] + v) & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      out[o] = line[x * bpp];
+      out[o + 1] = line[x * bpp + 1];
+      out[o + 2] = line[x * bpp + 2];
+      out[o + 3] = bpp === 4 ? line[x * bpp + 3] : 255;
+    }
+    prev = line;
+  }
+  return { width, height, data: out };
+}
+
+// Statistics of the pixels in a rectangle (image pixels), with optional colour classifiers.
+function regionStats(img, rect, classes = {}) {
+  const x0 = Math.max(0, Math.floor(rect.x)), y0 = Math.max(0, Math.floor(rect.y));
+  const x1 = Math.min(img.width, Math.ceil(rect.x + rect.w)), y1 = Math.min(img.height, Math.ceil(rect.y + rect.h));
+  const colours = new Set();
+  const counts = Object.fromEntries(Object.keys(classes).map((k) => [k, 0]));
+  let n = 0, sum = 0, sum2 = 0;
+  for (let y = y0; y < y1; y++)
+    for (let x = x0; x < x1; x++) {
+      const o = (y * img.width + x) * 4;
+      const r = img.data[o], g = img.data[o + 1], b = img.data[o + 2];
+      colours.add((r << 16) | (g << 8) | b);
+      const lum = 0.299 * r + 0.587 * g + 0.114 * b;
+      n++;
+      sum += lum;
+      sum2 += lum * lum;
+      for (const k in classes) if (classes[k](r, g, b)) counts[k]++;
+    }
+  const mean = n ? sum / n : 0;
+  return { pixels: n, distinct: colours.size, lumStd: n ? Math.sqrt(Math.max(0, sum2 / n - mean * mean)) : 0, counts };
+}
+
+// The terminal nodes: "lost" is filled dark red (140,45,40), "done" dark green (40,120,60).
+const reddish = (r, g, b) => r >= 90 && r > 2 * g && r > 2 * b;
+const greenish = (r, g, b) => g >= 80 && g > 1.6 * r && g > 1.3 * b;
+// The error message window's background (0.45, 0.08, 0.08).
+const errorRed = (r, g, b) => r >= 95 && r <= 135 && g <= 40 && b <= 40;
+
+async function shot(page, name) {
+  const buf = await page.screenshot({ path: path.join(artifactDir, name) });
+  return decodePng(buf);
+}
+
+// ==== Page helpers ================================================================================
+
+const consoleErrors = [];
+const consoleWarnings = [];
+function watchConsole(page, label) {
+  page.on("console", (m) => {
+    if (m.type() === "error") consoleErrors.push(`${label}: ${m.text()}`);
+    else if (m.type() === "warning") {
+      consoleWarnings.push(`${label}: ${m.text()}`);
+      console.log(`  (console warning, allowed) ${label}: ${m.text()}`);
+    }
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`${label}: page error: ${e && e.message ? e.message : e}`));
+}
+
+async function waitForApp(page) {
+  await page.waitForFunction(() => typeof window.motsim === "object" && window.motsim !== null, null, { timeout: 30000 });
+}
+
+// Wait for n animation frames (the app draws one ImGui frame per animation frame).
+async function frames(page, n = 2) {
+  await page.evaluate((n) => new Promise((resolve) => {
+    let k = 0;
+    const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }), n);
+}
+
+const state = (page) => page.evaluate(() => window.motsim.state());
+const scenario = (page) => page.evaluate(() => window.motsim.scenario());
+const widget = (page, name) => page.evaluate((n) => window.motsim.widget(n), name);
+const command = (page, c) => page.evaluate((c) => window.motsim.command(c), c);
+const steps = (page, n) => page.evaluate((n) => { for (let i = 0; i < n; i++) window.motsim.command("step"); }, n);
+const inside = (r, w, h) => r && r.x >= -0.5 && r.y >= -0.5 && r.x + r.w <= w + 0.5 && r.y + r.h <= h + 0.5;
+const contains = (outer, inner) => outer && inner && inner.x >= outer.x - 0.5 && inner.y >= outer.y - 0.5 &&
+  inner.x + inner.w <= outer.x + outer.w + 0.5 && inner.y + inner.h <= outer.y + outer.h + 0.5;
+
+// A one-moment scenario where the odds of the desk decide everything: positive and neutral go
+// to done, negative to lost; no influence, reviews or referrals that would blur the effect.
+const DESK = JSON.stringify({
+  motsim: 1,
+  name: "Browser test: one desk",
+  time_unit: "tick",
+  ticks: 1000,
+  seed: 7,
+  population: { initial: 0, arrivals_per_tick: 200, max_customers: 1000000 },
+  influence: { impression: 0, reviews: 0 },
+  word_of_mouth: { advocate_threshold: 0.5, referral_rate: 0, referral_ticks: 30, referral_boost: 0 },
+  entry: "desk",
+  moments: [{ id: "desk", name: "Front desk", phase: "fmot", positive: 0.5, negative: 0.2, dwell: 1,
+              next: { positive: "done", neutral: "done", negative: "lost" } }],
+});
+const BROKEN = '{"motsim": 1, "moments": [{"id": "a", "positive": 1.5, "negative": 0}]}';
+
+// ==== Tests ========================================================================================
+
+// a. Loads with no console errors, window.motsim appears, the loading indicator goes away.
+async function testLoads(ctx) {
+  const t0 = Date.now();
+  await ctx.page.goto(ctx.url);
+  let ready = true;
+  try {
+    await waitForApp(ctx.page);
+  } catch (e) {
+    ready = false;
+  }
+  check(ready, `window.motsim is available within 30 s (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  if (!ready) throw new Error("the app did not start; later tests cannot run");
+  await frames(ctx.page, 3);
+  const status = await ctx.page.evaluate(() => {
+    const s = document.getElementById("status");
+    return { hidden: s.classList.contains("hidden"), display: getComputedStyle(s).display };
+  });
+  check(status.hidden && status.display === "none", "the loading indicator (#status) is hidden", status);
+  const api = await ctx.page.evaluate(() => ["state", "load", "set", "command", "scenario", "widget", "story"]
+    .filter((f) => typeof window.motsim[f] !== "function"));
+  check(api.length === 0, "window.motsim has state, load, set, command, scenario, widget, story", { missing: api });
+  const s = await state(ctx.page);
+  check(typeof s.scenario === "string" && s.scenario.length > 0 && Number.isInteger(s.tick) && s.moments &&
+        Object.keys(s.moments).length > 0, "state() describes a running scenario", { scenario: s.scenario, tick: s.tick });
+  check(consoleErrors.length === 0, "no console errors or page errors while loading", consoleErrors);
+}
+
+// b. The canvas shows the journey map: many colours, the red "lost" and green "done" nodes.
+async function testDrawn(ctx) {
+  const { page } = ctx;
+  await sleep(500);  // let some customers arrive so the map has dots and flows
+  const img = await shot(page, "loaded.png");
+  check(img.width === VIEWPORT.width && img.height === VIEWPORT.height, "screenshot has the viewport's size",
+        { width: img.width, height: img.height });
+  const all = regionStats(img, { x: 0, y: 0, w: img.width, h: img.height });
+  check(all.distinct > 300, `the canvas is not blank (${all.distinct} distinct colours)`);
+  const rects = {};
+  for (const n of ["journey", "controls", "charts", "editor", "story"]) rects[n] = await widget(page, n);
+  for (const n of Object.keys(rects))
+    check(inside(rects[n], VIEWPORT.width, VIEWPORT.height) && rects[n].w > 50 && rects[n].h > 50,
+          `widget("${n}") is a visible rectangle inside the window`, rects[n]);
+  const j = rects.journey;
+  if (!j) return;
+  const st = regionStats(img, j, { red: reddish, green: greenish });
+  check(st.counts.red > 300, `the journey map has reddish pixels (the "lost" node): ${st.counts.red}`);
+  check(st.counts.green > 300, `the journey map has greenish pixels (the "done" node): ${st.counts.green}`);
+  check(st.distinct > 100 && st.lumStd > 8, `the journey map is not uniform (${st.distinct} colours, ` +
+        `luminance sd ${st.lumStd.toFixed(1)})`);
+  // The terminals sit in the right part of the map; the colours should not come only from edges.
+  const rightPart = regionStats(img, { x: j.x + j.w * 0.6, y: j.y, w: j.w * 0.4, h: j.h }, { red: reddish, green: greenish });
+  check(rightPart.counts.red > 300 && rightPart.counts.green > 300,
+        "the red and green terminal nodes are in the right part of the map", rightPart.counts);
+}
+
+// c. Play advances ticks, pause stops them, step advances exactly one.
+async function testPlayPause(ctx) {
+  const { page } = ctx;
+  await command(page, "reset");
+  check(await command(page, "play"), 'command("play") is accepted');
+  const s0 = await state(page);
+  await sleep(1500);
+  const s1 = await state(page);
+  check(s1.playing === true && s1.tick > s0.tick, `ticks advance while playing (${s0.tick} -> ${s1.tick} in 1.5 s)`);
+  check(s1.tick - s0.tick >= 5 && s1.tick - s0.tick <= 40,
+        `the pace follows the speed (${s1.speed} ticks/s): ${s1.tick - s0.tick} ticks in 1.5 s`);
+  check(await command(page, "pause"), 'command("pause") is accepted');
+  await frames(page, 2);
+  const p0 = await state(page);
+  await sleep(1000);
+  const p1 = await state(page);
+  check(p0.playing === false && p1.tick === p0.tick, `pause stops the clock (${p0.tick} and ${p1.tick} 1 s apart)`);
+  await command(page, "step");
+  const p2 = await state(page);
+  check(p2.tick === p1.tick + 1, `command("step") advances exactly one tick (${p1.tick} -> ${p2.tick})`);
+  await frames(page, 5);
+  const p3 = await state(page);
+  check(p3.tick === p2.tick && !p3.playing, "a step leaves the run paused");
+  check(!(await command(page, "fly")), 'an unknown command is refused');
+}
+
+// d. A real mouse drag on the "negative" slider raises p- and the lost share follows.
+async function testSliderDrag(ctx) {
+  const { page } = ctx;
+  await command(page, "pause");
+  const loaded = await page.evaluate((t) => window.motsim.load(t, "desk.json"), DESK);
+  check(loaded, "the one-desk scenario loads");
+  await command(page, "pause");
+  await command(page, "reset");
+  await frames(page, 3);
+  const s = await state(page);
+  check(s.scenario === "Browser test: one desk" && s.selected === "desk" && s.tick === 0,
+        "the desk scenario runs from tick 0 with its moment selected", { scenario: s.scenario, selected: s.selected, tick: s.tick });
+
+  // Outcomes before the drag.
+  await steps(page, 3);
+  const b0 = await state(page);
+  await steps(page, 25);
+  const b1 = await state(page);
+  const beforeN = b1.done + b1.lost - b0.done - b0.lost;
+  const before = (b1.lost - b0.lost) / Math.max(1, beforeN);
+  check(beforeN > 2000 && Math.abs(before - 0.2) < 0.05, `before the drag, the lost share is near p- = 0.2: ${before.toFixed(3)} of ${beforeN}`);
+
+  await frames(page, 2);
+  const slider = await widget(page, "slider_negative");
+  const editor = await widget(page, "editor");
+  const plausible = slider && contains(editor, slider) && slider.h > 4 && slider.h < 60 && slider.w > 40 &&
+                    slider.w < editor.w && !(slider.x === editor.x && slider.y === editor.y && slider.h === editor.h);
+  check(plausible, 'widget("slider_negative") is the slider\'s own rectangle inside the editor window',
+        { slider_negative: slider, editor });
+  if (!plausible) {
+    check(false, "dragging the negative slider to the right raises p- (not run: no slider rectangle to drag)");
+    await shot(page, "after-drag.png");
+    return;
+  }
+  const y = slider.y + slider.h / 2;
+  const xStart = slider.x + slider.w / 2;
+  const xEnd = slider.x + slider.w + 60;  // past the right end: the slider clamps to 1
+  await page.mouse.move(xStart, y);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  for (let k = 1; k <= 8; k++) {
+    await page.mouse.move(xStart + ((xEnd - xStart) * k) / 8, y);
+    await frames(page, 1);
+  }
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 3);
+  await page.mouse.move(slider.x + slider.w / 2, slider.y - 200 > 0 ? slider.y - 200 : slider.y + 300);  // away, no hover tooltips
+  await frames(page, 2);
+
+  const sc = await scenario(page);
+  const a = await state(page);
+  const pNeg = sc.moments[0].negative;
+  check(pNeg > 0.8, `the drag raised p- of the desk to near 1 (scenario ${pNeg}, state ${a.moments.desk && a.moments.desk.p_negative})`);
+  check(a.moments.desk && Math.abs(a.moments.desk.p_negative - pNeg) < 1e-9, "state() and scenario() agree on p-");
+  check(sc.moments[0].positive + sc.moments[0].negative <= 1 + 1e-9, "p+ + p- stays <= 1 after the drag",
+        { positive: sc.moments[0].positive, negative: sc.moments[0].negative });
+  check(a.tick === b1.tick && !a.playing, "the drag edited the live run without restarting or playing it",
+        { tick: a.tick, before: b1.tick, playing: a.playing });
+
+  await steps(page, 3);  // customers already at the desk when the odds changed
+  const a0 = await state(page);
+  await steps(page, 25);
+  const a1 = await state(page);
+  const afterN = a1.done + a1.lost - a0.done - a0.lost;
+  const after = (a1.lost - a0.lost) / Math.max(1, afterN);
+  check(afterN > 2000 && after > 0.75 && after > before + 0.4,
+        `after the drag, the lost share rose: ${before.toFixed(3)} -> ${after.toFixed(3)} (${afterN} finished)`);
+  await shot(page, "after-drag.png");
+}
+
+// e. A broken file is reported, and the previous scenario keeps running.
+async function testBrokenFile(ctx) {
+  const { page } = ctx;
+  await command(page, "play");
+  await frames(page, 2);
+  const s0 = await state(page);
+  const ok = await page.evaluate((t) => window.motsim.load(t, "broken.json"), BROKEN);
+  check(ok === false, 'motsim.load of a broken scenario returns false');
+  await frames(page, 3);
+  const s1 = await state(page);
+  check(s1.scenario === s0.scenario, `the previous scenario is still loaded ("${s1.scenario}")`);
+  const last = s1.messages[s1.messages.length - 1];
+  check(last && last.error === true && last.text.includes("/moments/0/positive") && last.text.includes("broken.json"),
+        "the last message is an error naming broken.json and /moments/0/positive", last);
+  await sleep(1000);
+  const s2 = await state(page);
+  check(s2.playing && s2.tick > s1.tick, `the previous scenario keeps running (${s1.tick} -> ${s2.tick})`);
+  const msg = await widget(page, "message");
+  check(msg && inside(msg, VIEWPORT.width, VIEWPORT.height) && msg.w > 100 && msg.h > 20,
+        'widget("message") is shown inside the window', msg);
+  if (msg) {
+    const img = decodePng(await page.screenshot());
+    const st = regionStats(img, msg, { err: errorRed });
+    check(st.counts.err > 0.3 * st.pixels, `the error message window is visible on top (${st.counts.err} of ` +
+          `${st.pixels} pixels have its red background)`);
+  }
+
+  // Dismiss closes the error window: the widget is gone in the next frame.
+  if (msg) {
+    // The "Dismiss" small button is the last line of the window, at its left padding.
+    await page.mouse.click(msg.x + 24, msg.y + msg.h - 14);
+    await frames(page, 4);
+    await page.mouse.move(5, VIEWPORT.height - 5);
+    await frames(page, 2);
+    const s = await state(page);
+    const m = s.messages[s.messages.length - 1];
+    check(m && m.error === false, '"Dismiss" in the error window clears the error', m);
+    const img = decodePng(await page.screenshot());
+    const st = regionStats(img, msg, { err: errorRed });
+    check(st.counts.err < 0.05 * st.pixels, `the error window is no longer drawn after Dismiss (${st.counts.err} red pixels)`);
+    const gone = await widget(page, "message");
+    check(gone === null, 'widget("message") is null once the message window is no longer drawn', gone);
+  }
+
+  // The same file through the real file input, as the "Open JSON file..." menu item uses it.
+  await page.setInputFiles("#file", { name: "broken.json", mimeType: "application/json", buffer: Buffer.from(BROKEN) });
+  let viaInput = null;
+  for (let k = 0; k < 40 && !viaInput; k++) {
+    await frames(page, 2);
+    const s = await state(page);
+    const m = s.messages[s.messages.length - 1];
+    if (m && m.error && m.text.includes("broken.json") && m.text.includes("/moments/0/positive")) viaInput = { s, m };
+  }
+  check(viaInput !== null, "a broken file chosen in the file input is reported as an error naming /moments/0/positive");
+  if (viaInput) check(viaInput.s.scenario === s0.scenario, "the scenario is unchanged after the broken file input");
+  await frames(page, 3);
+  const img = await shot(page, "bad-file.png");
+  const m3 = await widget(page, "message");
+  if (m3) {
+    const st = regionStats(img, m3, { err: errorRed });
+    check(st.counts.err > 0.3 * st.pixels, "the error window is shown again for the file input");
+  }
+  const s3 = await state(page);
+  await sleep(600);
+  check((await state(page)).tick > s3.tick, "the run still advances after the file input error");
+}
+
+// f. A reload restores the edited scenario from local storage.
+async function testReload(ctx) {
+  const { page } = ctx;
+  const sc = await scenario(page);
+  const id = sc.moments[0].id;
+  const name = sc.name;
+  const ok = await page.evaluate((p) => window.motsim.set(p, 0.123), `/moments/${id}/positive`);
+  check(ok === true, `motsim.set("/moments/${id}/positive", 0.123) returns true`);
+  check((await scenario(page)).moments[0].positive === 0.123, "the edit shows in scenario() at once");
+  check(!(await page.evaluate((p) => window.motsim.set(p, 1.5), `/moments/${id}/positive`)),
+        "an out-of-range probability is refused");
+  check(!(await page.evaluate(() => window.motsim.set("/moments/no_such_moment/positive", 0.5))),
+        "an unknown moment is refused");
+  await sleep(1500);  // the app saves at most once a second
+  await page.reload();
+  await waitForApp(page);
+  await frames(page, 3);
+  const after = await scenario(page);
+  check(after.name === name, `the reload restores the scenario "${name}"`, { got: after.name });
+  check(after.moments[0].id === id && after.moments[0].positive === 0.123,
+        "the reload restores the edited probability 0.123", after.moments[0]);
+  const s = await state(page);
+  check(s.moments[id] && s.moments[id].p_positive === 0.123, "state() of the reloaded app has the edited odds");
+}
+
+// g. The canvas follows the window size and the device pixel ratio.
+async function testResize(ctx) {
+  const { page, browser } = ctx;
+  await page.setViewportSize({ width: 900, height: 600 });
+  await sleep(300);
+  await frames(page, 6);
+  const img = await shot(page, "resized.png");
+  const j = await widget(page, "journey");
+  check(inside(j, 900, 600) && j.w > 100 && j.h > 100, 'after resizing to 900x600, widget("journey") fits inside', j);
+  for (const n of ["controls", "charts", "editor", "story"]) {
+    const r = await widget(page, n);
+    check(inside(r, 900, 600), `after resizing, widget("${n}") fits inside 900x600`, r);
+  }
+  const c = await page.evaluate(() => {
+    const e = document.getElementById("canvas");
+    const r = e.getBoundingClientRect();
+    return { width: e.width, height: e.height, cssW: r.width, cssH: r.height, dpr: window.devicePixelRatio };
+  });
+  check(c.cssW === 900 && c.cssH === 600, "the canvas fills the resized window", c);
+  check(c.width === Math.round(c.cssW * c.dpr) && c.height === Math.round(c.cssH * c.dpr),
+        "the canvas drawing buffer is its CSS size times devicePixelRatio", c);
+  const st = regionStats(img, { x: 0, y: 0, w: img.width, h: img.height });
+  check(st.distinct > 300, `the resized canvas is drawn (${st.distinct} colours)`);
+
+  // HiDPI: a fresh context (fresh local storage) with a device pixel ratio of 2.
+  const hctx = await browser.newContext({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: 2 });
+  try {
+    const hp = await hctx.newPage();
+    watchConsole(hp, "hidpi");
+    await hp.goto(ctx.url);
+    await waitForApp(hp);
+    await sleep(500);
+    await frames(hp, 4);
+    const hc = await hp.evaluate(() => {
+      const e = document.getElementById("canvas");
+      return { width: e.width, height: e.height, clientWidth: e.clientWidth, clientHeight: e.clientHeight, dpr: window.devicePixelRatio };
+    });
+    check(hc.dpr === 2 && hc.width === 2 * hc.clientWidth && hc.height === 2 * hc.clientHeight,
+          "with deviceScaleFactor 2 the canvas buffer is twice its CSS size", hc);
+    const himg = decodePng(await hp.screenshot({ path: path.join(artifactDir, "hidpi.png") }));
+    check(himg.width === 2000 && himg.height === 1400, "the HiDPI screenshot has device pixels", { w: himg.width, h: himg.height });
+    const hs = regionStats(himg, { x: 0, y: 0, w: himg.width, h: himg.height });
+    check(hs.distinct > 300 && hs.lumStd > 8, `the HiDPI canvas is not blank (${hs.distinct} colours)`);
+    const hj = await hp.evaluate(() => window.motsim.widget("journey"));
+    check(inside(hj, 1000, 700) && hj.w > 200, 'with HiDPI, widget("journey") is in CSS pixels inside the window', hj);
+    if (hj) {
+      const js = regionStats(himg, { x: hj.x * 2, y: hj.y * 2, w: hj.w * 2, h: hj.h * 2 }, { red: reddish, green: greenish });
+      check(js.counts.red > 1000 && js.counts.green > 1000, "with HiDPI, the journey map shows the red and green terminals", js.counts);
+    }
+  } finally {
+    await hctx.close();
+  }
+}
+
+// ==== Runner =======================================================================================
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(repo, "scripts", "serve.mjs"), siteDir, "--port", "0"],
+                       { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL in 10 s: ${out}`)), 10000);
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, url: m[1] });
+      }
+    });
+    proc.stderr.on("data", (d) => { out += d; });
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited (${code}): ${out}`)); });
+  });
+}
+
+async function main() {
+  const t0 = Date.now();
+  let server = null, browser = null;
+  const killServer = () => { if (server && server.proc.exitCode === null) server.proc.kill("SIGTERM"); };
+  process.on("exit", killServer);
+  const watchdog = setTimeout(() => {
+    console.log("FAIL: the whole run took over 150 s; stopping");
+    killServer();
+    process.exit(1);
+  }, 150000);
+  try {
+    server = await startServer();
+    console.log(`serving ${siteDir} at ${server.url}`);
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    watchConsole(page, "page");
+    const ctx = { browser, context, page, url: server.url };
+    const tests = [
+      ["a. loads without errors", testLoads, true],
+      ["b. canvas shows the journey", testDrawn],
+      ["c. play, pause and step", testPlayPause],
+      ["d. slider drag changes the outcome", testSliderDrag],
+      ["e. broken file is reported, run goes on", testBrokenFile],
+      ["f. reload restores the edited scenario", testReload],
+      ["g. resize and HiDPI", testResize],
+    ];
+    for (const [name, fn, essential] of tests) {
+      console.log(`-- ${name}`);
+      const ts = Date.now();
+      try {
+        await fn(ctx);
+      } catch (e) {
+        check(false, `${name}: threw ${e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e}`);
+        if (essential) break;
+      }
+      console.log(`   (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
+    }
+    check(consoleErrors.length === 0, "no console errors or page errors over the whole run", consoleErrors);
+    if (consoleWarnings.length) console.log(`${consoleWarnings.length} console warning(s) (allowed), listed above`);
+  } catch (e) {
+    check(false, `test setup: ${e && e.message ? e.message : e}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    killServer();
+    clearTimeout(watchdog);
+  }
+  console.log(`\n${passed} passed, ${failures.length} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${artifactDir}`);
+  if (failures.length) {
+    console.log("failed:");
+    for (const f of failures) console.log(`  - ${f}`);
+  }
+  process.exitCode = failures.length ? 1 : 0;
+}
+
+await main();
