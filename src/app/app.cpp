@@ -7,6 +7,7 @@
 
 #include "app/story.h"
 #include "engine/graph.h"
+#include "engine/parameters.h"
 #include "io/loader.h"
 #include "scenarios_embedded.h"
 
@@ -42,6 +43,7 @@ App::App(Host& host) : host_(host) {
     }
     seed_ = edited_.seed;
     restart();
+    lesson_base_ = edited_;
 }
 
 bool App::load_text(const std::string& text, const std::string& origin) {
@@ -53,6 +55,7 @@ bool App::load_text(const std::string& text, const std::string& origin) {
         summary += io::format_problem(origin, p) + "\n";
     }
     if (!r.ok()) {
+        host_.emit("error", nlohmann::json{{"message", "could not load " + origin}, {"problems", summary}}.dump());
         note("Could not load " + origin + " (" + std::to_string(errors) +
                  (errors == 1 ? " problem" : " problems") + "); the current scenario keeps running.\n" + summary,
              true);
@@ -72,6 +75,8 @@ void App::load_scenario(const Scenario& s, const std::string& origin) {
     restart();
     note("Loaded " + s.name + " (" + origin + ")", false);
     dirty_ = true;
+    lesson_base_ = edited_;
+    host_.emit("loaded", nlohmann::json{{"scenario", s.name}}.dump());
 }
 
 std::string App::scenario_json() const {
@@ -89,6 +94,7 @@ void App::restart() {
     tick_clock_ = 0;
     story_tick_ = -1;
     if (watched_) sim_->watch(*watched_);
+    finished_sent_ = false;
     refresh_analysis();
 }
 
@@ -114,12 +120,26 @@ void App::set_speed(double tps) {
     dirty_ = true;
 }
 
-bool App::apply_edit(const Scenario& edited, const std::string& what) {
+bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_learner) {
     for (const GraphIssue& g : check_graph(edited))
         if (g.error) {
             note("Not applied (" + what + "): " + g.message, true);
             return false;
         }
+    // Which parameters changed: locked ones are refused for the learner, the rest reported.
+    std::vector<std::pair<std::string, double>> changes;
+    if (edited.moments.size() == edited_.moments.size()) {
+        for (const std::string& path : parameter_paths(edited)) {
+            const auto before = get_parameter(edited_, path), after = get_parameter(edited, path);
+            if (after && (!before || *before != *after)) changes.emplace_back(path, *after);
+        }
+    }
+    if (by_learner)
+        for (const auto& c : changes)
+            if (locked(c.first)) {
+                note(c.first + " is locked in this lesson", true);
+                return false;
+            }
     edited_ = edited;
     dirty_ = true;
     if (sim_->update_parameters(edited_)) {
@@ -129,6 +149,8 @@ bool App::apply_edit(const Scenario& edited, const std::string& what) {
         restart();
     }
     refresh_analysis();
+    for (const auto& c : changes)
+        host_.emit("param", nlohmann::json{{"path", c.first}, {"value", c.second}, {"by", by_learner ? "learner" : "host"}}.dump());
     return true;
 }
 
@@ -142,97 +164,21 @@ bool App::set_param(const std::string& path, double v) {
         return true;
     }
     if (path == "seed") {
-        if (v < 0 || v > 9007199254740992.0 || v != std::floor(v)) return false;
+        if (v < 0 || v > 9007199254740992.0 || v != std::floor(v)) {
+            note("Not applied: the seed must be a whole number from 0 to 2^53", true);
+            return false;
+        }
         set_seed(static_cast<std::uint64_t>(v));
         return true;
     }
-    // Split "/a/b/c".
-    std::vector<std::string> parts;
-    std::size_t at = path[0] == '/' ? 1 : 0;
-    while (at <= path.size()) {
-        const std::size_t slash = path.find('/', at);
-        parts.push_back(path.substr(at, slash == std::string::npos ? std::string::npos : slash - at));
-        if (slash == std::string::npos) break;
-        at = slash + 1;
-    }
     Scenario s = edited_;
-    auto prob = [&](double& field) {
-        if (v < 0 || v > 1) return false;
-        field = v;
-        return true;
-    };
-    auto range = [&](double& field, double lo, double hi) {
-        if (v < lo || v > hi) return false;
-        field = v;
-        return true;
-    };
-    bool ok = false;
-    if (parts.size() == 2 && parts[0] == "population") {
-        if (parts[1] == "arrivals_per_tick") ok = range(s.arrivals_per_tick, 0, 1e6);
-        else if (parts[1] == "max_customers" && v >= 0 && v <= 1e9) { s.max_customers = static_cast<std::int64_t>(v); ok = true; }
-        else if (parts[1] == "initial" && v >= 0 && v <= 1e7) { s.initial = static_cast<std::int64_t>(v); ok = true; }
-    } else if (parts.size() == 1 && parts[0] == "ticks" && v >= 1 && v <= 100000) {
-        s.ticks = static_cast<int>(v);
-        ok = true;
-    } else if (parts.size() == 2 && parts[0] == "influence") {
-        if (parts[1] == "impression") ok = range(s.beta, -20, 20);
-        else if (parts[1] == "reviews") ok = range(s.gamma, -20, 20);
-    } else if (parts.size() == 2 && parts[0] == "reviews") {
-        if (parts[1] == "prior") ok = v > 0 && range(s.review_prior, 0, 1e6);
-        else if (parts[1] == "half_life") ok = range(s.review_half_life, 0, 1e6);
-    } else if (parts.size() == 2 && parts[0] == "word_of_mouth") {
-        if (parts[1] == "advocate_threshold") ok = range(s.advocate_threshold, -1, 1);
-        else if (parts[1] == "referral_rate") ok = range(s.referral_rate, 0, 1000);
-        else if (parts[1] == "referral_boost") ok = range(s.referral_boost, -2, 2);
-        else if (parts[1] == "referral_ticks" && v >= 0 && v <= 100000) { s.referral_ticks = static_cast<int>(v); ok = true; }
-    } else if (parts.size() == 3 && parts[0] == "segments") {
-        char* end = nullptr;
-        const long i = std::strtol(parts[1].c_str(), &end, 10);
-        if (*end == '\0' && i >= 0 && static_cast<std::size_t>(i) < s.segments.size()) {
-            Segment& g = s.segments[static_cast<std::size_t>(i)];
-            if (parts[2] == "share") ok = range(g.share, 0, 1e6);
-            else if (parts[2] == "shift") ok = range(g.shift, -20, 20);
-            else if (parts[2] == "initial_impression") ok = range(g.initial_impression, -1, 1);
-        }
-    } else if (parts.size() >= 3 && parts[0] == "moments") {
-        int m = s.find_moment(parts[1]);
-        if (m < 0) {
-            char* end = nullptr;
-            const long i = std::strtol(parts[1].c_str(), &end, 10);
-            if (!parts[1].empty() && *end == '\0' && i >= 0 && static_cast<std::size_t>(i) < s.moments.size())
-                m = static_cast<int>(i);
-        }
-        if (m >= 0) {
-            Moment& mo = s.moments[static_cast<std::size_t>(m)];
-            const std::string& f = parts[2];
-            if (parts.size() == 3) {
-                if (f == "positive") {
-                    ok = prob(mo.positive);
-                    if (ok && mo.positive + mo.negative > 1) mo.negative = 1 - mo.positive;  // keep p+ + p- <= 1
-                } else if (f == "negative") {
-                    ok = prob(mo.negative);
-                    if (ok && mo.positive + mo.negative > 1) mo.positive = 1 - mo.negative;
-                } else if (f == "magic") ok = prob(mo.magic);
-                else if (f == "review") ok = prob(mo.review);
-                else if (f == "dwell" && v >= 1 && v <= 10000 && v == std::floor(v)) {
-                    mo.dwell_min = mo.dwell_max = static_cast<int>(v);
-                    ok = true;
-                }
-            } else if (parts.size() == 4 && f == "impact") {
-                const char* names[] = {"positive", "neutral", "negative", "magic"};
-                for (int o = 0; o < 4; ++o)
-                    if (parts[3] == names[o]) ok = range(mo.impact[static_cast<std::size_t>(o)], -2, 2);
-            } else if (parts.size() == 4 && f == "dwell" && v >= 1 && v <= 10000 && v == std::floor(v)) {
-                if (parts[3] == "min") { mo.dwell_min = static_cast<int>(v); mo.dwell_max = std::max(mo.dwell_max, mo.dwell_min); ok = true; }
-                else if (parts[3] == "max") { mo.dwell_max = static_cast<int>(v); mo.dwell_min = std::min(mo.dwell_min, mo.dwell_max); ok = true; }
-            }
-        }
-    }
-    if (!ok) {
-        note("Not applied: " + path + " = " + std::to_string(v) + " (unknown parameter or out of range)", true);
+    std::string error;
+    if (!set_parameter(s, path, v, error)) {
+        note("Not applied: " + path + ": " + error, true);
+        host_.emit("error", nlohmann::json{{"message", path + ": " + error}}.dump());
         return false;
     }
-    return apply_edit(s, path);
+    return apply_edit(s, path, false);
 }
 
 // ==== Time =====================================================================================
@@ -250,7 +196,103 @@ void App::update(double dt) {
         if (budget <= 0) tick_clock_ = 0;
     }
     if (sim_->finished()) tick_clock_ = 0;
+    emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();
+}
+
+void App::emit_tick_events() {
+    // Throttled: at most four tick events a second, and one "finished" per run.
+    if (time_ - last_tick_event_ >= 0.25 && playing_) {
+        last_tick_event_ = time_;
+        const Totals& t = sim_->totals();
+        host_.emit("tick", nlohmann::json{{"tick", sim_->tick()}, {"arrivals", t.arrivals}, {"purchases", t.purchases},
+                                          {"done", t.done}, {"lost", t.lost}, {"nps", t.nps()}}.dump());
+    }
+    if (sim_->finished() && !finished_sent_) {
+        finished_sent_ = true;
+        host_.emit("finished", state_json());
+        if (ui_.lesson) check_lesson();
+    }
+}
+
+// ==== Embedding: configuration, lessons, shareable state ========================================
+
+bool App::configure(const std::string& text) {
+    std::vector<io::Problem> problems;
+    const bool had_lesson = ui_.lesson.has_value();
+    if (!parse_ui_config(text, ui_, problems)) {
+        std::string msg = "The page's configuration was not applied:";
+        for (const io::Problem& p : problems) msg += "\n" + io::format_problem("config", p);
+        note(msg, true);
+        host_.emit("error", nlohmann::json{{"message", msg}}.dump());
+        return false;
+    }
+    if (ui_.lesson && !had_lesson) {
+        lesson_step_ = 0;
+        lesson_base_ = edited_;
+    }
+    relayout_ = true;
+    return true;
+}
+
+bool App::check_lesson() {
+    if (!ui_.lesson || lesson_step_ >= static_cast<int>(ui_.lesson->steps.size())) return false;
+    const LessonStep& step = ui_.lesson->steps[static_cast<std::size_t>(lesson_step_)];
+    const StepResult r = check_step(step, lesson_base_, edited_, seed_);
+    lesson_detail_ = r.detail;
+    if (!r.met) {
+        note("Not yet: " + r.detail, false);
+        return false;
+    }
+    host_.emit("lesson_step", nlohmann::json{{"step", lesson_step_}, {"text", step.text}, {"detail", r.detail}}.dump());
+    note("Step " + std::to_string(lesson_step_ + 1) + " done: " + r.detail, false);
+    ++lesson_step_;
+    if (lesson_step_ == static_cast<int>(ui_.lesson->steps.size()))
+        host_.emit("lesson_done", nlohmann::json{{"title", ui_.lesson->title}}.dump());
+    return true;
+}
+
+std::string App::lesson_json() const {
+    nlohmann::ordered_json j;
+    if (!ui_.lesson) return "null";
+    j["title"] = ui_.lesson->title;
+    j["step"] = lesson_step_;
+    j["detail"] = lesson_detail_;
+    nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+    for (std::size_t i = 0; i < ui_.lesson->steps.size(); ++i)
+        steps.push_back({{"text", ui_.lesson->steps[i].text}, {"done", static_cast<int>(i) < lesson_step_}});
+    j["steps"] = steps;
+    return j.dump();
+}
+
+std::string App::share_json() const {
+    nlohmann::ordered_json j;
+    j["v"] = 1;
+    j["scenario"] = nlohmann::json::parse(scenario_json(), nullptr, false);
+    j["seed"] = seed_;
+    j["speed"] = speed_;
+    j["selected"] = selected_;
+    j["tick"] = sim_->tick();
+    return j.dump();
+}
+
+bool App::load_share(const std::string& text) {
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object() || !j.contains("scenario") || j.value("v", 0) != 1) {
+        note("This link's state could not be read; showing the default scenario.", true);
+        host_.emit("error", nlohmann::json{{"message", "the shared link is corrupt or from another version"}}.dump());
+        return false;
+    }
+    if (!load_text(j["scenario"].dump(), "shared link")) return false;
+    if (j.contains("seed") && j["seed"].is_number_unsigned()) set_seed(j["seed"].get<std::uint64_t>());
+    if (j.contains("speed") && j["speed"].is_number()) set_speed(j["speed"].get<double>());
+    if (j.contains("selected") && j["selected"].is_number_integer())
+        selected_ = std::clamp(j["selected"].get<int>(), 0, std::max(0, static_cast<int>(edited_.moments.size()) - 1));
+    if (j.contains("tick") && j["tick"].is_number_integer()) {
+        const int tick = std::clamp(j["tick"].get<int>(), 0, edited_.ticks);
+        while (sim_->tick() < tick) sim_->step();
+    }
+    return true;
 }
 
 // ==== Stories ==================================================================================
@@ -308,6 +350,7 @@ void App::restore_state() {
     if (!speed.empty()) speed_ = std::clamp(std::atof(speed.c_str()), 0.1, 1000.0);
     relayout_ = true;
     restart();
+    lesson_base_ = edited_;
     note("Restored your last scenario: " + edited_.name, false);
 }
 
@@ -348,6 +391,8 @@ std::string App::state_json() const {
     nlohmann::ordered_json msgs = nlohmann::ordered_json::array();
     for (const Message& m : messages_) msgs.push_back({{"text", m.text}, {"error", m.error}});
     j["messages"] = msgs;
+    j["lesson"] = nlohmann::json::parse(lesson_json(), nullptr, false);
+    j["locked"] = ui_.locked;
     j["digest"] = sim.digest();
     return j.dump();
 }

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/host.h"
+#include "app/ui_config.h"
 #include "engine/analysis.h"
 #include "engine/scenario.h"
 #include "engine/simulation.h"
@@ -62,7 +63,23 @@ public:
     bool set_param(const std::string& path, double value);
     // Applies an edited copy of the scenario live (keeps the customers), or restarts when the
     // structure changed. Graph errors (a moment with no way out) reject the edit.
-    bool apply_edit(const Scenario& edited, const std::string& what);
+    // `by_learner`: the edit came from the app's own controls, so locked parameters are refused
+    // and "param" events tell the host what the learner changed.
+    bool apply_edit(const Scenario& edited, const std::string& what, bool by_learner = true);
+
+    // ---- embedding -------------------------------------------------------------------------
+    // Panels, locked parameters, theme and lesson from JSON (see ui_config.h). False with a
+    // message (and nothing changed) on a bad configuration.
+    bool configure(const std::string& json);
+    const UiConfig& ui() const { return ui_; }
+    bool locked(const std::string& path) const { return path_locked(ui_.locked, path); }
+    // Checks the current lesson step on a fresh run; advances and tells the host when met.
+    bool check_lesson();
+    int lesson_step() const { return lesson_step_; }
+    std::string lesson_json() const;
+    // The state a shareable link carries: scenario, seed, speed, selected moment.
+    std::string share_json() const;
+    bool load_share(const std::string& json);
 
     // ---- the frame -------------------------------------------------------------------------
     void update(double dt_seconds);  // advances whole ticks at the chosen speed
@@ -104,6 +121,8 @@ private:
     void draw_charts();
     void draw_story();
     void draw_messages();
+    void draw_lesson();
+    void emit_tick_events();
     void layout_windows();
 
     Host& host_;
@@ -134,6 +153,13 @@ private:
     struct Rect { std::string name; float x, y, w, h; };
     std::vector<Rect> rects_;
     int chart_tab_ = 0;
+    UiConfig ui_;
+    std::string theme_applied_;
+    Scenario lesson_base_;            // the scenario the lesson's "changed moments" count from
+    int lesson_step_ = 0;
+    std::string lesson_detail_;
+    double last_tick_event_ = -1;
+    bool finished_sent_ = false;
 };
 
 }  // namespace motsim::app

@@ -20,6 +20,14 @@ public:
     virtual void store(const std::string& key, const std::string& value) = 0;
     virtual std::string load(const std::string& key) = 0;
     virtual bool is_browser() const = 0;
+    // Tells the host page something happened: "tick", "finished", "param", "error",
+    // "lesson_step", "lesson_done", "loaded". `json` is a JSON object. Default: nobody listens.
+    virtual void emit(const std::string& name, const std::string& json) {
+        (void)name;
+        (void)json;
+    }
+    // Copies a shareable link of the current state (the browser builds the URL fragment).
+    virtual void copy_link(const std::string& state_json) { (void)state_json; }
 };
 
 }  // namespace motsim::app

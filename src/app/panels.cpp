@@ -22,10 +22,16 @@ std::string odds_text(double p_pos, double p_neg) {
     return buf;
 }
 
-bool slider_double(const char* label, double& v, double lo, double hi, const char* fmt, const char* help = nullptr) {
+// A slider for a double; `locked` shows it greyed out and read-only (a lesson's locked parameter).
+bool slider_double(const char* label, double& v, double lo, double hi, const char* fmt, const char* help = nullptr,
+                   bool locked = false) {
     float f = static_cast<float>(v);
+    if (locked) ImGui::BeginDisabled();
     const bool changed = ImGui::SliderFloat(label, &f, static_cast<float>(lo), static_cast<float>(hi), fmt);
-    if (help && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", help);
+    if (locked) ImGui::EndDisabled();
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && (help || locked))
+        ImGui::SetTooltip("%s%s", help ? help : "", locked ? (help ? "\n(locked in this lesson)" : "(locked in this lesson)") : "");
+    if (locked) return false;
     if (changed) v = std::clamp(static_cast<double>(f), lo, hi);
     return changed;
 }
@@ -70,31 +76,79 @@ void App::layout_windows() {
     }
     const ImGuiCond cond = relayout_ ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     relayout_ = false;
-    const float top = ImGui::GetFrameHeight();
+    const float top = ui_.menu ? ImGui::GetFrameHeight() : 0.0f;
     const float W = ds.x, H = ds.y - top;
-    const float left = std::clamp(W * 0.22f, 220.0f * ui_scale_, 340.0f * ui_scale_);
-    const float right = std::clamp(W * 0.26f, 250.0f * ui_scale_, 400.0f * ui_scale_);
-    const float bottom = std::clamp(H * 0.36f, 180.0f * ui_scale_, 360.0f * ui_scale_);
+    // Panels a host page hid give their room to the journey map.
+    const bool show_right = ui_.editor || ui_.story || ui_.lesson.has_value();
+    const float left = ui_.controls ? std::clamp(W * 0.22f, 220.0f * ui_scale_, 340.0f * ui_scale_) : 0.0f;
+    const float right = show_right ? std::clamp(W * 0.26f, 250.0f * ui_scale_, 400.0f * ui_scale_) : 0.0f;
+    const float bottom = ui_.charts ? std::clamp(H * 0.36f, 180.0f * ui_scale_, 360.0f * ui_scale_) : 0.0f;
     const float mid = std::max(W - left - right, 200.0f);
-    ImGui::SetNextWindowPos({0, top}, cond);
-    ImGui::SetNextWindowSize({left, H}, cond);
-    draw_controls();
+    if (ui_.controls) {
+        ImGui::SetNextWindowPos({0, top}, cond);
+        ImGui::SetNextWindowSize({left, H}, cond);
+        draw_controls();
+    }
     ImGui::SetNextWindowPos({left, top}, cond);
     ImGui::SetNextWindowSize({mid, H - bottom}, cond);
     draw_journey();
-    ImGui::SetNextWindowPos({left, top + H - bottom}, cond);
-    ImGui::SetNextWindowSize({mid, bottom}, cond);
-    draw_charts();
-    ImGui::SetNextWindowPos({left + mid, top}, cond);
-    ImGui::SetNextWindowSize({right, H * 0.62f}, cond);
-    draw_editor();
-    ImGui::SetNextWindowPos({left + mid, top + H * 0.62f}, cond);
-    ImGui::SetNextWindowSize({right, H * 0.38f}, cond);
-    draw_story();
+    if (ui_.charts) {
+        ImGui::SetNextWindowPos({left, top + H - bottom}, cond);
+        ImGui::SetNextWindowSize({mid, bottom}, cond);
+        draw_charts();
+    }
+    // The right column: lesson (when there is one), the editor and the story share it.
+    float y = top;
+    const int parts = (ui_.lesson ? 1 : 0) + (ui_.editor ? 2 : 0) + (ui_.story ? 1 : 0);
+    const float unit = parts > 0 ? H / static_cast<float>(parts) : H;
+    if (ui_.lesson) {
+        ImGui::SetNextWindowPos({left + mid, y}, cond);
+        ImGui::SetNextWindowSize({right, unit}, cond);
+        draw_lesson();
+        y += unit;
+    }
+    if (ui_.editor) {
+        ImGui::SetNextWindowPos({left + mid, y}, cond);
+        ImGui::SetNextWindowSize({right, 2 * unit}, cond);
+        draw_editor();
+        y += 2 * unit;
+    }
+    if (ui_.story) {
+        ImGui::SetNextWindowPos({left + mid, y}, cond);
+        ImGui::SetNextWindowSize({right, unit}, cond);
+        draw_story();
+    }
+}
+
+void App::draw_lesson() {
+    ImGui::Begin("Lesson");
+    remember_rect("lesson");
+    const Lesson& lesson = *ui_.lesson;
+    ImGui::TextWrapped("%s", lesson.title.c_str());
+    for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
+        const bool done = static_cast<int>(i) < lesson_step_, current = static_cast<int>(i) == lesson_step_;
+        ImGui::PushStyleColor(ImGuiCol_Text, done ? ImVec4(0.5f, 0.85f, 0.55f, 1) : current ? ImVec4(1, 1, 1, 1)
+                                                                                         : ImVec4(0.6f, 0.6f, 0.65f, 1));
+        ImGui::TextWrapped("%s %zu. %s", done ? "[x]" : "[ ]", i + 1, lesson.steps[i].text.c_str());
+        ImGui::PopStyleColor();
+    }
+    if (lesson_step_ < static_cast<int>(lesson.steps.size())) {
+        if (ImGui::Button("Check my answer")) check_lesson();
+        remember_rect("lesson_check");
+        if (!lesson_detail_.empty()) ImGui::TextWrapped("Last check: %s", lesson_detail_.c_str());
+    } else {
+        ImGui::TextColored({0.5f, 0.85f, 0.55f, 1}, "Lesson complete.");
+    }
+    ImGui::End();
 }
 
 void App::draw() {
-    draw_menu();
+    if (theme_applied_ != ui_.theme) {
+        theme_applied_ = ui_.theme;
+        if (ui_.theme == "light") ImGui::StyleColorsLight();
+        else ImGui::StyleColorsDark();
+    }
+    if (ui_.menu) draw_menu();
     layout_windows();
     draw_messages();
 }
@@ -126,6 +180,7 @@ void App::draw_menu() {
         if (ImGui::MenuItem("Export analysis (JSON)"))
             note("Exported " + host_.save_file("analysis.json", "application/json", io::analysis_json(edited_, analysis_)), false);
         if (ImGui::MenuItem("Save a picture (PNG)")) host_.request_screenshot("motsim.png");
+        if (host_.is_browser() && ImGui::MenuItem("Copy a link to this run")) host_.copy_link(share_json());
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -199,7 +254,8 @@ void App::draw_controls() {
     Scenario s = edited_;
     bool changed = false;
     section("Population");
-    changed |= slider_double("arrivals/tick", s.arrivals_per_tick, 0, 2000, "%.0f", "Mean new customers per tick (Poisson)");
+    changed |= slider_double("arrivals/tick", s.arrivals_per_tick, 0, 2000, "%.0f", "Mean new customers per tick (Poisson)",
+                              locked("/population/arrivals_per_tick"));
     int maxc = static_cast<int>(std::min<std::int64_t>(s.max_customers, 1000000000));
     if (ImGui::DragInt("max customers", &maxc, 1000, 0, 1000000000)) {
         s.max_customers = maxc;
@@ -211,16 +267,22 @@ void App::draw_controls() {
         changed = true;
     }
     section("Influence and word of mouth");
-    changed |= slider_double("impression", s.beta, 0, 5, "%.2f", "beta: how much a customer's impression so far tilts the odds of the next moment");
-    changed |= slider_double("reviews", s.gamma, 0, 5, "%.2f", "gamma: how much the public rating tilts the odds where reviews are read (ZMOT)");
-    changed |= slider_double("referral rate", s.referral_rate, 0, 1, "%.3f", "New customers an advocate brings per tick");
-    changed |= slider_double("advocate at", s.advocate_threshold, -1, 1, "%.2f", "Impression at the end of the journey that makes an advocate");
+    changed |= slider_double("impression", s.beta, 0, 5, "%.2f", "beta: how much a customer's impression so far tilts the odds of the next moment",
+                              locked("/influence/impression"));
+    changed |= slider_double("reviews", s.gamma, 0, 5, "%.2f", "gamma: how much the public rating tilts the odds where reviews are read (ZMOT)",
+                              locked("/influence/reviews"));
+    changed |= slider_double("referral rate", s.referral_rate, 0, 1, "%.3f", "New customers an advocate brings per tick",
+                              locked("/word_of_mouth/referral_rate"));
+    changed |= slider_double("advocate at", s.advocate_threshold, -1, 1, "%.2f", "Impression at the end of the journey that makes an advocate",
+                              locked("/word_of_mouth/advocate_threshold"));
     section("Segments");
     for (std::size_t g = 0; g < s.segments.size(); ++g) {
         ImGui::PushID(static_cast<int>(g));
         ImGui::TextUnformatted(s.segments[g].name.c_str());
-        changed |= slider_double("share", s.segments[g].share, 0, 10, "%.2f");
-        changed |= slider_double("shift", s.segments[g].shift, -3, 3, "%+.2f", "Log-odds shift towards positive outcomes for this customer type");
+        const std::string seg = "/segments/" + std::to_string(g) + "/";
+        changed |= slider_double("share", s.segments[g].share, 0, 10, "%.2f", nullptr, locked(seg + "share"));
+        changed |= slider_double("shift", s.segments[g].shift, -3, 3, "%+.2f", "Log-odds shift towards positive outcomes for this customer type",
+                                 locked(seg + "shift"));
         ImGui::PopID();
     }
     if (changed) {
@@ -237,27 +299,34 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     ImGui::Text("%s", m.name.c_str());
     ImGui::TextDisabled("id %s, phase %s", m.id.c_str(), s.phases[static_cast<std::size_t>(m.phase)].c_str());
     section("Odds");
+    const std::string base = "/moments/" + m.id + "/";
+    auto lk = [&](const char* field) { return locked(base + field); };
     double pos = m.positive, neg = m.negative;
-    if (slider_double("positive", pos, 0, 1, "%.3f", "Probability of a positive outcome")) {
+    if (slider_double("positive", pos, 0, 1, "%.3f", "Probability of a positive outcome", lk("positive"))) {
         m.positive = pos;
         if (m.positive + m.negative > 1) m.negative = 1 - m.positive;
         changed = true;
     }
     remember_rect("slider_positive");
-    if (slider_double("negative", neg, 0, 1, "%.3f", "Probability of a negative outcome")) {
+    if (slider_double("negative", neg, 0, 1, "%.3f", "Probability of a negative outcome", lk("negative"))) {
         m.negative = neg;
         if (m.positive + m.negative > 1) m.positive = 1 - m.negative;
         changed = true;
     }
     remember_rect("slider_negative");
     ImGui::TextDisabled("neutral %.3f   %s", std::max(0.0, 1 - m.positive - m.negative), odds_text(m.positive, m.negative).c_str());
-    changed |= slider_double("magic", m.magic, 0, 1, "%.3f", "Share of positive outcomes that are moments of magic");
+    changed |= slider_double("magic", m.magic, 0, 1, "%.3f", "Share of positive outcomes that are moments of magic", lk("magic"));
     section("Impact on impression");
     const char* onames[4] = {"positive##imp", "neutral##imp", "negative##imp", "magic##imp"};
-    for (int o = 0; o < 4; ++o) changed |= slider_double(onames[o], m.impact[static_cast<std::size_t>(o)], -1, 1, "%+.2f");
+    const char* opaths[4] = {"impact/positive", "impact/neutral", "impact/negative", "impact/magic"};
+    for (int o = 0; o < 4; ++o)
+        changed |= slider_double(onames[o], m.impact[static_cast<std::size_t>(o)], -1, 1, "%+.2f", nullptr, lk(opaths[o]));
     section("Dwell and flags");
     int dw[2] = {m.dwell_min, m.dwell_max};
-    if (ImGui::DragInt2("dwell min/max", dw, 0.1f, 1, 10000)) {
+    if (lk("dwell/min") || lk("dwell/max")) ImGui::BeginDisabled();
+    const bool dwell_changed = ImGui::DragInt2("dwell min/max", dw, 0.1f, 1, 10000);
+    if (lk("dwell/min") || lk("dwell/max")) ImGui::EndDisabled();
+    if (dwell_changed) {
         m.dwell_min = std::clamp(dw[0], 1, 10000);
         m.dwell_max = std::clamp(std::max(dw[1], m.dwell_min), 1, 10000);
         changed = true;
@@ -265,7 +334,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     changed |= ImGui::Checkbox("purchase", &m.purchase);
     ImGui::SameLine();
     changed |= ImGui::Checkbox("reads reviews", &m.reads_reviews);
-    changed |= slider_double("review rate", m.review, 0, 1, "%.2f", "Probability a finishing customer posts a review");
+    changed |= slider_double("review rate", m.review, 0, 1, "%.2f", "Probability a finishing customer posts a review", lk("review"));
 
     section("Routes");
     const char* rnames[3] = {"after positive", "after neutral", "after negative"};

@@ -43,6 +43,16 @@ EM_JS(char*, host_load, (const char* key), {
     return p;
 });
 
+// The canvas's CSS box and the device pixel ratio, read from this module's own canvas (a page
+// may hold several simulators, so never look the canvas up by a fixed id).
+EM_JS(void, canvas_css_size, (double* w, double* h, double* dpr), {
+    var c = Module.canvas;
+    var r = c ? c.getBoundingClientRect() : {width: 1, height: 1};
+    HEAPF64[w >> 3] = r.width;
+    HEAPF64[h >> 3] = r.height;
+    HEAPF64[dpr >> 3] = window.devicePixelRatio || 1;
+});
+
 // The page provides Module.motsimHost (web/index.html or motsim-embed.js): file picker,
 // downloads, storage. Every call is guarded so a page without a host still runs the app.
 class WebHost final : public motsim::app::Host {
@@ -163,9 +173,9 @@ void apply_fonts(float scale) {
 // ratio, and ImGui works in buffer pixels with fonts and sizes scaled by the ratio, so text is
 // sharp on HiDPI screens and mouse coordinates (which GLFW reports in buffer pixels) match.
 void follow_canvas_size() {
-    double css_w = 0, css_h = 0;
-    emscripten_get_element_css_size("#canvas", &css_w, &css_h);
-    const float dpr = static_cast<float>(emscripten_get_device_pixel_ratio());
+    double css_w = 0, css_h = 0, ratio = 1;
+    canvas_css_size(&css_w, &css_h, &ratio);
+    const float dpr = static_cast<float>(ratio);
     const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
     const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
     int cw = 0, ch = 0;

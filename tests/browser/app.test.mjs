@@ -36,6 +36,8 @@ const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-quic", "--no-fir
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
   "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
 const VIEWPORT = { width: 1280, height: 800 };
+// A desktop screen larger than the window (Playwright otherwise makes screen == viewport).
+const SCREEN = { width: 1920, height: 1080 };
 const WIDGETS = ["journey", "controls", "charts", "editor", "story", "play", "slider_positive", "slider_negative", "message"];
 
 // ==== Checks =====================================================================================
@@ -155,8 +157,9 @@ function watchConsole(page, label) {
   page.on("console", (m) => {
     if (m.type() === "error") consoleErrors.push(`${label}: ${m.text()}`);
     else if (m.type() === "warning") {
-      consoleWarnings.push(`${label}: ${m.text()}`);
-      console.log(`  (console warning, allowed) ${label}: ${m.text()}`);
+      const w = `${label}: ${m.text()}`;
+      if (!consoleWarnings.includes(w)) console.log(`  (console warning, allowed; each shown once) ${w}`);
+      consoleWarnings.push(w);
     }
   });
   page.on("pageerror", (e) => consoleErrors.push(`${label}: page error: ${e && e.message ? e.message : e}`));
@@ -173,6 +176,16 @@ async function frames(page, n = 2) {
     const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
     requestAnimationFrame(tick);
   }), n);
+}
+
+// A click the app sees: ImGui reads the mouse once a frame, so each step gets its own frames.
+async function click(page, x, y) {
+  await page.mouse.move(x, y);
+  await frames(page, 2);
+  await page.mouse.down();
+  await frames(page, 2);
+  await page.mouse.up();
+  await frames(page, 2);
 }
 
 const state = (page) => page.evaluate(() => window.motsim.state());
@@ -319,7 +332,9 @@ async function testSliderDrag(ctx) {
   }
   const y = slider.y + slider.h / 2;
   const xStart = slider.x + slider.w / 2;
-  const xEnd = slider.x + slider.w + 60;  // past the right end: the slider clamps to 1
+  // Past the right end of the slider's frame (the rectangle may include the label on the right);
+  // the slider clamps to 1. Stay inside the page: the canvas gets no events from outside it.
+  const xEnd = Math.min(slider.x + slider.w + 60, VIEWPORT.width - 2);
   await page.mouse.move(xStart, y);
   await frames(page, 2);
   await page.mouse.down();
@@ -385,8 +400,7 @@ async function testBrokenFile(ctx) {
   // Dismiss closes the error window: the widget is gone in the next frame.
   if (msg) {
     // The "Dismiss" small button is the last line of the window, at its left padding.
-    await page.mouse.click(msg.x + 24, msg.y + msg.h - 14);
-    await frames(page, 4);
+    await click(page, msg.x + 24, msg.y + msg.h - 14);
     await page.mouse.move(5, VIEWPORT.height - 5);
     await frames(page, 2);
     const s = await state(page);
@@ -450,9 +464,16 @@ async function testReload(ctx) {
 // g. The canvas follows the window size and the device pixel ratio.
 async function testResize(ctx) {
   const { page, browser } = ctx;
+  const errorsBefore = consoleErrors.length, warningsBefore = consoleWarnings.length;
+  // Note: Playwright's setViewportSize also makes screen.width x height 900 x 600, so this is a
+  // window that fills its screen (a full-screen or kiosk browser, a phone).
   await page.setViewportSize({ width: 900, height: 600 });
   await sleep(300);
-  await frames(page, 6);
+  await frames(page, 10);
+  const newErrors = consoleErrors.slice(errorsBefore), newWarnings = consoleWarnings.slice(warningsBefore);
+  check(newErrors.length === 0 && newWarnings.length === 0,
+        `resizing the window to 900x600 (= the screen size) logs no errors or warnings (${newErrors.length} errors, ` +
+        `${newWarnings.length} warnings)`, [...new Set([...newErrors, ...newWarnings])]);
   const img = await shot(page, "resized.png");
   const j = await widget(page, "journey");
   check(inside(j, 900, 600) && j.w > 100 && j.h > 100, 'after resizing to 900x600, widget("journey") fits inside', j);
@@ -470,9 +491,16 @@ async function testResize(ctx) {
         "the canvas drawing buffer is its CSS size times devicePixelRatio", c);
   const st = regionStats(img, { x: 0, y: 0, w: img.width, h: img.height });
   check(st.distinct > 300, `the resized canvas is drawn (${st.distinct} colours)`);
+  // The drawing lines up with the window: the menu bar's light text is in the top rows and the
+  // windows reach the bottom edge (a stale GL size shifts everything down and cuts it off).
+  const bright = (r, g, b) => r > 150 && g > 150 && b > 150;
+  const menu = regionStats(img, { x: 0, y: 0, w: 300, h: 18 }, { bright });
+  check(menu.counts.bright > 40, `the menu bar is drawn at the top of the resized canvas (${menu.counts.bright} text pixels in rows 0-17)`);
+  const c0 = await widget(page, "controls");
+  check(c0 && Math.abs(c0.y + c0.h - 600) < 1.5, 'after resizing, the Run window reaches the bottom of the window', c0);
 
   // HiDPI: a fresh context (fresh local storage) with a device pixel ratio of 2.
-  const hctx = await browser.newContext({ viewport: { width: 1000, height: 700 }, deviceScaleFactor: 2 });
+  const hctx = await browser.newContext({ viewport: { width: 1000, height: 700 }, screen: SCREEN, deviceScaleFactor: 2 });
   try {
     const hp = await hctx.newPage();
     watchConsole(hp, "hidpi");
@@ -499,6 +527,8 @@ async function testResize(ctx) {
   } finally {
     await hctx.close();
   }
+
+  await page.setViewportSize(VIEWPORT);
 }
 
 // ==== Runner =======================================================================================
@@ -536,7 +566,7 @@ async function main() {
     server = await startServer();
     console.log(`serving ${siteDir} at ${server.url}`);
     browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
-    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ viewport: VIEWPORT, screen: SCREEN, deviceScaleFactor: 1 });
     const page = await context.newPage();
     watchConsole(page, "page");
     const ctx = { browser, context, page, url: server.url };
@@ -560,8 +590,10 @@ async function main() {
       }
       console.log(`   (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
     }
-    check(consoleErrors.length === 0, "no console errors or page errors over the whole run", consoleErrors);
-    if (consoleWarnings.length) console.log(`${consoleWarnings.length} console warning(s) (allowed), listed above`);
+    const distinct = [...new Set(consoleErrors)].map((e) => `${e} (x${consoleErrors.filter((x) => x === e).length})`);
+    check(consoleErrors.length === 0, `no console errors or page errors over the whole run (${consoleErrors.length})`, distinct);
+    if (consoleWarnings.length) console.log(`${consoleWarnings.length} console warning(s) (allowed), ` +
+                                            `${new Set(consoleWarnings).size} distinct, listed above`);
   } catch (e) {
     check(false, `test setup: ${e && e.message ? e.message : e}`);
   } finally {

@@ -1,0 +1,179 @@
+#include "app/ui_config.h"
+
+#include <algorithm>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "engine/parameters.h"
+
+namespace motsim::app {
+
+using nlohmann::json;
+
+namespace {
+
+void problem(std::vector<io::Problem>& out, const std::string& ptr, const std::string& msg) {
+    io::Problem p;
+    p.pointer = ptr;
+    p.message = msg;
+    out.push_back(p);
+}
+
+bool read_lesson(const json& j, Lesson& lesson, std::vector<io::Problem>& problems) {
+    const std::size_t before = problems.size();
+    if (!j.is_object()) {
+        problem(problems, "/lesson", "must be an object");
+        return false;
+    }
+    for (auto it = j.begin(); it != j.end(); ++it)
+        if (it.key() != "title" && it.key() != "steps") problem(problems, "/lesson/" + it.key(), "unknown key '" + it.key() + "'");
+    if (j.contains("title")) {
+        if (j["title"].is_string()) lesson.title = j["title"].get<std::string>();
+        else problem(problems, "/lesson/title", "must be a string");
+    }
+    if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty() || j["steps"].size() > 50) {
+        problem(problems, "/lesson/steps", "must be an array of 1 to 50 steps");
+        return false;
+    }
+    for (std::size_t i = 0; i < j["steps"].size(); ++i) {
+        const json& st = j["steps"][i];
+        const std::string ptr = "/lesson/steps/" + std::to_string(i);
+        if (!st.is_object()) {
+            problem(problems, ptr, "must be an object");
+            continue;
+        }
+        LessonStep step;
+        for (auto it = st.begin(); it != st.end(); ++it)
+            if (it.key() != "text" && it.key() != "goals" && it.key() != "max_changed_moments")
+                problem(problems, ptr + "/" + it.key(), "unknown key '" + it.key() + "'");
+        if (st.contains("text") && st["text"].is_string()) step.text = st["text"].get<std::string>();
+        else problem(problems, ptr + "/text", "must be a string");
+        if (st.contains("max_changed_moments")) {
+            if (st["max_changed_moments"].is_number_integer() && st["max_changed_moments"].get<long long>() >= 0 &&
+                st["max_changed_moments"].get<long long>() <= 1000)
+                step.max_changed_moments = static_cast<int>(st["max_changed_moments"].get<long long>());
+            else problem(problems, ptr + "/max_changed_moments", "must be an integer from 0 to 1000");
+        }
+        if (!st.contains("goals") || !st["goals"].is_array() || st["goals"].size() > 20) {
+            problem(problems, ptr + "/goals", "must be an array of at most 20 goals");
+            continue;
+        }
+        for (std::size_t g = 0; g < st["goals"].size(); ++g) {
+            const json& gj = st["goals"][g];
+            const std::string gp = ptr + "/goals/" + std::to_string(g);
+            LessonGoal goal;
+            if (!gj.is_object() || !gj.contains("metric") || !gj["metric"].is_string()) {
+                problem(problems, gp, "must be an object with a metric name");
+                continue;
+            }
+            goal.metric = gj["metric"].get<std::string>();
+            const auto& names = lesson_metric_names();
+            if (std::find(names.begin(), names.end(), goal.metric) == names.end())
+                problem(problems, gp + "/metric", "unknown metric '" + goal.metric + "'");
+            const bool least = gj.contains("at_least"), most = gj.contains("at_most");
+            const json* v = least ? &gj["at_least"] : most ? &gj["at_most"] : nullptr;
+            if (least == most || !v || !v->is_number() || !std::isfinite(v->get<double>()))
+                problem(problems, gp, "needs one finite number, at_least or at_most");
+            else {
+                goal.at_least = least;
+                goal.value = v->get<double>();
+            }
+            for (auto it = gj.begin(); it != gj.end(); ++it)
+                if (it.key() != "metric" && it.key() != "at_least" && it.key() != "at_most")
+                    problem(problems, gp + "/" + it.key(), "unknown key '" + it.key() + "'");
+            step.goals.push_back(goal);
+        }
+        lesson.steps.push_back(step);
+    }
+    return problems.size() == before;
+}
+
+}  // namespace
+
+bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Problem>& problems) {
+    if (text.size() > 1 << 20) {
+        problem(problems, "", "configuration larger than 1 MB");
+        return false;
+    }
+    const json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+        problem(problems, "", "configuration must be a JSON object");
+        return false;
+    }
+    UiConfig c = out;
+    const std::size_t before = problems.size();
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string& k = it.key();
+        const json& v = it.value();
+        if (k == "panels") {
+            if (!v.is_object()) {
+                problem(problems, "/panels", "must be an object");
+                continue;
+            }
+            for (auto p = v.begin(); p != v.end(); ++p) {
+                bool* field = p.key() == "menu" ? &c.menu : p.key() == "controls" ? &c.controls
+                            : p.key() == "editor" ? &c.editor : p.key() == "charts" ? &c.charts
+                            : p.key() == "story" ? &c.story : nullptr;
+                if (!field) problem(problems, "/panels/" + p.key(), "unknown panel '" + p.key() + "'");
+                else if (!p.value().is_boolean()) problem(problems, "/panels/" + p.key(), "must be true or false");
+                else *field = p.value().get<bool>();
+            }
+        } else if (k == "locked") {
+            if (!v.is_array() || v.size() > 1000) {
+                problem(problems, "/locked", "must be an array of parameter paths");
+                continue;
+            }
+            c.locked.clear();
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (!v[i].is_string() || v[i].get<std::string>().empty() || v[i].get<std::string>()[0] != '/')
+                    problem(problems, "/locked/" + std::to_string(i), "must be a path such as /moments/check_in/positive");
+                else c.locked.push_back(v[i].get<std::string>());
+            }
+        } else if (k == "theme") {
+            if (!v.is_string() || (v.get<std::string>() != "dark" && v.get<std::string>() != "light"))
+                problem(problems, "/theme", "must be \"dark\" or \"light\"");
+            else c.theme = v.get<std::string>();
+        } else if (k == "lesson") {
+            if (v.is_null()) {
+                c.lesson.reset();
+                continue;
+            }
+            Lesson lesson;
+            if (read_lesson(v, lesson, problems)) c.lesson = lesson;
+        } else {
+            problem(problems, "/" + k, "unknown key '" + k + "'");
+        }
+    }
+    if (problems.size() != before) return false;
+    out = c;
+    return true;
+}
+
+bool path_locked(const std::vector<std::string>& locked, const std::string& path) {
+    for (const std::string& p : locked) {
+        if (p == path) return true;
+        if (p.size() >= 2 && p.compare(p.size() - 2, 2, "/*") == 0 && path.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0)
+            return true;
+    }
+    return false;
+}
+
+std::vector<std::string> parameter_paths(const Scenario& s) {
+    std::vector<std::string> out{"/population/arrivals_per_tick", "/population/max_customers", "/population/initial",
+                                 "/ticks", "/influence/impression", "/influence/reviews", "/reviews/prior",
+                                 "/reviews/half_life", "/word_of_mouth/advocate_threshold",
+                                 "/word_of_mouth/referral_rate", "/word_of_mouth/referral_ticks",
+                                 "/word_of_mouth/referral_boost"};
+    for (std::size_t g = 0; g < s.segments.size(); ++g)
+        for (const char* f : {"share", "shift", "initial_impression"})
+            out.push_back("/segments/" + std::to_string(g) + "/" + f);
+    for (const Moment& m : s.moments) {
+        const std::string base = "/moments/" + m.id + "/";
+        for (const char* f : {"positive", "negative", "magic", "review", "dwell/min", "dwell/max", "impact/positive",
+                              "impact/neutral", "impact/negative", "impact/magic"})
+            out.push_back(base + f);
+    }
+    return out;
+}
+
+}  // namespace motsim::app

@@ -1,0 +1,51 @@
+// Lesson mode: a trainer's sequence of steps ("raise conversion above 40% by changing at most two
+// touchpoints"), each checked by the engine on a fresh run of the learner's scenario, so a goal
+// is met by the parameters, never by the timing of an edit during a run.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "engine/scenario.h"
+#include "engine/simulation.h"
+
+namespace motsim {
+
+struct LessonGoal {
+    std::string metric;  // see lesson_metric_names()
+    bool at_least = true;  // metric >= value, else metric <= value
+    double value = 0.0;
+};
+
+struct LessonStep {
+    std::string text;                 // what the learner reads
+    std::vector<LessonGoal> goals;    // all must hold
+    int max_changed_moments = -1;     // at most this many moments edited (-1: any)
+};
+
+struct Lesson {
+    std::string title;
+    std::vector<LessonStep> steps;
+};
+
+// The metrics a goal may name: conversion (purchases per arrival), nps, rating, done_share,
+// lost_share, purchases, arrivals, advocates, referrals.
+const std::vector<std::string>& lesson_metric_names();
+// The metric of a finished (or running) simulation; false if the name is unknown.
+bool lesson_metric(const Simulation& sim, const std::string& metric, double& out);
+
+// Moments whose odds, impacts, dwell, flags or routes differ between the two scenarios
+// (matched by id; a moment only in `now` counts as changed).
+std::vector<std::string> changed_moments(const Scenario& base, const Scenario& now);
+
+struct StepResult {
+    bool met = false;
+    std::vector<double> values;  // per goal, the measured metric
+    int changed = 0;
+    std::string detail;          // for a person: what was measured against what
+};
+
+// Runs `now` from tick 0 with `seed` to its end and checks the step's goals and its limit on
+// changed moments against `base` (the scenario the lesson started from).
+StepResult check_step(const LessonStep& step, const Scenario& base, const Scenario& now, std::uint64_t seed);
+
+}  // namespace motsim
