@@ -109,7 +109,8 @@ private:
     void restart();
     void refresh_analysis();
     void note(const std::string& text, bool error);
-    void remember_rect(const std::string& name);
+    void remember_rect(const std::string& name);  // the current window's rectangle
+    void remember_item(const std::string& name);  // the last item's rectangle
     void build_crowd(float x0, float y0, float w, float h);
 
     // Panels (panels.cpp, journey_view.cpp, charts_panel.cpp).

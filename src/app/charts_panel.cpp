@@ -42,7 +42,7 @@ void App::draw_charts() {
             std::vector<Series> series;
             LineChartOptions opt;
             opt.x_label = sc.time_unit.c_str();
-            opt.y_label = "customers in each phase";
+            opt.y_label = "customers in each phase (dashed: exact steady state)";
             opt.fixed_x = true;
             opt.x_min = 0;
             opt.x_max = static_cast<float>(std::max(1, sc.ticks));
@@ -67,8 +67,7 @@ void App::draw_charts() {
                     s.values[t] = static_cast<float>(n);
                 }
                 if (exact && sc.arrivals_per_tick > 0 && sc.initial == 0)
-                    opt.references.push_back({static_cast<float>(expect * sc.arrivals_per_tick),
-                                              std::string(exact_label) + " " + sc.phases[p], s.color, true});
+                    opt.references.push_back({static_cast<float>(expect * sc.arrivals_per_tick), "", s.color, true});
                 series.push_back(std::move(s));
             }
             line_chart("##flow", size, series, opt);

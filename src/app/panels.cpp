@@ -54,11 +54,11 @@ void section(const char* label) {
 
 void App::remember_rect(const std::string& name) {
     const ImVec2 p = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
-    for (Rect& r : rects_)
-        if (r.name == name) {
-            r = {name, p.x, p.y, sz.x, sz.y};
-            return;
-        }
+    rects_.push_back({name, p.x, p.y, sz.x, sz.y});
+}
+
+void App::remember_item(const std::string& name) {
+    const ImVec2 p = ImGui::GetItemRectMin(), sz = ImGui::GetItemRectSize();
     rects_.push_back({name, p.x, p.y, sz.x, sz.y});
 }
 
@@ -134,7 +134,7 @@ void App::draw_lesson() {
     }
     if (lesson_step_ < static_cast<int>(lesson.steps.size())) {
         if (ImGui::Button("Check my answer")) check_lesson();
-        remember_rect("lesson_check");
+        remember_item("lesson_check");
         if (!lesson_detail_.empty()) ImGui::TextWrapped("Last check: %s", lesson_detail_.c_str());
     } else {
         ImGui::TextColored({0.5f, 0.85f, 0.55f, 1}, "Lesson complete.");
@@ -143,6 +143,7 @@ void App::draw_lesson() {
 }
 
 void App::draw() {
+    rects_.clear();  // widget() answers for the last frame only
     if (theme_applied_ != ui_.theme) {
         theme_applied_ = ui_.theme;
         if (ui_.theme == "light") ImGui::StyleColorsLight();
@@ -208,10 +209,12 @@ void App::draw_menu() {
 void App::draw_controls() {
     ImGui::Begin("Run");
     remember_rect("controls");
+    // Leave room for the labels: sliders take a little over half the width.
+    ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
     const Simulation& sim = *sim_;
     const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
     if (ImGui::Button(playing_ ? "Pause" : "Play", {bw, 0})) playing_ = !playing_;
-    remember_rect("play");
+    remember_item("play");
     ImGui::SameLine();
     if (ImGui::Button("Step", {bw, 0})) {
         playing_ = false;
@@ -254,10 +257,10 @@ void App::draw_controls() {
     Scenario s = edited_;
     bool changed = false;
     section("Population");
-    changed |= slider_double("arrivals/tick", s.arrivals_per_tick, 0, 2000, "%.0f", "Mean new customers per tick (Poisson)",
+    changed |= slider_double("arrivals", s.arrivals_per_tick, 0, 2000, "%.0f", "Mean new customers per tick (Poisson)",
                               locked("/population/arrivals_per_tick"));
     int maxc = static_cast<int>(std::min<std::int64_t>(s.max_customers, 1000000000));
-    if (ImGui::DragInt("max customers", &maxc, 1000, 0, 1000000000)) {
+    if (ImGui::DragInt("max total", &maxc, 1000, 0, 1000000000)) {
         s.max_customers = maxc;
         changed = true;
     }
@@ -271,9 +274,9 @@ void App::draw_controls() {
                               locked("/influence/impression"));
     changed |= slider_double("reviews", s.gamma, 0, 5, "%.2f", "gamma: how much the public rating tilts the odds where reviews are read (ZMOT)",
                               locked("/influence/reviews"));
-    changed |= slider_double("referral rate", s.referral_rate, 0, 1, "%.3f", "New customers an advocate brings per tick",
+    changed |= slider_double("referrals", s.referral_rate, 0, 1, "%.3f", "New customers an advocate brings per tick",
                               locked("/word_of_mouth/referral_rate"));
-    changed |= slider_double("advocate at", s.advocate_threshold, -1, 1, "%.2f", "Impression at the end of the journey that makes an advocate",
+    changed |= slider_double("advocate", s.advocate_threshold, -1, 1, "%.2f", "Impression at the end of the journey that makes an advocate",
                               locked("/word_of_mouth/advocate_threshold"));
     section("Segments");
     for (std::size_t g = 0; g < s.segments.size(); ++g) {
@@ -285,6 +288,7 @@ void App::draw_controls() {
                                  locked(seg + "shift"));
         ImGui::PopID();
     }
+    ImGui::PopItemWidth();
     if (changed) {
         const bool total_zero = std::all_of(s.segments.begin(), s.segments.end(), [](const Segment& g) { return g.share <= 0; });
         if (!total_zero) apply_edit(s, "run settings");
@@ -307,13 +311,13 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
         if (m.positive + m.negative > 1) m.negative = 1 - m.positive;
         changed = true;
     }
-    remember_rect("slider_positive");
+    remember_item("slider_positive");
     if (slider_double("negative", neg, 0, 1, "%.3f", "Probability of a negative outcome", lk("negative"))) {
         m.negative = neg;
         if (m.positive + m.negative > 1) m.positive = 1 - m.negative;
         changed = true;
     }
-    remember_rect("slider_negative");
+    remember_item("slider_negative");
     ImGui::TextDisabled("neutral %.3f   %s", std::max(0.0, 1 - m.positive - m.negative), odds_text(m.positive, m.negative).c_str());
     changed |= slider_double("magic", m.magic, 0, 1, "%.3f", "Share of positive outcomes that are moments of magic", lk("magic"));
     section("Impact on impression");
@@ -324,7 +328,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     section("Dwell and flags");
     int dw[2] = {m.dwell_min, m.dwell_max};
     if (lk("dwell/min") || lk("dwell/max")) ImGui::BeginDisabled();
-    const bool dwell_changed = ImGui::DragInt2("dwell min/max", dw, 0.1f, 1, 10000);
+    const bool dwell_changed = ImGui::DragInt2("dwell", dw, 0.1f, 1, 10000);
     if (lk("dwell/min") || lk("dwell/max")) ImGui::EndDisabled();
     if (dwell_changed) {
         m.dwell_min = std::clamp(dw[0], 1, 10000);
@@ -381,7 +385,9 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
 void App::draw_editor() {
     ImGui::Begin("Moment of truth");
     remember_rect("editor");
+    ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
     if (edited_.moments.empty()) {
+        ImGui::PopItemWidth();
         ImGui::End();
         return;
     }
@@ -400,6 +406,7 @@ void App::draw_editor() {
         ImGui::Text("removal effect %.1f%%", 100 * analysis_.removal_effect[static_cast<std::size_t>(selected_)]);
         ImGui::Text("lift %.3f purchases per +1 p+", analysis_.lift[static_cast<std::size_t>(selected_)]);
     }
+    ImGui::PopItemWidth();
     if (changed) apply_edit(s, edited_.moments[static_cast<std::size_t>(selected_)].id);
     ImGui::End();
 }
@@ -434,7 +441,8 @@ void App::draw_messages() {
     const Message& m = messages_.back();
     if (!m.error && time_ - m.shown_at > 6.0) return;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos({ds.x * 0.5f, ds.y - 20}, ImGuiCond_Always, {0.5f, 1.0f});
+    // Top centre, under the menu: the charts' axes at the bottom stay readable.
+    ImGui::SetNextWindowPos({ds.x * 0.5f, ImGui::GetFrameHeight() * 2.0f}, ImGuiCond_Always, {0.5f, 0.0f});
     ImGui::SetNextWindowBgAlpha(0.92f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, m.error ? ImVec4(0.45f, 0.08f, 0.08f, 1) : ImVec4(0.10f, 0.18f, 0.28f, 1));
     ImGui::Begin("##message", nullptr,

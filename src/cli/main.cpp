@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/experiments_cli.h"
 #include "engine/analysis.h"
 #include "engine/simulation.h"
 #include "io/loader.h"
@@ -24,7 +25,8 @@ const char* kHelp =
     "motsim - a moments-of-truth customer-journey simulator\n"
     "\n"
     "usage:\n"
-    "  motsim run FILE [--seed N] [--ticks N] [--json PATH|-] [--csv PATH|-]\n"
+    "  motsim run FILE [--seed N] [--ticks N] [--engine agent|cohort|expected] [--json PATH|-]\n"
+    "             [--csv PATH|-]\n"
     "      simulate the scenario and print a summary; --json writes the metrics (with a digest),\n"
     "      --csv the per-tick series ('-' = standard output, then no summary is printed)\n"
     "  motsim analyze FILE [--json]\n"
@@ -32,6 +34,7 @@ const char* kHelp =
     "      removal effect and lift per moment\n"
     "  motsim validate FILE\n"
     "      check a scenario; problems go to standard error as FILE: /json/pointer: message\n"
+    "%s"
     "  motsim --help\n"
     "\n"
     "exit status: 0 ok, 1 bad input, 2 usage\n";
@@ -125,7 +128,7 @@ void print_summary(const Simulation& sim) {
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-    std::string file, json_path, csv_path;
+    std::string file, json_path, csv_path, engine = "agent";
     std::optional<std::uint64_t> seed;
     std::optional<int> ticks;
     for (std::size_t k = 0; k < args.size(); ++k) {
@@ -149,6 +152,11 @@ int cmd_run(const std::vector<std::string>& args) {
             const std::string* v = value("json");
             if (!v) return usage("--json needs a path or -");
             json_path = *v;
+        } else if (a == "--engine") {
+            const std::string* v = value("engine");
+            if (!v || (*v != "agent" && *v != "cohort" && *v != "expected"))
+                return usage("--engine needs agent, cohort or expected");
+            engine = *v;
         } else if (a == "--csv") {
             const std::string* v = value("csv");
             if (!v) return usage("--csv needs a path or -");
@@ -166,6 +174,10 @@ int cmd_run(const std::vector<std::string>& args) {
     std::optional<Scenario> sc = load(file);
     if (!sc) return kBadInput;
     if (ticks) sc->ticks = *ticks;
+    if (engine != "agent") {
+        if (!csv_path.empty()) return usage("--csv is for the agent engine");
+        return motsim::cli::run_cohort(*sc, seed.value_or(sc->seed), engine == "expected", json_path);
+    }
     Simulation sim(*sc, seed.value_or(sc->seed));
     sim.run_to_end();
     if (json_path != "-" && csv_path != "-") print_summary(sim);
@@ -223,11 +235,16 @@ int main(int argc, char** argv) {
     const std::string cmd = args[0];
     args.erase(args.begin());
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
-        std::cout << kHelp;
+        std::string help = kHelp;  // the experiment commands go where "%s" stands
+        help.replace(help.find("%s"), 2, motsim::cli::kExperimentsHelp);
+        std::cout << help;
         return kOk;
     }
     if (cmd == "run") return cmd_run(args);
     if (cmd == "analyze") return cmd_analyze(args);
     if (cmd == "validate") return cmd_validate(args);
+    if (cmd == "replicate") return motsim::cli::cmd_replicate(args);
+    if (cmd == "sweep") return motsim::cli::cmd_sweep(args);
+    if (cmd == "rank") return motsim::cli::cmd_rank(args);
     return usage("unknown command " + cmd);
 }

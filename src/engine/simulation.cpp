@@ -282,6 +282,14 @@ void Simulation::step() {
     current_.rating = r;
     const double gamma_term = scenario_.gamma * (2.0 * r - 1.0);
 
+    // Occupancy is who is at each moment during this tick (after arrivals, before outcomes):
+    // a customer who stays one tick counts once, so the steady state is arrivals x visits x
+    // dwell, what the exact analysis predicts (Little's law).
+    const std::size_t nm = scenario_.moments.size();
+    const std::size_t base = occupancy_.size();
+    occupancy_.resize(base + nm, 0);
+    for (std::size_t k = 0; k < moment_.size(); ++k) ++occupancy_[base + static_cast<std::size_t>(moment_[k])];
+
     // One pass. A customer swapped in from the end has not been seen this tick yet, so the
     // index only moves on when the customer at i stays.
     std::size_t i = 0;
@@ -299,14 +307,8 @@ void Simulation::step() {
     reviews_neg_ *= review_decay_;
 
     // Per-tick record.
-    const std::size_t nm = scenario_.moments.size();
-    const std::size_t base = occupancy_.size();
-    occupancy_.resize(base + nm, 0);
     double sum = 0;
-    for (std::size_t k = 0; k < moment_.size(); ++k) {
-        ++occupancy_[base + static_cast<std::size_t>(moment_[k])];
-        sum += impression_[k];
-    }
+    for (float s : impression_) sum += s;
     current_.active = static_cast<std::int64_t>(moment_.size());
     current_.mean_impression = moment_.empty() ? 0.0 : sum / static_cast<double>(moment_.size());
     current_.nps = totals_.nps();

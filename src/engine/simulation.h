@@ -95,7 +95,7 @@ public:
     const Totals& totals() const { return totals_; }
     const std::vector<MomentStats>& moments() const { return stats_; }
     const std::vector<TickStats>& series() const { return series_; }
-    // occupancy()[t * moments + m]: customers in moment m at the end of tick t.
+    // occupancy()[t * moments + m]: customers at moment m during tick t (after arrivals).
     const std::vector<std::int64_t>& occupancy() const { return occupancy_; }
 
     // The crowd, read-only, for drawing: index i is one active customer.

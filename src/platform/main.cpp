@@ -53,6 +53,15 @@ EM_JS(void, canvas_css_size, (double* w, double* h, double* dpr), {
     HEAPF64[dpr >> 3] = window.devicePixelRatio || 1;
 });
 
+// Sets the drawing buffer through Emscripten's Browser helper, which tells GLFW (its resize
+// listener) the new size, then hands the CSS size back to the page. glfwSetWindowSize is not
+// used: when the size equals the screen's it asks for fullscreen instead of resizing.
+EM_JS(void, set_canvas_buffer_size, (int w, int h), {
+    Browser.setCanvasSize(w, h);
+    var c = Module.canvas;
+    if (c) { c.style.removeProperty('width'); c.style.removeProperty('height'); }
+});
+
 // The page provides Module.motsimHost (web/index.html or motsim-embed.js): file picker,
 // downloads, storage. Every call is guarded so a page without a host still runs the app.
 class WebHost final : public motsim::app::Host {
@@ -180,11 +189,7 @@ void follow_canvas_size() {
     const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
     int cw = 0, ch = 0;
     glfwGetWindowSize(g->window, &cw, &ch);
-    if (cw != w || ch != h) {
-        glfwSetWindowSize(g->window, w, h);
-        // GLFW pins the CSS size to the buffer size; give the layout back to the page's CSS.
-        EM_ASM({ var c = Module.canvas; if (c) { c.style.removeProperty('width'); c.style.removeProperty('height'); } });
-    }
+    if (cw != w || ch != h) set_canvas_buffer_size(w, h);
     if (dpr != g->dpr) {
         g->dpr = dpr;
         apply_fonts(dpr);
