@@ -154,7 +154,7 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
     return true;
 }
 
-bool App::set_param(const std::string& path, double v) {
+bool App::set_param(const std::string& path, double v, bool by_learner) {
     if (!std::isfinite(v)) {
         note("Not applied: " + path + " must be a finite number", true);
         return false;
@@ -171,6 +171,10 @@ bool App::set_param(const std::string& path, double v) {
         set_seed(static_cast<std::uint64_t>(v));
         return true;
     }
+    if (by_learner && locked(path)) {
+        note(path + " is locked in this lesson", true);
+        return false;
+    }
     Scenario s = edited_;
     std::string error;
     if (!set_parameter(s, path, v, error)) {
@@ -178,7 +182,7 @@ bool App::set_param(const std::string& path, double v) {
         host_.emit("error", nlohmann::json{{"message", path + ": " + error}}.dump());
         return false;
     }
-    return apply_edit(s, path, false);
+    return apply_edit(s, path, by_learner);
 }
 
 // ==== Time =====================================================================================

@@ -60,7 +60,7 @@ public:
     // Sets a parameter by path: "/moments/<id or index>/positive", "/population/arrivals_per_tick",
     // "/influence/reviews", "/segments/0/shift", "speed", "seed" ... (docs/app.md lists them).
     // Invalid paths or values change nothing and return false with a message.
-    bool set_param(const std::string& path, double value);
+    bool set_param(const std::string& path, double value, bool by_learner = false);
     // Applies an edited copy of the scenario live (keeps the customers), or restarts when the
     // structure changed. Graph errors (a moment with no way out) reject the edit.
     // `by_learner`: the edit came from the app's own controls, so locked parameters are refused

@@ -88,8 +88,44 @@ public:
         return out;
     }
     bool is_browser() const override { return true; }
+    void emit(const std::string& name, const std::string& json) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.event) Module.motsimHost.event(UTF8ToString($0), UTF8ToString($1)); },
+               name.c_str(), json.c_str());
+    }
+    void copy_link(const std::string& json) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.copyLink) Module.motsimHost.copyLink(UTF8ToString($0)); },
+               json.c_str());
+    }
     std::string screenshot;
 };
+
+// Input that plays well with a host page: keys reach the simulator only while its canvas has
+// focus and Tab is never swallowed (keyboard users must be able to move on), and a finger acts
+// as the mouse (GLFW 3.1.6's own touch handling reads fields only SDL sets).
+EM_JS(void, adapt_input_to_page, (), {
+    var c = Module.canvas;
+    if (!c || typeof GLFW === 'undefined') return;
+    window.removeEventListener("keydown", GLFW.onKeydown, true);
+    window.removeEventListener("keypress", GLFW.onKeyPress, true);
+    window.removeEventListener("keyup", GLFW.onKeyup, true);
+    c.addEventListener("keydown", function (e) { if (e.keyCode !== 9) GLFW.onKeydown(e); }, true);
+    c.addEventListener("keypress", GLFW.onKeyPress, true);
+    c.addEventListener("keyup", function (e) { if (e.keyCode !== 9) GLFW.onKeyup(e); }, true);
+    c.removeEventListener("touchmove", GLFW.onMousemove, true);
+    c.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
+    c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
+    c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
+    function forward(type, t) {
+        c.dispatchEvent(new MouseEvent(type, { clientX: t.clientX, clientY: t.clientY, button: 0,
+                                               buttons: type === "mouseup" ? 0 : 1, bubbles: true, cancelable: true }));
+    }
+    c.addEventListener("touchstart", function (e) {
+        var t = e.changedTouches[0]; forward("mousemove", t); forward("mousedown", t); e.preventDefault(); c.focus();
+    }, { passive: false });
+    c.addEventListener("touchmove", function (e) { forward("mousemove", e.changedTouches[0]); e.preventDefault(); }, { passive: false });
+    c.addEventListener("touchend", function (e) { forward("mouseup", e.changedTouches[0]); e.preventDefault(); }, { passive: false });
+    c.addEventListener("touchcancel", function (e) { forward("mouseup", e.changedTouches[0]); }, { passive: false });
+});
 #else
 class NativeHost final : public motsim::app::Host {
 public:
@@ -278,6 +314,15 @@ MOTSIM_EXPORT int motsim_load(const char* text, const char* name) {
     return g->app->load_text(text ? text : "", name && *name ? name : "scenario") ? 1 : 0;
 }
 MOTSIM_EXPORT int motsim_set(const char* path, double value) { return g->app->set_param(path ? path : "", value) ? 1 : 0; }
+// The same, as the learner's own change (locked parameters refused, "param" events say so).
+MOTSIM_EXPORT int motsim_set_learner(const char* path, double value) {
+    return g->app->set_param(path ? path : "", value, true) ? 1 : 0;
+}
+MOTSIM_EXPORT int motsim_configure(const char* json) { return g->app->configure(json ? json : "") ? 1 : 0; }
+MOTSIM_EXPORT const char* motsim_share() { return (g_out = g->app->share_json()).c_str(); }
+MOTSIM_EXPORT int motsim_load_share(const char* json) { return g->app->load_share(json ? json : "") ? 1 : 0; }
+MOTSIM_EXPORT const char* motsim_lesson() { return (g_out = g->app->lesson_json()).c_str(); }
+MOTSIM_EXPORT int motsim_check_lesson() { return g->app->check_lesson() ? 1 : 0; }
 MOTSIM_EXPORT int motsim_command(const char* cmd) {
     const std::string c = cmd ? cmd : "";
     if (c == "play") g->app->play();
@@ -345,6 +390,8 @@ int main(int argc, char** argv) {
     glfwMakeContextCurrent(runtime.window);
 #ifndef __EMSCRIPTEN__
     glfwSwapInterval(1);  // skipped on the web: the browser paces frames
+#else
+    adapt_input_to_page();
 #endif
 
     IMGUI_CHECKVERSION();
