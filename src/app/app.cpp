@@ -193,7 +193,8 @@ void App::update(double dt) {
         tick_clock_ += std::min(dt, 0.25) * speed_;  // a stalled tab does not catch up in one go
         // Whole ticks only: the numbers never depend on the frame rate.
         int budget = 2000;
-        while (tick_clock_ >= 1.0 && budget-- > 0 && !sim_->finished()) {
+        // (The tolerance keeps ten frames of 0.1 tick from adding up to 0.9999999.)
+        while (tick_clock_ >= 1.0 - 1e-9 && budget-- > 0 && !sim_->finished()) {
             sim_->step();
             tick_clock_ -= 1.0;
         }

@@ -167,12 +167,10 @@ void App::draw_journey() {
         const ImVec2 tp(nd.x - ts.x * 0.5f, nd.y + nd.radius + 2 * ui_scale_);
         dl->AddRectFilled({tp.x - 3, tp.y - 1}, {tp.x + ts.x + 3, tp.y + ts.y + 1}, IM_COL32(20, 22, 28, 190), 3);
         dl->AddText(tp, IM_COL32(235, 238, 245, 255), line);
-        std::snprintf(line, sizeof line, "%lld here  %.0f%%+ %.0f%%-", static_cast<long long>(here),
-                      100 * mo.positive, 100 * mo.negative);
-        if (ImGui::CalcTextSize(line).x > max_w)
-            std::snprintf(line, sizeof line, "%lld here", static_cast<long long>(here));
+        // The live count sits inside the node, so stacked moments keep one label line each.
+        std::snprintf(line, sizeof line, "%lld", static_cast<long long>(here));
         ts = ImGui::CalcTextSize(line);
-        dl->AddText({nd.x - ts.x * 0.5f, tp.y + ts.y + 1}, IM_COL32(170, 175, 185, 255), line);
+        dl->AddText({nd.x - ts.x * 0.5f, nd.y - ts.y * 0.5f}, IM_COL32(235, 238, 245, 230), line);
     }
     // Terminals.
     const char* names[2] = {"done", "lost"};
