@@ -1,6 +1,7 @@
 // replicate, sweep, rank and `run --engine cohort|expected` (see experiments_cli.h).
 #include "cli/experiments_cli.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -170,7 +171,9 @@ ordered_json moments_json(const Scenario& s, const std::vector<std::array<Interv
 std::string pm(const Interval& i, const char* fmt) {
     char a[64], b[64], out[160];
     std::snprintf(a, sizeof a, fmt, i.mean);
-    std::snprintf(b, sizeof b, fmt, i.half_width());
+    std::string plain = fmt;  // the half width never needs a sign
+    plain.erase(std::remove(plain.begin(), plain.end(), '+'), plain.end());
+    std::snprintf(b, sizeof b, plain.c_str(), i.half_width());
     std::snprintf(out, sizeof out, "%s +- %s", a, b);
     return out;
 }
