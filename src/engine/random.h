@@ -48,8 +48,19 @@ public:
     // Uniform in [0, 1) with 53 random bits.
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
-    // Uniform integer in [0, n) without modulo bias (n > 0).
+    // Uniform integer in [0, n) without modulo bias (n > 0). Small ranges (dwell, picks) use
+    // Lemire's multiply-and-shift on 32 random bits, which needs a division only on the rare
+    // rejection path; large ones the classic modulo rejection.
     std::uint64_t below(std::uint64_t n) {
+        if (n <= 0xffffffffULL) {
+            const std::uint32_t n32 = static_cast<std::uint32_t>(n);
+            std::uint64_t m = (next() >> 32) * n32;
+            if (static_cast<std::uint32_t>(m) < n32) {
+                const std::uint32_t threshold = (0u - n32) % n32;
+                while (static_cast<std::uint32_t>(m) < threshold) m = (next() >> 32) * n32;
+            }
+            return m >> 32;
+        }
         const std::uint64_t limit = (0 - n) % n;  // values below this would be over-represented
         for (;;) {
             const std::uint64_t x = next();

@@ -51,7 +51,9 @@ void Simulation::prepare() {
     }
     segment_weights_.clear();
     segment_total_ = 0;
+    segment_shift_.clear();
     for (const Segment& s : scenario_.segments) {
+        segment_shift_.push_back(s.shift);
         segment_weights_.push_back(s.share);
         segment_total_ += s.share;
     }
@@ -80,20 +82,54 @@ bool Simulation::update_parameters(const Scenario& edited) {
 
 // ==== Customers ================================================================================
 
-void Simulation::enter(std::size_t i, int m, int from, std::uint8_t flags) {
+Simulation::Crowd Simulation::crowd() {
+    return {moment_.data(), ticks_left_.data(), impression_.data(), segment_.data(), purchases_.data(),
+            id_.data(),     from_.data(),       since_.data(),      flags_.data(),   moment_.size()};
+}
+
+void Simulation::resize_crowd(std::size_t n) {
+    moment_.resize(n);
+    ticks_left_.resize(n);
+    impression_.resize(n);
+    segment_.resize(n);
+    purchases_.resize(n);
+    id_.resize(n);
+    from_.resize(n);
+    since_.resize(n);
+    flags_.resize(n);
+}
+
+void Simulation::enter(Crowd& c, std::size_t i, int m, int from, std::uint8_t flags) {
     const Moment& mo = scenario_.moments[static_cast<std::size_t>(m)];
-    moment_[i] = m;
-    from_[i] = static_cast<std::int16_t>(from);
-    since_[i] = tick_;
-    flags_[i] = flags;
-    ticks_left_[i] = static_cast<std::uint16_t>(rng_.between(mo.dwell_min, mo.dwell_max));
+    c.moment[i] = m;
+    c.from[i] = static_cast<std::int16_t>(from);
+    c.since[i] = tick_;
+    c.flags[i] = flags;
+    c.ticks_left[i] = static_cast<std::uint16_t>(rng_.between(mo.dwell_min, mo.dwell_max));
     ++stats_[static_cast<std::size_t>(m)].entered;
 }
 
 void Simulation::spawn(std::int64_t count, bool referred) {
     const std::int64_t room = std::max<std::int64_t>(0, scenario_.max_customers - created_);
     count = std::min(count, room);
-    for (std::int64_t k = 0; k < count; ++k) {
+    if (count <= 0) return;
+    const std::size_t first = moment_.size();
+    const std::size_t want = first + static_cast<std::size_t>(count);
+    if (want > moment_.capacity()) {  // grow geometrically, all arrays at once
+        const std::size_t cap = std::max(want, moment_.capacity() * 3 / 2);
+        moment_.reserve(cap);
+        ticks_left_.reserve(cap);
+        impression_.reserve(cap);
+        segment_.reserve(cap);
+        purchases_.reserve(cap);
+        id_.reserve(cap);
+        from_.reserve(cap);
+        since_.reserve(cap);
+        flags_.reserve(cap);
+    }
+    resize_crowd(want);
+    Crowd c = crowd();
+    for (std::size_t i = first; i < want; ++i) {
         const int seg = pick_weighted(rng_, segment_weights_, segment_total_);
         double s = scenario_.segments[static_cast<std::size_t>(seg)].initial_impression;
         if (referred) s += scenario_.referral_boost;
@@ -101,16 +137,11 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         const int entry = scenario_.entry.targets[static_cast<std::size_t>(
             pick_weighted(rng_, scenario_.entry.weights, entry_total_))];
         const std::uint32_t id = static_cast<std::uint32_t>(created_++);
-        moment_.push_back(0);
-        ticks_left_.push_back(1);
-        impression_.push_back(static_cast<float>(s));
-        segment_.push_back(static_cast<std::uint8_t>(seg));
-        purchases_.push_back(0);
-        id_.push_back(id);
-        from_.push_back(-1);
-        since_.push_back(tick_);
-        flags_.push_back(0);
-        enter(moment_.size() - 1, entry, -1, referred ? kFlagReferred : 0);
+        c.impression[i] = static_cast<float>(s);
+        c.segment[i] = static_cast<std::uint8_t>(seg);
+        c.purchases[i] = 0;
+        c.id[i] = id;
+        enter(c, i, entry, -1, referred ? kFlagReferred : 0);
         if (!watched_.empty() && watched(id))
             events_.push_back({tick_, id, -1, Outcome::Neutral, static_cast<float>(s), entry, -1,
                                false, false});
@@ -124,15 +155,14 @@ void Simulation::spawn(std::int64_t count, bool referred) {
 }
 
 // The customer at index i has spent its dwell: draw the outcome, apply it, route it.
-void Simulation::finish(std::size_t i, double gamma_term) {
-    const int m = moment_[i];
+bool Simulation::finish(Crowd& cr, std::size_t i, double gamma_term) {
+    const int m = cr.moment[i];
     const Moment& mo = scenario_.moments[static_cast<std::size_t>(m)];
     const MomentCache& c = cache_[static_cast<std::size_t>(m)];
     MomentStats& st = stats_[static_cast<std::size_t>(m)];
-    double s = impression_[i];
+    double s = cr.impression[i];
 
-    const double z = scenario_.segments[segment_[i]].shift + scenario_.beta * s +
-                     (mo.reads_reviews ? gamma_term : 0.0);
+    const double z = segment_shift_[cr.segment[i]] + scenario_.beta * s + (mo.reads_reviews ? gamma_term : 0.0);
     const Odds odds = odds_shifted(mo.positive, mo.negative, c.logit_pos, c.logit_neg, z);
 
     const double u = rng_.uniform();
@@ -146,8 +176,8 @@ void Simulation::finish(std::size_t i, double gamma_term) {
     }
 
     s = std::clamp(s + mo.impact[static_cast<int>(outcome)], -1.0, 1.0);
-    impression_[i] = static_cast<float>(s);
-    s = impression_[i];  // what is stored is what counts (float), for reviews and NPS alike
+    cr.impression[i] = static_cast<float>(s);
+    s = cr.impression[i];  // what is stored is what counts (float), for reviews and NPS alike
 
     switch (outcome) {
         case Outcome::Magic: ++st.magic; ++current_.magic; [[fallthrough]];
@@ -161,7 +191,7 @@ void Simulation::finish(std::size_t i, double gamma_term) {
         ++st.purchases;
         ++totals_.purchases;
         ++current_.purchases;
-        if (purchases_[i] < 65535) ++purchases_[i];
+        if (cr.purchases[i] < 65535) ++cr.purchases[i];
     }
     bool reviewed = false;
     if (mo.review > 0.0 && rng_.uniform() < mo.review) {
@@ -187,24 +217,25 @@ void Simulation::finish(std::size_t i, double gamma_term) {
     const Route& r = mo.next[static_cast<std::size_t>(route)];
     const int target = r.targets[static_cast<std::size_t>(pick_weighted(rng_, r.weights, c.route_total[route]))];
 
-    if (!watched_.empty() && watched(id_[i]))
-        events_.push_back({tick_, id_[i], m, outcome, impression_[i], target, cause, purchased, reviewed});
+    if (!watched_.empty() && watched(cr.id[i]))
+        events_.push_back({tick_, cr.id[i], m, outcome, cr.impression[i], target, cause, purchased, reviewed});
 
     if (target >= 0) {
         const std::uint8_t flags = static_cast<std::uint8_t>(
-            (flags_[i] & kFlagReferred) | (outcome == Outcome::Magic ? kFlagMagic : 0) |
+            (cr.flags[i] & kFlagReferred) | (outcome == Outcome::Magic ? kFlagMagic : 0) |
             (outcome == Outcome::Negative ? kFlagNegative : 0));
-        enter(i, target, m, flags);
-    } else {
-        if (target == kLost) ++st.lost_after;
-        else ++st.done_after;
-        leave(i, target);
+        enter(cr, i, target, m, flags);
+        return false;
     }
+    if (target == kLost) ++st.lost_after;
+    else ++st.done_after;
+    leave(cr, i, target);
+    return true;
 }
 
 // A customer leaves the journey: count it, then swap the last customer into its place.
-void Simulation::leave(std::size_t i, int terminal) {
-    const double s = impression_[i];
+void Simulation::leave(Crowd& c, std::size_t i, int terminal) {
+    const double s = c.impression[i];
     if (terminal == kLost) {
         ++totals_.lost;
         ++current_.lost;
@@ -226,31 +257,23 @@ void Simulation::leave(std::size_t i, int terminal) {
     else if (score <= 6) ++totals_.detractors;
     else ++totals_.passives;
     ++totals_.exit_histogram[static_cast<std::size_t>(histogram_bin(s))];
-    const std::int64_t p = purchases_[i];
+    const std::int64_t p = c.purchases[i];
     totals_.purchases_sq += p * p;
     if (p > 0) ++totals_.exits_with_purchase;
 
-    const std::size_t last = moment_.size() - 1;
+    // Swap the last customer into the gap; the caller shrinks the arrays after the pass.
+    const std::size_t last = --c.n;
     if (i != last) {
-        moment_[i] = moment_[last];
-        ticks_left_[i] = ticks_left_[last];
-        impression_[i] = impression_[last];
-        segment_[i] = segment_[last];
-        purchases_[i] = purchases_[last];
-        id_[i] = id_[last];
-        from_[i] = from_[last];
-        since_[i] = since_[last];
-        flags_[i] = flags_[last];
+        c.moment[i] = c.moment[last];
+        c.ticks_left[i] = c.ticks_left[last];
+        c.impression[i] = c.impression[last];
+        c.segment[i] = c.segment[last];
+        c.purchases[i] = c.purchases[last];
+        c.id[i] = c.id[last];
+        c.from[i] = c.from[last];
+        c.since[i] = c.since[last];
+        c.flags[i] = c.flags[last];
     }
-    moment_.pop_back();
-    ticks_left_.pop_back();
-    impression_.pop_back();
-    segment_.pop_back();
-    purchases_.pop_back();
-    id_.pop_back();
-    from_.pop_back();
-    since_.pop_back();
-    flags_.pop_back();
 }
 
 // ==== The tick =================================================================================
@@ -284,31 +307,30 @@ void Simulation::step() {
 
     // Occupancy is who is at each moment during this tick (after arrivals, before outcomes):
     // a customer who stays one tick counts once, so the steady state is arrivals x visits x
-    // dwell, what the exact analysis predicts (Little's law).
+    // dwell, what the exact analysis predicts (Little's law). Counted in the pass itself.
     const std::size_t nm = scenario_.moments.size();
     const std::size_t base = occupancy_.size();
     occupancy_.resize(base + nm, 0);
-    for (std::size_t k = 0; k < moment_.size(); ++k) ++occupancy_[base + static_cast<std::size_t>(moment_[k])];
+    std::int64_t* occ = occupancy_.data() + base;
 
     // One pass. A customer swapped in from the end has not been seen this tick yet, so the
     // index only moves on when the customer at i stays.
+    Crowd c = crowd();
+    double sum = 0;
     std::size_t i = 0;
-    while (i < moment_.size()) {
-        if (--ticks_left_[i] > 0) {
+    while (i < c.n) {
+        ++occ[c.moment[i]];
+        if (--c.ticks_left[i] > 0 || !finish(c, i, gamma_term)) {
+            sum += c.impression[i];
             ++i;
-            continue;
         }
-        const std::size_t before = moment_.size();
-        finish(i, gamma_term);
-        if (moment_.size() == before) ++i;
     }
+    resize_crowd(c.n);
 
     reviews_pos_ *= review_decay_;
     reviews_neg_ *= review_decay_;
 
     // Per-tick record.
-    double sum = 0;
-    for (float s : impression_) sum += s;
     current_.active = static_cast<std::int64_t>(moment_.size());
     current_.mean_impression = moment_.empty() ? 0.0 : sum / static_cast<double>(moment_.size());
     current_.nps = totals_.nps();
