@@ -165,3 +165,27 @@ TEST_CASE("app: a lesson step is checked by the engine on a fresh run and fires 
     CHECK(host.count("lesson_done") == 1);
     CHECK(app.lesson_step() == 1);
 }
+
+TEST_CASE("app: an experiment runs in slices across frames and ranks a weak moment first") {
+    FakeHost host;
+    App app(host);
+    // Positive and neutral route alike here, so only the weak moment (no neutral outcome: the
+    // gain comes from its negative odds) changes purchases when its positive odds improve.
+    REQUIRE(app.load_text(R"({"motsim": 1, "name": "Weak", "ticks": 200, "population": {"arrivals_per_tick": 100},
+        "moments": [{"id": "fine", "positive": 0.8, "negative": 0.05, "purchase": true},
+                    {"id": "weak", "positive": 0.3, "negative": 0.7},
+                    {"id": "ok", "positive": 0.7, "negative": 0.1, "purchase": true}]})", "weak.json"));
+    app.pause();
+    REQUIRE(app.start_experiment("rank"));
+    CHECK_FALSE(app.start_experiment("replicate"));  // one at a time
+    int frames = 0;
+    while (app.experiment_running() && frames < 10000) {
+        app.update(1.0 / 60);
+        ++frames;
+    }
+    CHECK_FALSE(app.experiment_running());
+    CHECK(frames > 1);  // it did not block one frame for the whole job
+    const auto state = nlohmann::json::parse(app.state_json());
+    REQUIRE(state["experiment"]["rank"] == true);
+    CHECK(state["experiment"]["rank_order"][0] == "weak");
+}

@@ -1,6 +1,7 @@
 #include "app/app.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
@@ -201,6 +202,7 @@ void App::update(double dt) {
         if (budget <= 0) tick_clock_ = 0;
     }
     if (sim_->finished()) tick_clock_ = 0;
+    advance_experiments();
     emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();
 }
@@ -300,6 +302,55 @@ bool App::load_share(const std::string& text) {
     return true;
 }
 
+// ==== Experiments: one job at a time, in slices across frames ===================================
+
+bool App::start_experiment(const std::string& kind) {
+    if (job_) return false;
+    if (kind == "replicate") {
+        job_ = std::make_unique<ReplicationJob>(edited_, experiment_runs_, seed_);
+        job_kind_ = 1;
+    } else if (kind == "sweep" && !edited_.moments.empty()) {
+        const char* fields[] = {"positive", "negative", "magic"};
+        std::vector<SweepAxis> axes{{"/moments/" + edited_.moments[static_cast<std::size_t>(selected_)].id + "/" +
+                                         fields[std::clamp(sweep_field_, 0, 2)],
+                                     grid(sweep_lo_, sweep_hi_, sweep_steps_)}};
+        auto job = std::make_unique<SweepJob>(edited_, axes, experiment_runs_, seed_);
+        if (!job->ok()) {
+            note("Sweep not started: " + job->error(), true);
+            return false;
+        }
+        job_ = std::move(job);
+        job_kind_ = 2;
+    } else if (kind == "rank") {
+        job_ = std::make_unique<RankJob>(edited_, rank_delta_, experiment_runs_, seed_);
+        job_kind_ = 3;
+    } else {
+        return false;
+    }
+    select_tab_ = job_kind_;
+    return true;
+}
+
+void App::cancel_experiments() {
+    job_.reset();
+    job_kind_ = 0;
+}
+
+void App::advance_experiments() {
+    if (!job_) return;
+    // About 10 ms of work per frame: the page stays responsive, the crowd keeps moving.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
+    while (!job_->finished() && std::chrono::steady_clock::now() < until) job_->step(1);
+    if (!job_->finished()) return;
+    if (job_kind_ == 1) replications_ = static_cast<ReplicationJob*>(job_.get())->result();
+    if (job_kind_ == 2) sweep_ = static_cast<SweepJob*>(job_.get())->result();
+    if (job_kind_ == 3) rank_ = static_cast<RankJob*>(job_.get())->result();
+    experiment_scenario_ = scenario_json();
+    note("Experiment finished", false);
+    job_.reset();
+    job_kind_ = 0;
+}
+
 // ==== Stories ==================================================================================
 
 void App::watch_customer(std::uint32_t id) {
@@ -397,6 +448,16 @@ std::string App::state_json() const {
     for (const Message& m : messages_) msgs.push_back({{"text", m.text}, {"error", m.error}});
     j["messages"] = msgs;
     j["lesson"] = nlohmann::json::parse(lesson_json(), nullptr, false);
+    j["experiment"] = {{"running", job_ != nullptr},
+                       {"progress", job_ ? job_->progress() : 0.0},
+                       {"replications", replications_.has_value()},
+                       {"sweep", sweep_.has_value()},
+                       {"rank", rank_.has_value()}};
+    if (rank_) {
+        nlohmann::json order = nlohmann::json::array();
+        for (const RankEntry& e : rank_->entries) order.push_back(e.id);
+        j["experiment"]["rank_order"] = order;
+    }
     j["locked"] = ui_.locked;
     j["digest"] = sim.digest();
     return j.dump();

@@ -13,6 +13,7 @@
 #include "app/host.h"
 #include "app/ui_config.h"
 #include "engine/analysis.h"
+#include "engine/experiments.h"
 #include "engine/scenario.h"
 #include "engine/simulation.h"
 
@@ -101,6 +102,11 @@ public:
     std::optional<std::uint32_t> watched_customer() const { return watched_; }
     std::vector<std::string> story() const;
 
+    // Starts "replicate", "sweep" (the selected moment's positive odds) or "rank" with the
+    // panel's settings; the charts switch to its tab. False if one is running.
+    bool start_experiment(const std::string& kind);
+    bool experiment_running() const { return job_ != nullptr; }
+
     // Persistence: the edited scenario survives a reload.
     void save_state();
     void restore_state();
@@ -123,6 +129,12 @@ private:
     void draw_story();
     void draw_messages();
     void draw_lesson();
+    // Experiments (experiments_panel.cpp): replications with bands, a sweep, where to invest.
+    void draw_replications_tab(float height);
+    void draw_sweep_tab(float height);
+    void draw_rank_tab(float height);
+    void advance_experiments();  // a slice of the running job each frame, never blocking
+    void cancel_experiments();
     void emit_tick_events();
     void layout_windows();
 
@@ -154,6 +166,20 @@ private:
     struct Rect { std::string name; float x, y, w, h; };
     std::vector<Rect> rects_;
     int chart_tab_ = 0;
+    // The experiment job running in slices across frames (one at a time) and the results,
+    // which belong to the scenario they were run on (a changed scenario greys them out).
+    std::unique_ptr<ExperimentJob> job_;
+    int job_kind_ = 0;  // 1 replications, 2 sweep, 3 rank
+    int select_tab_ = 0;  // a chart tab to bring forward next frame (same numbering)
+    std::optional<ReplicationResult> replications_;
+    std::optional<SweepResult> sweep_;
+    std::optional<RankResult> rank_;
+    std::string experiment_scenario_;  // scenario_json() the results were computed for
+    int experiment_runs_ = 20;
+    float rank_delta_ = 0.05f;
+    float sweep_lo_ = 0.3f, sweep_hi_ = 0.95f;
+    int sweep_steps_ = 8;
+    int sweep_field_ = 0;  // 0 positive, 1 negative, 2 magic of the selected moment
     UiConfig ui_;
     std::string theme_applied_;
     Scenario lesson_base_;            // the scenario the lesson's "changed moments" count from

@@ -161,6 +161,24 @@ void App::draw_charts() {
             else bar_chart("##why", size, causes, series, opt);
             ImGui::EndTabItem();
         }
+        const float h = std::max(60.0f, ImGui::GetContentRegionAvail().y - 2 * ImGui::GetFrameHeightWithSpacing());
+        auto flags = [&](int tab) {
+            const ImGuiTabItemFlags f = select_tab_ == tab ? ImGuiTabItemFlags_SetSelected : 0;
+            return f;
+        };
+        if (ImGui::BeginTabItem("Replications", nullptr, flags(1))) {
+            draw_replications_tab(h);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Sweep", nullptr, flags(2))) {
+            draw_sweep_tab(h);
+            ImGui::EndTabItem();
+        }
+        if (ImGui::BeginTabItem("Where to invest", nullptr, flags(3))) {
+            draw_rank_tab(h);
+            ImGui::EndTabItem();
+        }
+        select_tab_ = 0;
         ImGui::EndTabBar();
     }
     ImGui::End();

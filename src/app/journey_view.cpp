@@ -83,7 +83,8 @@ void App::build_crowd(float x0, float y0, float w, float h) {
             const Point src = from[i] >= 0 ? node_position(layout, from[i]) : Point{x0, at.y};
             at.x = src.x + (at.x - src.x) * glide;
             at.y = src.y + (at.y - src.y) * glide;
-            if (flags[i] & Simulation::kFlagMagic) flash = 1.0f - 0.7f * t;
+            // The flash fades over the tick; a finished or paused run shows no stale flashes.
+            if ((flags[i] & Simulation::kFlagMagic) && playing_ && !sim.finished()) flash = 1.0f - 0.7f * t;
         }
         crowd_[i] = {at.x + off.x, at.y + off.y, impression[i], flash};
     }

@@ -330,6 +330,7 @@ MOTSIM_EXPORT int motsim_command(const char* cmd) {
     else if (c == "step") g->app->step();
     else if (c == "reset") g->app->reset();
     else if (c == "finish") { while (!g->app->simulation().finished()) g->app->step(); }
+    else if (c == "replicate" || c == "sweep" || c == "rank") return g->app->start_experiment(c) ? 1 : 0;
     else return 0;
     return 1;
 }

@@ -1,0 +1,814 @@
+// Browser tests of the embedding layer (web/motsim-embed.js, web/embed.html, web/examples/):
+// both instances of the example lesson page render; the host sets parameters and reads metrics
+// back (script and iframe); locked controls refuse the learner; messages from a disallowed origin
+// are ignored; a #motsim= link reproduces the run's digest (embed and full-window app); a lesson
+// step fires its event; malformed messages and fragments give error events and a working page;
+// the accessibility tree names the metrics and controls; keyboard-only operation meets a lesson
+// step; a touch drag on an emulated tablet changes a parameter; several instances per page; the
+// page runs under a CSP without 'unsafe-eval'. Prints "page weight: ..." (gzip).
+//
+// usage: node tests/browser/embed.test.mjs SITE_DIR ARTIFACT_DIR
+//   SITE_DIR      the built site (build/web/site: embed.html, motsim-embed.js, examples/, the module)
+//   ARTIFACT_DIR  where the screenshots go (lesson-page.png, tablet.png, ...)
+// Needs playwright-core (npm) and /usr/bin/chromium. Exit code 0 when every check passed.
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import zlib from "node:zlib";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "..", "..");
+const require = createRequire(path.join(repo, "package.json"));
+const { chromium } = require("playwright-core");
+
+const [siteArg, artifactArg] = process.argv.slice(2);
+if (!siteArg || !artifactArg) {
+  console.error("usage: node tests/browser/embed.test.mjs SITE_DIR ARTIFACT_DIR");
+  process.exit(2);
+}
+const siteDir = path.resolve(siteArg);
+const artifactDir = path.resolve(artifactArg);
+for (const f of ["embed.html", "motsim-embed.js", "examples/lesson.html", "motsim_app.wasm", "motsim_app.js"])
+  if (!fs.existsSync(path.join(siteDir, f))) {
+    console.error(`${siteDir} does not look like the built site (missing ${f})`);
+    process.exit(2);
+  }
+fs.mkdirSync(artifactDir, { recursive: true });
+
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
+const VIEWPORT = { width: 1280, height: 900 };
+
+// ==== Checks =====================================================================================
+
+const failures = [];
+let passed = 0;
+function check(ok, what, detail) {
+  if (ok) {
+    passed++;
+    console.log(`ok: ${what}`);
+  } else {
+    failures.push(what);
+    console.log(`FAIL: ${what}${detail !== undefined ? `  (${typeof detail === "string" ? detail : JSON.stringify(detail)})` : ""}`);
+  }
+  return ok;
+}
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// ==== PNG decoding (8-bit RGB/RGBA, non-interlaced: Chromium's screenshots) =======================
+
+function decodePng(buf) {
+  let at = 8, width = 0, height = 0, type = 0;
+  const idat = [];
+  while (at < buf.length) {
+    const len = buf.readUInt32BE(at);
+    const kind = buf.toString("latin1", at + 4, at + 8);
+    const data = buf.subarray(at + 8, at + 8 + len);
+    if (kind === "IHDR") { width = data.readUInt32BE(0); height = data.readUInt32BE(4); type = data[9]; }
+    else if (kind === "IDAT") idat.push(data);
+    else if (kind === "IEND") break;
+    at += 12 + len;
+  }
+  const bpp = type === 6 ? 4 : 3;
+  const raw = zlib.inflateSync(Buffer.concat(idat));
+  const stride = width * bpp;
+  const out = Buffer.alloc(width * height * 4);
+  let prev = Buffer.alloc(stride);
+  for (let y = 0; y < height; y++) {
+    const filter = raw[y * (stride + 1)];
+    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
+    for (let i = 0; i < stride; i++) {
+      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
+      let v = 0;
+      if (filter === 1) v = a;
+      else if (filter === 2) v = b;
+      else if (filter === 3) v = (a + b) >> 1;
+      else if (filter === 4) {
+        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+        v = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+      }
+      line[i] = (line[i] + v) & 255;
+    }
+    for (let x = 0; x < width; x++) {
+      const o = (y * width + x) * 4;
+      out[o] = line[x * bpp]; out[o + 1] = line[x * bpp + 1]; out[o + 2] = line[x * bpp + 2]; out[o + 3] = 255;
+    }
+    prev = line;
+  }
+  return { width, height, data: out };
+}
+function distinctColours(img) {
+  const set = new Set();
+  for (let i = 0; i < img.data.length; i += 4) set.add((img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2]);
+  return set.size;
+}
+
+// ==== Page helpers ===============================================================================
+
+const consoleErrors = [];
+const consoleWarnings = [];
+function watchConsole(page, label) {
+  page.on("console", (m) => {
+    const t = `${label}: ${m.text()}`;
+    if (m.type() === "error") consoleErrors.push(t);
+    else if (m.type() === "warning") consoleWarnings.push(t);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`${label}: page error: ${e && e.message ? e.message : e}`));
+}
+function warningsSince(n, re) { return consoleWarnings.slice(n).filter((w) => re.test(w)); }
+
+async function frames(page, n = 2) {
+  await page.evaluate((n) => new Promise((resolve) => {
+    let k = 0;
+    const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
+    requestAnimationFrame(tick);
+  }), n);
+}
+
+// Opens the lesson page and waits for both simulators.
+async function openLesson(page, url, hash = "") {
+  // Records CSP violations and every event each instance sends, before any page script runs.
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await page.goto(`${url}examples/lesson.html${hash}`);
+  await page.waitForFunction(() => window.lessonPage && window.lessonPage.hotel && window.lessonPage.hotel.ready,
+                             null, { timeout: 30000 });
+  await page.evaluate(() => {
+    const lp = window.lessonPage;
+    lp.hotelEvents = [];
+    lp.shelfEvents = [];
+    for (const n of ["tick", "finished", "param", "error", "lesson_step", "lesson_done", "loaded"]) {
+      if (n !== "tick") lp.hotel.on(n, (d) => lp.hotelEvents.push({ name: n, data: d }));
+      lp.shelf.on(n, (d) => lp.shelfEvents.push({ name: n, data: d }));
+    }
+    return lp.shelf.ready;
+  });
+  await frames(page, 3);
+}
+
+const hotel = (page, fn, arg) => page.evaluate(([f, a]) => {
+  const sim = window.lessonPage.hotel;
+  return new Function("sim", "arg", `return (${f})(sim, arg);`)(sim, a);  // test-only helper; the page's CSP is not involved (CDP)
+}, [fn.toString(), arg]);
+
+// ==== Tests ======================================================================================
+
+// a. Both instances render, no console errors, CSP without 'unsafe-eval' holds.
+async function testRender(ctx) {
+  const { page, url } = ctx;
+  const t0 = Date.now();
+  await openLesson(page, url);
+  check(true, `the lesson page's two simulators are ready (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  await sleep(800);
+  const canvasBox = await page.locator("#sim-hotel canvas").boundingBox();
+  const frameBox = await page.locator("#shelf-frame").boundingBox();
+  check(canvasBox && canvasBox.width > 300 && canvasBox.height > 300, "the script instance has a sizeable canvas", canvasBox);
+  const c1 = distinctColours(decodePng(await page.locator("#sim-hotel canvas").screenshot()));
+  check(c1 > 300, `the script instance's canvas is drawn (${c1} colours)`);
+  await page.locator("#shelf-frame").scrollIntoViewIfNeeded();
+  const c2 = distinctColours(decodePng(await page.locator("#shelf-frame").screenshot()));
+  check(c2 > 300, `the iframe instance is drawn (${c2} colours)`, frameBox);
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: path.join(artifactDir, "lesson-page.png"), fullPage: true });
+  const m = await hotel(page, (sim) => sim.metrics());
+  check(m && m.scenario.startsWith("A weekend at the Harbour Hotel") && m.lesson && m.lesson.steps.length === 2,
+        "the script instance runs the default scenario with the two-step lesson", m && m.lesson);
+  const sm = await page.evaluate(() => window.lessonPage.shelf.metrics());
+  check(sm && sm.scenario.startsWith("Brightwash") && sm.tick > 0, `the iframe instance runs the shelf scenario (tick ${sm && sm.tick})`);
+  // CSP: the page's policy has no 'unsafe-eval', eval is blocked, and nothing the simulator needs was blocked.
+  const csp = await page.evaluate(() => {
+    const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+    let evalResult;
+    try { evalResult = (0, eval)("1 + 1") === 2 ? "allowed" : "?"; } catch (e) { evalResult = "blocked"; }
+    return { policy: meta && meta.content, evalResult, violations: window.__cspViolations.filter((v) => !/^script-src(-elem)? eval$/.test(v) && !v.startsWith("script-src eval")) };
+  });
+  check(csp.policy && /script-src 'self' 'wasm-unsafe-eval'/.test(csp.policy) && !/unsafe-eval'(?!)/.test(csp.policy.replace("'wasm-unsafe-eval'", "")),
+        "the lesson page declares script-src 'self' 'wasm-unsafe-eval' and no 'unsafe-eval'", csp.policy);
+  check(csp.evalResult === "blocked", "eval() is blocked on the page (the policy is in force) while both simulators run", csp.evalResult);
+  check(csp.violations.length === 0, "no other Content-Security-Policy violations", csp.violations);
+  const frameCsp = await page.frameLocator("#shelf-frame").locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
+  check(frameCsp && frameCsp.includes("'wasm-unsafe-eval'") && !frameCsp.replace("'wasm-unsafe-eval'", "").includes("unsafe-eval"),
+        "embed.html runs under the same kind of policy", frameCsp);
+  check(consoleErrors.length === 0, "no console errors while loading", consoleErrors);
+}
+
+// b. The host sets a parameter and reads changed metrics back (script and iframe).
+async function testHostSet(ctx) {
+  const { page } = ctx;
+  const r = await hotel(page, (sim) => {
+    sim.pause(); sim.reset(); sim.finish();
+    const before = sim.metrics();
+    const ok = sim.set("/moments/ad/positive", 0.9);
+    sim.reset(); sim.finish();
+    const after = sim.metrics();
+    const restored = sim.set("/moments/ad/positive", 0.6);
+    const bad = [sim.set("/moments/ad/positive", 1.5), sim.set("no path", 0.5), sim.set("/moments/ad/positive", NaN)];
+    sim.reset();
+    sim.play();
+    return { before, after, ok, restored, bad, now: sim.scenario().moments[0].positive };
+  });
+  check(r.ok && r.restored, "sim.set() of /moments/ad/positive returns true");
+  check(r.after.conversion > r.before.conversion + 0.05,
+        `the metrics read back change: conversion ${r.before.conversion.toFixed(3)} -> ${r.after.conversion.toFixed(3)}`);
+  check(r.after.digest !== r.before.digest, "the run's digest changes with the parameter");
+  check(r.bad.every((b) => b === false), "out-of-range, malformed and non-finite set() calls return false", r.bad);
+  await sleep(100);
+  const errs = await page.evaluate(() => window.lessonPage.hotelEvents.filter((e) => e.name === "error").map((e) => e.data.message));
+  check(errs.length >= 3, `each refused set() produced an "error" event (${errs.length})`, errs);
+
+  const s = await page.evaluate(async () => {
+    const c = window.lessonPage.shelf;
+    await c.pause(); await c.reset(); await c.finish();
+    const before = await c.metrics();
+    const ok = await c.set("/moments/shelf/positive", 0.8);
+    await c.reset(); await c.finish();
+    const after = await c.metrics();
+    const sc = await c.scenario();
+    await c.set("/moments/shelf/positive", 0.45);
+    await c.reset();
+    const stepped = await c.step(3);
+    const m3 = await c.metrics();
+    return { before, after, ok, value: sc.moments.find((m) => m.id === "shelf").positive, stepped, tick3: m3.tick };
+  });
+  check(s.ok && s.value === 0.8, "through the iframe, set() changes /moments/shelf/positive to 0.8", s.value);
+  check(s.after.conversion > s.before.conversion + 0.03,
+        `through the iframe, metrics read back change: conversion ${s.before.conversion.toFixed(3)} -> ${s.after.conversion.toFixed(3)}`);
+  check(s.stepped && s.tick3 === 3, `through the iframe, step(3) after reset is at tick 3 (${s.tick3})`);
+  // The host buttons of the page drive the frame too.
+  await page.click("#shelf-run");
+  await page.waitForFunction(() => /At the end: \d+ purchases/.test(document.getElementById("shelf-results").textContent), null, { timeout: 15000 });
+  check(true, "the page's \"Run to the end and report\" button reads the frame's results back");
+}
+
+// c. Locked controls cannot be changed by the learner.
+async function testLocked(ctx) {
+  const { page } = ctx;
+  const r = await page.evaluate(() => {
+    const sim = window.lessonPage.hotel;
+    const input = document.querySelector('#sim-hotel input[data-path="/moments/check_in/positive"]');
+    const label = input && document.querySelector(`label[for="${input.id}"]`);
+    const before = sim.scenario().moments.find((m) => m.id === "check_in").positive;
+    const refused = sim.module.ccall("motsim_set_learner", "number", ["string", "number"], ["/moments/check_in/positive", 0.95]);
+    const refusedStar = sim.module.ccall("motsim_set_learner", "number", ["string", "number"], ["/moments/stay/magic", 0.5]);
+    const allowed = sim.module.ccall("motsim_set_learner", "number", ["string", "number"], ["/moments/booking/negative", 0.1]);
+    const after = sim.scenario().moments.find((m) => m.id === "check_in").positive;
+    return { exists: !!input, disabled: input && input.disabled, label: label && label.textContent, before, after, refused, refusedStar, allowed,
+             locked: sim.metrics().locked };
+  });
+  check(r.exists && r.disabled, "the mirrored locked parameter (check-in positive) is a disabled <input>", r);
+  check(r.label && r.label.includes("(locked)"), "its label says it is locked", r.label);
+  check(r.refused === 0 && r.refusedStar === 0 && r.after === r.before,
+        "motsim_set_learner refuses locked paths (exact and /moments/stay/*) and the value is unchanged", r);
+  check(r.allowed === 1, "motsim_set_learner accepts an unlocked path");
+  // A real click on the disabled slider changes nothing.
+  const box = await page.locator('#sim-hotel input[data-path="/moments/check_in/positive"]').boundingBox();
+  await page.mouse.click(box.x + box.width * 0.95, box.y + box.height / 2);
+  const after = await hotel(page, (sim) => sim.scenario().moments.find((m) => m.id === "check_in").positive);
+  check(after === r.before, "clicking the disabled slider leaves the locked parameter unchanged", after);
+  const defaults = await page.evaluate(() => window.MotsimEmbed !== undefined);
+  check(defaults, "window.MotsimEmbed is defined by the classic script");
+}
+
+// d. Messages from a disallowed origin are ignored (a real cross-origin parent, and a synthetic event).
+async function testForeignOrigin(ctx) {
+  const { browser, url, url2 } = ctx;
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  watchConsole(page, "foreign");
+  const w0 = consoleWarnings.length;
+  try {
+    // A host page on another origin (another port) framing embed.html, which allows only its own origin.
+    const hostUrl = `${url2}foreign-host.html`;
+    await page.route(hostUrl, (route) => route.fulfill({
+      contentType: "text/html",
+      body: `<!doctype html><title>foreign</title><iframe id="f" style="width:900px;height:600px" ` +
+            `src="${url}embed.html?autoplay=0&origins=${encodeURIComponent(url.replace(/\/$/, ""))}"></iframe>`,
+    }));
+    await page.goto(hostUrl);
+    const frame = page.frameLocator("#f");
+    await frame.locator("canvas").waitFor({ timeout: 30000 });
+    const inner = page.frames().find((f) => f.url().includes("embed.html"));
+    await inner.waitForFunction(() => window.motsimFrame && window.motsimFrame.sim.ready, null, { timeout: 30000 });
+    const before = await inner.evaluate(() => window.motsimFrame.sim.scenario().moments[0].positive);
+    const replies = await page.evaluate(async () => {
+      const got = [];
+      window.addEventListener("message", (e) => got.push(e.data));
+      const f = document.getElementById("f").contentWindow;
+      f.postMessage({ motsim: 1, id: "evil-1", type: "set", path: "/moments/ad/positive", value: 0.99 }, "*");
+      f.postMessage({ motsim: 1, id: "evil-2", type: "get" }, "*");
+      await new Promise((r) => setTimeout(r, 800));
+      return got;
+    });
+    const after = await inner.evaluate(() => window.motsimFrame.sim.scenario().moments[0].positive);
+    check(after === before, `a "set" from a disallowed origin changes nothing (${before} -> ${after})`);
+    check(replies.length === 0, "the disallowed parent gets no replies and no events", replies);
+    check(warningsSince(w0, /ignored a message from http:\/\/127\.0\.0\.1:\d+/).length >= 2,
+          "the frame warns on the console about each ignored message", warningsSince(w0, /motsim/));
+    check(warningsSince(w0, /not in the origins allow-list/).length >= 1, "the frame warns that its parent is not allowed");
+  } finally {
+    await context.close();
+  }
+  // A synthetic message event with a foreign origin inside the lesson page's own frame.
+  const { page: lp } = ctx;
+  const w1 = consoleWarnings.length;
+  const inner = lp.frames().find((f) => f.url().includes("embed.html"));
+  const r = await inner.evaluate(async () => {
+    const sim = window.motsimFrame.sim;
+    const before = sim.scenario().moments.find((m) => m.id === "shelf").positive;
+    window.dispatchEvent(new MessageEvent("message", {
+      data: { motsim: 1, id: "x", type: "set", path: "/moments/shelf/positive", value: 0.99 },
+      origin: "https://evil.example", source: window.parent,
+    }));
+    await new Promise((r) => setTimeout(r, 200));
+    return { before, after: sim.scenario().moments.find((m) => m.id === "shelf").positive };
+  });
+  check(r.after === r.before, "a synthetic message claiming https://evil.example is ignored", r);
+  check(warningsSince(w1, /ignored a message from https:\/\/evil\.example/).length === 1, "and warned about on the console");
+  // The client side checks the reply origin too: a message from the frame's window with another origin is ignored.
+  const clientOk = await lp.evaluate(() => window.lessonPage.shelf.origin === location.origin);
+  check(clientOk, "connect() defaults to and validates the frame's exact origin");
+}
+
+// e. A malformed message or fragment gives an error event, never a broken page.
+async function testMalformed(ctx) {
+  const { page, url, browser } = ctx;
+  const r = await page.evaluate(async () => {
+    const c = window.lessonPage.shelf;
+    const f = document.getElementById("shelf-frame").contentWindow;
+    const got = [];
+    const listen = (e) => { if (e.source === f) got.push(e.data); };
+    window.addEventListener("message", listen);
+    const n0 = window.lessonPage.shelfEvents.filter((e) => e.name === "error").length;
+    f.postMessage("just text", location.origin);
+    f.postMessage({ motsim: 2, id: "v2", type: "get" }, location.origin);
+    f.postMessage({ motsim: 1, id: "u1", type: "explode" }, location.origin);
+    f.postMessage({ motsim: 1, id: { x: 1 }, type: "get" }, location.origin);
+    f.postMessage({ motsim: 1, id: "c1", type: "configure", options: { base: "https://evil.example/" } }, location.origin);
+    f.postMessage({ motsim: 1, id: "l1", type: "load", scenario: "https://evil.example/x.json" }, location.origin);
+    f.postMessage({ motsim: 1, id: "s1", type: "set", path: "/moments/shelf/positive", value: "alert(1)" }, location.origin);
+    f.postMessage({ motsim: 1, id: "b1", type: "load", scenario: { motsim: 1, moments: [{ id: "a", positive: 1.5, negative: 0 }] } }, location.origin);
+    await new Promise((r) => setTimeout(r, 1200));
+    window.removeEventListener("message", listen);
+    const m = await c.metrics();
+    return { got, errorEvents: window.lessonPage.shelfEvents.filter((e) => e.name === "error").slice(n0).map((e) => e.data.message), m };
+  });
+  const reply = (id) => r.got.find((d) => d && d.re === id);
+  check(reply("v2") && reply("v2").ok === false && /version/.test(reply("v2").error), "a wrong protocol version gets an error reply", reply("v2"));
+  check(reply("u1") && reply("u1").ok === false && /unknown message type/.test(reply("u1").error), "an unknown type gets an error reply", reply("u1"));
+  check(reply("c1") && reply("c1").ok === false && /cannot be set through messages/.test(reply("c1").error),
+        "configure with a mount-only option (base) is refused", reply("c1"));
+  check(reply("l1") && reply("l1").ok === false && /on this site/.test(reply("l1").error), "a scenario URL on another site is refused", reply("l1"));
+  check(reply("s1") && reply("s1").ok === false, "a non-number value is refused (never evaluated)", reply("s1"));
+  check(reply("b1") && reply("b1").ok === false && /could not load|positive/.test(reply("b1").error), "a broken scenario is refused with the loader's message", reply("b1"));
+  check(r.errorEvents.some((m) => /malformed message/.test(m)), "a message that is not an object produces an error event", r.errorEvents);
+  check(r.m && r.m.scenario.startsWith("Brightwash"), "the frame still answers and still runs the shelf scenario");
+
+  // Fragments: corrupt, oversized, a deflate bomb, a wrong version.
+  const bomb = zlib.deflateRawSync(Buffer.from(JSON.stringify({ v: 1, scenario: {}, pad: " ".repeat(2 * 1024 * 1024) }))).toString("base64url");
+  const wrongVersion = zlib.deflateRawSync(Buffer.from(JSON.stringify({ v: 9, scenario: { motsim: 1 } }))).toString("base64url");
+  const cases = [
+    ["corrupt", "#motsim=!!not-base64!!", /corrupt/],
+    ["not deflate", "#motsim=QUJDREVGR0hJSktM", /corrupt|does not decompress/],
+    ["oversized", "#motsim=" + "A".repeat(40 * 1024), /too large/],
+    ["a deflate bomb", "#motsim=" + bomb, /more than 1 MB/],
+    ["another version", "#motsim=" + wrongVersion, /another version/],
+  ];
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    for (const [what, hash, re] of cases) {
+      const p = await context.newPage();
+      watchConsole(p, `fragment-${what}`);
+      const errorsBefore = consoleErrors.length;
+      await openLesson(p, url, hash);
+      await sleep(300);
+      const st = await p.evaluate(() => ({
+        m: window.lessonPage.hotel.metrics(),
+        log: window.lessonPage.events.slice(),
+        live: document.querySelector("#sim-hotel .motsim-live").textContent,
+      }));
+      const msg = st.log.find((l) => l.startsWith("Problem:")) || "";
+      check(re.test(msg), `a ${what} fragment gives an error event with a clear message ("${msg.slice(0, 90)}")`);
+      const t0 = st.m.tick;
+      await sleep(600);
+      const t1 = await p.evaluate(() => window.lessonPage.hotel.metrics().tick);
+      check(st.m.scenario.startsWith("A weekend at the Harbour Hotel") && t1 > t0,
+            `after a ${what} fragment the default scenario runs (${t0} -> ${t1})`);
+      check(consoleErrors.length === errorsBefore, `no console errors with a ${what} fragment`, consoleErrors.slice(errorsBefore));
+      await p.close();
+    }
+    // The full-window app with a corrupt fragment: its own message, the default scenario.
+    const p = await context.newPage();
+    watchConsole(p, "app-corrupt");
+    await p.goto(`${url}index.html#motsim=QUJDREVGR0hJSktM`);
+    await p.waitForFunction(() => window.motsim && window.motsim.fragment, null, { timeout: 30000 });
+    const applied = await p.evaluate(() => window.motsim.fragment);
+    await frames(p, 3);
+    const s = await p.evaluate(() => window.motsim.state());
+    const errMsg = s.messages.filter((m) => m.error).map((m) => m.text).join(" | ");
+    check(applied === false && /link/.test(errMsg) && s.scenario.startsWith("A weekend at the Harbour Hotel"),
+          "index.html with a corrupt fragment shows the link error and the default scenario", { applied, errMsg, scenario: s.scenario });
+    await p.close();
+  } finally {
+    await context.close();
+  }
+}
+
+// f. The URL fragment reproduces the run: finish, shareLink, open it in a new page, finish, compare digests.
+async function testFragment(ctx) {
+  const { page, browser, url } = ctx;
+  const r = await page.evaluate(async () => {
+    const sim = window.lessonPage.hotel;
+    sim.pause();
+    sim.set("/moments/reviews/positive", 0.7);
+    sim.set("seed", 4242);
+    sim.reset();
+    sim.finish();
+    const m = sim.metrics();
+    const link = await sim.shareLink();
+    sim.set("/moments/reviews/positive", 0.55);
+    sim.set("seed", 1);
+    sim.reset();
+    sim.play();
+    return { digest: m.digest, link, tick: m.tick, hash: location.hash.slice(0, 20) };
+  });
+  check(typeof r.link === "string" && r.link.includes("#motsim=") && r.link.startsWith(`${url}examples/lesson.html#motsim=`),
+        `shareLink() gives a link to this page with #motsim= (${r.link ? r.link.length : 0} characters)`);
+  check(r.link && r.link.length < 32 * 1024, "the link is under 32 KB");
+  check(r.hash.startsWith("#motsim="), "with state: \"hash\" the address bar holds the fragment too", r.hash);
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const p = await context.newPage();
+    watchConsole(p, "shared");
+    await p.goto(r.link);
+    await p.waitForFunction(() => window.lessonPage && window.lessonPage.hotel && window.lessonPage.hotel.ready, null, { timeout: 30000 });
+    const s = await p.evaluate(() => {
+      const sim = window.lessonPage.hotel;
+      sim.finish();
+      const m = sim.metrics();
+      return { digest: m.digest, seed: m.seed, tick: m.tick, rp: sim.scenario().moments.find((x) => x.id === "reviews").positive };
+    });
+    check(s.digest === r.digest && s.seed === 4242 && s.rp === 0.7,
+          `the shared link reproduces the run: digest ${s.digest} = ${r.digest}, seed ${s.seed}, reviews positive ${s.rp}`);
+    // The full-window app honours the same fragment.
+    const payload = r.link.slice(r.link.indexOf("#motsim="));
+    const a = await context.newPage();
+    watchConsole(a, "app-shared");
+    await a.goto(`${url}index.html${payload}`);
+    await a.waitForFunction(() => window.motsim && window.motsim.fragment, null, { timeout: 30000 });
+    const ok = await a.evaluate(() => window.motsim.fragment);
+    const as = await a.evaluate(() => { window.motsim.command("finish"); return window.motsim.state(); });
+    check(ok === true && as.digest === r.digest, `index.html applies the fragment and reproduces the digest (${as.digest})`);
+    check(await a.evaluate(() => !location.hash), "index.html takes the applied fragment out of the address");
+    const link2 = await a.evaluate(() => window.motsim.shareLink());
+    check(/index\.html#motsim=/.test(link2), "index.html makes links too (the menu's copyLink path)");
+  } finally {
+    await context.close();
+  }
+}
+
+// g. A lesson step fires its event (script API, and through the iframe).
+async function testLessonEvent(ctx) {
+  const { page } = ctx;
+  const r = await page.evaluate(async () => {
+    const sim = window.lessonPage.hotel;
+    const got = [];
+    const fn = (d) => got.push(d);
+    sim.on("lesson_step", fn);
+    const notYet = sim.checkLesson();
+    sim.set("/moments/ad/positive", 0.9);
+    const met = sim.checkLesson();
+    await new Promise((r) => setTimeout(r, 100));
+    sim.off("lesson_step", fn);
+    return { notYet, met, got, lesson: sim.lesson(), live: document.querySelector("#sim-hotel .motsim-live").textContent };
+  });
+  check(r.notYet === false, "checkLesson() is false while the goal is not met");
+  check(r.met === true && r.got.length === 1 && r.got[0].step === 0, "after raising the ad's odds the step is met and lesson_step fires", r.got);
+  check(r.lesson.step === 1 && r.lesson.steps[0].done, "the lesson moves on to step 2", r.lesson);
+  await sleep(200);
+  const li = await page.locator("#sim-hotel .motsim-lesson li").first().textContent();
+  check(/\(done\)/.test(li), "the DOM lesson list marks step 1 done", li);
+  const f = await page.evaluate(async () => {
+    const c = window.lessonPage.shelf;
+    const lesson = { title: "Shelf", steps: [{ text: "Sell more at the shelf", goals: [{ metric: "conversion", at_least: 0.6 }], max_changed_moments: 1 }] };
+    const configured = await c.configure({ lesson });
+    await c.set("/moments/shelf/positive", 0.85);
+    const met = await c.checkLesson();
+    await new Promise((r) => setTimeout(r, 300));
+    return { configured, met, events: window.lessonPage.shelfEvents.filter((e) => e.name === "lesson_step" || e.name === "lesson_done").map((e) => e.name) };
+  });
+  check(f.configured && f.met && f.events.includes("lesson_step") && f.events.includes("lesson_done"),
+        "through the iframe: configure({lesson}), checkLesson() and lesson_step / lesson_done events reach the parent", f);
+}
+
+// h. The accessibility tree names the metrics and the controls.
+async function testAccessibility(ctx) {
+  const { page } = ctx;
+  let tree = "";
+  if (page.accessibility && page.accessibility.snapshot) {
+    tree = JSON.stringify(await page.accessibility.snapshot({ root: await page.$("#sim-hotel") }));
+  } else {
+    tree = await page.locator("#sim-hotel").ariaSnapshot();  // playwright >= 1.57 has no page.accessibility
+  }
+  fs.writeFileSync(path.join(artifactDir, "accessibility-tree.txt"), tree);
+  const need = [
+    [/application "Harbour Hotel journey simulator/, "the canvas as a named application"],
+    [/button "Play" \[pressed\]|button "Play" \[pressed=true\]|"Play".*pressed/, "a Play toggle button with its pressed state"],
+    [/button "Step one tick"/, "a Step button"],
+    [/button "Reset to the start"/, "a Reset button"],
+    [/slider "Sees an ad for the hotel: chance of a positive experience"/, "a named slider for the ad's positive odds"],
+    [/slider "Check-in at the front desk: chance of a positive experience \(locked\)" \[disabled\]/, "the locked slider, named and disabled"],
+    [/region "Results"/, "a Results region"],
+    [/term: Customers|Customers/, "the customers metric"],
+    [/conversion \d/, "the conversion metric"],
+    [/term: NPS|NPS/, "the NPS metric"],
+    [/term: Rating|Rating/, "the rating metric"],
+    [/status/, "a status (live) region"],
+    [/region "Lesson: Win the booking"/, "the lesson region"],
+    [/button "Check my answer"|button "Lesson complete"/, "the Check my answer button"],
+    [/listitem/, "the lesson steps as list items"],
+  ];
+  for (const [re, what] of need) check(re.test(tree), `the accessibility tree has ${what}`);
+  const live = await page.evaluate(() => {
+    const l = document.querySelector("#sim-hotel .motsim-live");
+    return { live: l.getAttribute("aria-live"), role: l.getAttribute("role") };
+  });
+  check(live.live === "polite" && live.role === "status", "the live region is aria-live=polite", live);
+}
+
+// i. Keyboard only: Tab to the controls, Space on Play, arrows on a slider, Enter on "Check my answer".
+async function testKeyboard(ctx) {
+  const { browser, url } = ctx;
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  watchConsole(page, "keyboard");
+  try {
+    await openLesson(page, url);
+    await page.evaluate(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); });
+    const focusInfo = () => page.evaluate(() => {
+      const a = document.activeElement;
+      return a ? { tag: a.tagName, path: a.getAttribute("data-path"), action: a.getAttribute("data-action"),
+                   text: a.textContent.trim().slice(0, 30), inHotel: !!a.closest("#sim-hotel") } : null;
+    });
+    async function tabTo(pred, shift = false, max = 60) {
+      for (let i = 0; i < max; i++) {
+        await page.keyboard.press(shift ? "Shift+Tab" : "Tab");
+        const f = await focusInfo();
+        if (f && pred(f)) return i + 1;
+      }
+      return -1;
+    }
+    const toCanvas = await tabTo((f) => f.tag === "CANVAS" && f.inHotel);
+    check(toCanvas > 0, `Tab reaches the simulator's canvas (${toCanvas} presses)`);
+    const toPlay = await tabTo((f) => f.action === "play" && f.inHotel, false, 5);
+    check(toPlay === 1, "the next Tab leaves the canvas for the Play button (Tab is not swallowed)", toPlay);
+    const playing0 = await page.evaluate(() => window.lessonPage.hotel.metrics().playing);
+    await page.keyboard.press("Space");
+    await sleep(100);
+    const k = await page.evaluate(() => ({ playing: window.lessonPage.hotel.metrics().playing,
+                                          pressed: document.querySelector("#sim-hotel [data-action=play]").getAttribute("aria-pressed") }));
+    check(playing0 === true && k.playing === false && k.pressed === "false", "Space on Play pauses the run and aria-pressed follows", k);
+    const toSlider = await tabTo((f) => f.path === "/moments/ad/positive");
+    check(toSlider > 0, `Tab reaches the ad's positive-odds slider (${toSlider} presses)`);
+    let met = false, rounds = 0;
+    const before = await page.evaluate(() => window.lessonPage.hotel.scenario().moments[0].positive);
+    while (!met && rounds < 8) {
+      rounds++;
+      for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+      const n = await tabTo((f) => f.action === "check");
+      if (n < 0) break;
+      await page.keyboard.press("Enter");
+      await sleep(300);
+      met = await page.evaluate(() => window.lessonPage.hotel.lesson().step >= 1);
+      if (!met) await tabTo((f) => f.path === "/moments/ad/positive", true);
+    }
+    const after = await page.evaluate(() => ({
+      p: window.lessonPage.hotel.scenario().moments[0].positive,
+      live: document.querySelector("#sim-hotel .motsim-live").textContent,
+      events: window.lessonPage.hotelEvents.filter((e) => e.name === "lesson_step" || e.name === "param").map((e) => e.name),
+      input: document.querySelector('#sim-hotel input[data-path="/moments/ad/positive"]').value,
+    }));
+    check(met, `keyboard only: arrows and "Check my answer" meet lesson step 1 in ${rounds} round(s) ` +
+               `(ad positive ${before} -> ${after.p})`);
+    check(after.events.includes("lesson_step") && after.events.includes("param"), "the host got param (learner) and lesson_step events", after.events);
+    await sleep(300);
+    const live = await page.evaluate(() => document.querySelector("#sim-hotel .motsim-live").textContent);
+    check(/Step 1 met/.test(live), "the live region announces the met step", live);
+    const focused = await focusInfo();
+    check(focused && (focused.action === "check" || focused.inHotel), "focus stays in the lesson after the check", focused);
+    check(Math.abs(Number(after.input) - after.p) < 1e-9, "the DOM slider and the simulator agree", after);
+  } finally {
+    await context.close();
+  }
+}
+
+// j. Touch on a tablet: a drag on the canvas slider and a tap on the DOM slider change parameters.
+async function testTouch(ctx) {
+  const { browser, url } = ctx;
+  const context = await browser.newContext({ viewport: { width: 768, height: 1024 }, hasTouch: true, isMobile: true, deviceScaleFactor: 1 });
+  const page = await context.newPage();
+  watchConsole(page, "tablet");
+  try {
+    await openLesson(page, url);
+    const layout = await page.evaluate(() => {
+      const stage = document.querySelector("#sim-hotel .motsim-stage").getBoundingClientRect();
+      const mirror = document.querySelector("#sim-hotel .motsim-mirror").getBoundingClientRect();
+      return { stageBottom: stage.bottom, stageWidth: stage.width, mirrorTop: mirror.top, docWidth: document.documentElement.scrollWidth };
+    });
+    check(layout.mirrorTop >= layout.stageBottom - 1, "at 768 px the DOM mirror wraps under the canvas", layout);
+    check(layout.docWidth <= 768, "no horizontal scrolling at tablet width", layout);
+    await page.locator("#sim-hotel canvas").scrollIntoViewIfNeeded();
+    await sleep(300);
+    await page.screenshot({ path: path.join(artifactDir, "tablet.png") });
+    await page.evaluate(() => window.lessonPage.hotel.pause());
+    const before = await page.evaluate(() => ({ sel: window.lessonPage.hotel.metrics().selected, p: window.lessonPage.hotel.scenario().moments[0].positive }));
+    const rect = await page.evaluate(() => {
+      const r = window.lessonPage.hotel.widget("slider_positive");
+      const c = window.lessonPage.hotel.canvas.getBoundingClientRect();
+      return r && { x: r.x + c.left, y: r.y + c.top, w: r.w, h: r.h };
+    });
+    check(rect && rect.w > 20, 'widget("slider_positive") is on the tablet screen', rect);
+    if (rect) {
+      const cdp = await context.newCDPSession(page);
+      const y = rect.y + rect.h / 2;
+      const x0 = rect.x + rect.w * 0.5, x1 = rect.x + rect.w * 0.95;
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: x0, y }] });
+      await frames(page, 3);
+      for (let i = 1; i <= 6; i++) {
+        await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x0 + (x1 - x0) * i / 6, y }] });
+        await frames(page, 2);
+      }
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+      await frames(page, 3);
+      const after = await page.evaluate(() => ({
+        p: window.lessonPage.hotel.scenario().moments[0].positive,
+        input: document.querySelector('#sim-hotel input[data-path="/moments/ad/positive"]').value,
+        learner: window.lessonPage.hotelEvents.filter((e) => e.name === "param" && e.data.by === "learner").length,
+      }));
+      check(after.p > before.p + 0.1, `a touch drag on the canvas slider raises ${before.sel}'s positive odds (${before.p} -> ${after.p})`);
+      check(after.learner > 0, "the drag reaches the host as a learner param event");
+      check(Math.abs(Number(after.input) - after.p) < 0.006, "the DOM mirror follows the canvas drag", after);
+    }
+    // A tap on the DOM range input.
+    const input = page.locator('#sim-hotel input[data-path="/moments/booking/positive"]');
+    await input.scrollIntoViewIfNeeded();
+    const box = await input.boundingBox();
+    const b0 = await page.evaluate(() => window.lessonPage.hotel.scenario().moments[2].positive);
+    await page.touchscreen.tap(box.x + box.width * 0.95, box.y + box.height / 2);
+    await sleep(200);
+    const b1 = await page.evaluate(() => window.lessonPage.hotel.scenario().moments[2].positive);
+    check(b1 > b0 + 0.1, `a tap on the mirrored booking slider changes the parameter (${b0} -> ${b1})`);
+  } finally {
+    await context.close();
+  }
+}
+
+// k. More than one script instance on one page: independent clocks, own canvases, destroy().
+async function testMulti(ctx) {
+  const { page } = ctx;
+  const r = await page.evaluate(async () => {
+    const div = document.createElement("div");
+    div.id = "extra";
+    document.querySelector("main").appendChild(div);
+    const sim2 = await MotsimEmbed.mount(div, { scenario: "../scenarios/airline.json", autoplay: false, height: 400, theme: "light", accessible: false });
+    const hotel = window.lessonPage.hotel;
+    hotel.pause();
+    const h0 = hotel.metrics().tick;
+    sim2.step(7);
+    const s = sim2.metrics();
+    const h1 = hotel.metrics().tick;
+    const scripts = document.querySelectorAll('script[src$="motsim_app.js"]').length;
+    window.__sim2 = sim2;
+    return { h0, h1, tick2: s.tick, name2: s.scenario, scripts, canvases: document.querySelectorAll(".motsim-stage canvas").length,
+             mirrorHidden: div.querySelector(".motsim-params") === null || div.querySelector(".motsim-run").hidden };
+  });
+  check(r.tick2 === 7 && r.name2.startsWith("SAS"), `a second script instance runs its own scenario (${r.name2}, tick ${r.tick2})`);
+  check(r.h0 === r.h1, "stepping one instance leaves the other's clock alone");
+  check(r.scripts === 1, "motsim_app.js is loaded once for the page", r.scripts);
+  check(r.canvases === 2, "each instance has its own canvas", r.canvases);
+  check(r.mirrorHidden, "accessible: false hides the mirror");
+  await page.locator("#extra canvas").scrollIntoViewIfNeeded();
+  await frames(page, 4);
+  const c = distinctColours(decodePng(await page.locator("#extra canvas").screenshot({ path: path.join(artifactDir, "second-instance.png") })));
+  check(c > 200, `the second instance draws its own canvas (${c} colours)`);
+  const d = await page.evaluate(() => {
+    window.__sim2.destroy();
+    const hotel = window.lessonPage.hotel;
+    hotel.step(2);
+    return { gone: !document.querySelector("#extra .motsim-embed"), after: window.__sim2.metrics(), hotelTick: hotel.metrics().tick };
+  });
+  check(d.gone && d.after === null && d.hotelTick > 0, "destroy() removes one instance; the other keeps working", d);
+}
+
+// ==== Page weight ================================================================================
+
+function pageWeight() {
+  const files = { wasm: ["motsim_app.wasm"], js: ["motsim_app.js"], embed: ["motsim-embed.js", "embed.html"],
+                  page: ["examples/lesson.html", "examples/lesson.js", "examples/lesson.json"] };
+  const out = {};
+  let raw = 0, gz = 0;
+  for (const [k, list] of Object.entries(files)) {
+    let r = 0, g = 0;
+    for (const f of list) {
+      const b = fs.readFileSync(path.join(siteDir, f));
+      r += b.length;
+      g += zlib.gzipSync(b, { level: 9 }).length;
+    }
+    out[k] = { raw: r, gzip: g };
+    raw += r;
+    gz += g;
+  }
+  const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+  console.log(`page weight: wasm ${kb(out.wasm.gzip)} + js ${kb(out.js.gzip)} + embed (motsim-embed.js, embed.html) ` +
+              `${kb(out.embed.gzip)} + page (lesson.html/.js/.json) ${kb(out.page.gzip)} = ${kb(gz)} gzip ` +
+              `(${kb(raw)} uncompressed)`);
+  return { raw, gz };
+}
+
+// ==== Runner =====================================================================================
+
+function startServer() {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, [path.join(repo, "scripts", "serve.mjs"), siteDir, "--port", "0"],
+                       { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL in 10 s: ${out}`)), 10000);
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+      if (m) { clearTimeout(timer); resolve({ proc, url: m[1] }); }
+    });
+    proc.stderr.on("data", (d) => { out += d; });
+    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited (${code}): ${out}`)); });
+  });
+}
+
+async function main() {
+  const t0 = Date.now();
+  const servers = [];
+  let browser = null;
+  const killServers = () => { for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGTERM"); };
+  process.on("exit", killServers);
+  const watchdog = setTimeout(() => {
+    console.log("FAIL: the whole run took over 280 s; stopping");
+    killServers();
+    process.exit(1);
+  }, 280000);
+  try {
+    servers.push(await startServer());
+    servers.push(await startServer());  // a second origin (another port) for the disallowed-origin test
+    const [a, b] = servers;
+    console.log(`serving ${siteDir} at ${a.url} and ${b.url}`);
+    pageWeight();
+    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
+    const page = await context.newPage();
+    watchConsole(page, "lesson");
+    const ctx = { browser, context, page, url: a.url, url2: b.url };
+    const tests = [
+      ["a. both instances render under a CSP without 'unsafe-eval'", testRender, true],
+      ["b. the host sets a parameter and reads metrics back", testHostSet],
+      ["c. locked controls refuse the learner", testLocked],
+      ["d. messages from a disallowed origin are ignored", testForeignOrigin],
+      ["e. malformed messages and fragments give error events", testMalformed],
+      ["f. a #motsim= link reproduces the digest", testFragment],
+      ["g. a lesson step fires its event", testLessonEvent],
+      ["h. the accessibility tree names metrics and controls", testAccessibility],
+      ["i. keyboard-only operation meets a lesson step", testKeyboard],
+      ["j. touch on an emulated tablet", testTouch],
+      ["k. several instances on one page", testMulti],
+    ];
+    for (const [name, fn, essential] of tests) {
+      console.log(`-- ${name}`);
+      const ts = Date.now();
+      try {
+        await fn(ctx);
+      } catch (e) {
+        check(false, `${name}: threw ${e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e}`);
+        if (essential) break;
+      }
+      console.log(`   (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
+    }
+    const distinct = [...new Set(consoleErrors)];
+    check(consoleErrors.length === 0, `no console errors or page errors over the whole run (${consoleErrors.length})`, distinct);
+    console.log(`${consoleWarnings.length} console warning(s) (expected ones: ignored messages, bad fragments)`);
+  } catch (e) {
+    check(false, `test setup: ${e && e.message ? e.message : e}`);
+  } finally {
+    if (browser) await browser.close().catch(() => {});
+    killServers();
+    clearTimeout(watchdog);
+  }
+  console.log(`\n${passed} passed, ${failures.length} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${artifactDir}`);
+  if (failures.length) {
+    console.log("failed:");
+    for (const f of failures) console.log(`  - ${f}`);
+  }
+  process.exitCode = failures.length ? 1 : 0;
+}
+
+await main();
