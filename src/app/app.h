@@ -133,6 +133,7 @@ private:
     void draw_replications_tab(float height);
     void draw_sweep_tab(float height);
     void draw_rank_tab(float height);
+    void draw_cohort_tab(float height);
     void advance_experiments();  // a slice of the running job each frame, never blocking
     void cancel_experiments();
     void emit_tick_events();
@@ -180,6 +181,12 @@ private:
     float sweep_lo_ = 0.3f, sweep_hi_ = 0.95f;
     int sweep_steps_ = 8;
     int sweep_field_ = 0;  // 0 positive, 1 negative, 2 magic of the selected moment
+    // The cohort engine: the same scenario as counts, with the population scaled up.
+    int cohort_scale_ = 3;      // arrivals x 10^scale
+    bool cohort_expected_ = false;
+    std::string cohort_summary_;
+    std::vector<float> cohort_active_, cohort_conversion_;
+    double cohort_ms_ = 0;
     UiConfig ui_;
     std::string theme_applied_;
     Scenario lesson_base_;            // the scenario the lesson's "changed moments" count from

@@ -178,6 +178,10 @@ void App::draw_charts() {
             draw_rank_tab(h);
             ImGui::EndTabItem();
         }
+        if (ImGui::BeginTabItem("Large populations")) {
+            draw_cohort_tab(h);
+            ImGui::EndTabItem();
+        }
         select_tab_ = 0;
         ImGui::EndTabBar();
     }
