@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/experiments_cli.h"
+#include "cli/common.h"
 #include "engine/analysis.h"
 #include "engine/simulation.h"
 #include "io/loader.h"
@@ -19,7 +20,7 @@ namespace {
 
 using namespace motsim;
 
-constexpr int kOk = 0, kBadInput = 1, kUsage = 2;
+using namespace motsim::cli;
 
 const char* kHelp =
     "motsim - a moments-of-truth customer-journey simulator\n"
@@ -38,52 +39,6 @@ const char* kHelp =
     "  motsim --help\n"
     "\n"
     "exit status: 0 ok, 1 bad input, 2 usage\n";
-
-int usage(const std::string& why) {
-    std::cerr << "motsim: " << why << "\n(try motsim --help)\n";
-    return kUsage;
-}
-
-// Prints the loader's problems; returns the scenario or nothing.
-std::optional<Scenario> load(const std::string& file) {
-    io::LoadResult r = io::load_scenario_file(file);
-    for (const io::Problem& p : r.problems) std::cerr << io::format_problem(file, p) << "\n";
-    return std::move(r.scenario);
-}
-
-bool write_text(const std::string& path, const std::string& text) {
-    if (path == "-") {
-        std::cout << text;
-        return true;
-    }
-    std::ofstream out(path, std::ios::binary);
-    out << text;
-    if (!out) {
-        std::cerr << "motsim: cannot write " << path << "\n";
-        return false;
-    }
-    return true;
-}
-
-bool parse_int(const std::string& text, long long lo, long long hi, long long& out) {
-    if (text.empty() || text.size() > 20) return false;
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(text.c_str(), &end, 10);
-    if (errno || *end != '\0' || v < lo || v > hi) return false;
-    out = v;
-    return true;
-}
-
-bool parse_seed(const std::string& text, std::uint64_t& out) {
-    if (text.empty() || text.size() > 20 || text[0] == '-') return false;
-    char* end = nullptr;
-    errno = 0;
-    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (errno || *end != '\0') return false;
-    out = v;
-    return true;
-}
 
 std::string pct(double v) {
     char b[32];
