@@ -37,3 +37,11 @@ if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/playwright-core
            WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
   set_tests_properties(browser_app PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
 endif()
+if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/playwright-core
+   AND EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/embed.test.mjs)
+  add_test(NAME browser_embed
+           COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/browser/embed.test.mjs ${MOTSIM_SITE}
+                   ${CMAKE_BINARY_DIR}/artifacts/embed
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+  set_tests_properties(browser_embed PROPERTIES TIMEOUT 400 RUN_SERIAL TRUE)
+endif()

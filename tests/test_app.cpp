@@ -128,12 +128,20 @@ TEST_CASE("app: a customer's story is replayed from tick 0, live edits included"
 TEST_CASE("app: the shared state reproduces the run; the edited scenario survives a restart") {
     FakeHost host;
     App a(host);
-    REQUIRE(a.load_text(kDesk, "desk.json"));
+    // Targets in an order a sorted copy would change ("stay" < "lost" < "desk" reversed).
+    REQUIRE(a.load_text(R"({"motsim": 1, "name": "Desk", "ticks": 30, "seed": 4,
+      "population": {"arrivals_per_tick": 40},
+      "moments": [{"id": "desk", "positive": 0.5, "negative": 0.2, "purchase": true,
+                   "next": {"neutral": {"stay": 3, "lost": 1, "desk": 1}}},
+                  {"id": "stay", "positive": 0.7, "negative": 0.1}]})", "desk.json"));
     REQUIRE(a.set_param("/moments/desk/positive", 0.65));
     REQUIRE(a.set_param("seed", 99));
     a.reset();
     while (!a.simulation().finished()) a.step();
     const std::string share = a.share_json();
+    // Key order matters (routes are drawn in file order): the share keeps it.
+    CHECK(share.find(R"("stay":3)") < share.find(R"("lost":1)"));
+    CHECK(share.find(R"("lost":1)") < share.find(R"("desk":1)"));
     FakeHost other;
     App b(other);
     REQUIRE(b.load_share(share));

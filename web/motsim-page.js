@@ -1,5 +1,7 @@
 // The page shell of the full-window app: checks WebGL2, shows loading and readable errors,
-// and gives the module its host services (file picker, downloads, screenshots, local storage).
+// and gives the module its host services (file picker, downloads, screenshots, local storage,
+// "copy a link to this run"). A #motsim=... fragment (a shared run, see docs/embedding.md) is
+// applied at start; it needs motsim-embed.js (MotsimEmbed.encodeState/decodeState) on the page.
 "use strict";
 var motsimPage = (function () {
   var statusBox = document.getElementById("status");
@@ -64,8 +66,85 @@ var motsimPage = (function () {
       },
       load: function (key) {
         try { return localStorage.getItem(storagePrefix + key); } catch (e) { return null; }
-      }
+      },
+      event: function (name, json) {
+        var data = null;
+        try { data = JSON.parse(json); } catch (e) { data = { raw: json }; }
+        events.push({ name: name, data: data });
+        if (events.length > 100) events.shift();
+        if (name === "error") console.warn("motsim: " + (data && data.message ? data.message : json));
+      },
+      copyLink: function (shareJson) { if (getModule()) copyLink(getModule(), shareJson); }
     };
+  }
+
+  // The last events the module sent (window.motsim.events), for tests and curious users.
+  var events = [];
+
+  // A small notice at the bottom of the window; with `url`, a read-only field holding the link.
+  function notice(text, url) {
+    var box = document.getElementById("notice");
+    if (!box) return;
+    box.innerHTML = "";
+    var p = document.createElement("span");
+    p.textContent = text;
+    box.appendChild(p);
+    if (url) {
+      var input = document.createElement("input");
+      input.readOnly = true;
+      input.value = url;
+      input.setAttribute("aria-label", "Link to this run");
+      box.appendChild(input);
+      input.select();
+    }
+    var close = document.createElement("button");
+    close.type = "button";
+    close.textContent = "Close";
+    close.addEventListener("click", function () { box.classList.add("hidden"); });
+    box.appendChild(close);
+    box.classList.remove("hidden");
+    clearTimeout(notice.timer);
+    if (!url) notice.timer = setTimeout(function () { box.classList.add("hidden"); }, 6000);
+  }
+
+  // shareJson (motsim_share) -> the page URL with #motsim=..., copied when the browser allows.
+  function shareUrl(m, shareJson) {
+    if (!window.MotsimEmbed) return Promise.reject(new Error("motsim-embed.js is not loaded"));
+    return window.MotsimEmbed.encodeState(window.MotsimEmbed.shareState(m, shareJson)).then(function (payload) {
+      return location.href.replace(/#.*$/, "") + "#motsim=" + payload;
+    });
+  }
+  function copyLink(m, shareJson) {
+    shareUrl(m, shareJson).then(function (url) {
+      var clip = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(url) : Promise.reject();
+      return clip.then(function () { notice("A link to this run was copied to the clipboard (" + Math.ceil(url.length / 1024) + " KB)."); },
+                       function () { notice("Copy this link to share the run:", url); });
+    }).catch(function (e) {
+      notice("No link: " + (e && e.message ? e.message : e));
+    });
+  }
+
+  // A #motsim=... fragment: the shared scenario, seed, speed and tick. A bad one gives a clear
+  // message and the default scenario; a good one is applied and then taken out of the address
+  // (the app remembers the run itself, so a reload does not undo later edits).
+  function applyFragment(m) {
+    var at = location.hash.indexOf("motsim=");
+    if (at < 0 || !window.MotsimEmbed) return Promise.resolve(null);
+    return window.MotsimEmbed.decodeState(location.hash.slice(at)).then(function (state) {
+      // The scenario goes in with its key order kept (motsim_load_share would re-sort it).
+      if (!window.MotsimEmbed.applyState(m, state)) throw new Error("the link's scenario could not be loaded");
+      try { history.replaceState(history.state, "", location.href.replace(/#.*$/, "")); } catch (e) { /* sandboxed */ }
+      return true;
+    }).catch(function (e) {
+      var why = e && e.message ? e.message : String(e);
+      console.warn("motsim: " + why);
+      m.ccall("motsim_load_share", "number", ["string"], [""]);  // the app's own message: default scenario
+      notice("This link could not be used: " + why + ". Showing the default scenario.");
+      return fetch("scenarios/default.json").then(function (r) { return r.ok ? r.text() : null; }).then(function (text) {
+        if (text) m.ccall("motsim_load", "number", ["string", "string"], [text, "default.json"]);
+        return false;
+      }, function () { return false; });
+    });
   }
 
   function start() {
@@ -86,6 +165,9 @@ var motsimPage = (function () {
     }).then(function (m) {
       module = m;
       window.motsim = {
+        events: events,
+        fragment: applyFragment(m),
+        shareLink: function () { return shareUrl(m); },
         module: m,
         state: function () { return JSON.parse(m.ccall("motsim_state", "string", [], [])); },
         load: function (text, name) { return m.ccall("motsim_load", "number", ["string", "string"], [text, name || "scenario"]) === 1; },

@@ -275,7 +275,9 @@ std::string App::lesson_json() const {
 std::string App::share_json() const {
     nlohmann::ordered_json j;
     j["v"] = 1;
-    j["scenario"] = nlohmann::json::parse(scenario_json(), nullptr, false);
+    // ordered_json keeps the file's key order: route targets and causes are drawn in that
+    // order, so a sorted copy would change the run.
+    j["scenario"] = nlohmann::ordered_json::parse(scenario_json(), nullptr, false);
     j["seed"] = seed_;
     j["speed"] = speed_;
     j["selected"] = selected_;
@@ -284,7 +286,7 @@ std::string App::share_json() const {
 }
 
 bool App::load_share(const std::string& text) {
-    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("scenario") || j.value("v", 0) != 1) {
         note("This link's state could not be read; showing the default scenario.", true);
         host_.emit("error", nlohmann::json{{"message", "the shared link is corrupt or from another version"}}.dump());

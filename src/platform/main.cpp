@@ -116,8 +116,13 @@ EM_JS(void, adapt_input_to_page, (), {
     c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
     c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
     function forward(type, t) {
-        c.dispatchEvent(new MouseEvent(type, { clientX: t.clientX, clientY: t.clientY, button: 0,
-                                               buttons: type === "mouseup" ? 0 : 1, bubbles: true, cancelable: true }));
+        var ev = new MouseEvent(type, { clientX: t.clientX, clientY: t.clientY, button: 0,
+                                        buttons: type === "mouseup" ? 0 : 1, bubbles: true, cancelable: true });
+        // Emscripten reads pageX/pageY, which a constructed event leaves equal to clientX/Y:
+        // on a scrolled page the touch would land off by the scroll distance.
+        Object.defineProperty(ev, "pageX", { value: t.pageX });
+        Object.defineProperty(ev, "pageY", { value: t.pageY });
+        c.dispatchEvent(ev);
     }
     c.addEventListener("touchstart", function (e) {
         var t = e.changedTouches[0]; forward("mousemove", t); forward("mousedown", t); e.preventDefault(); c.focus();

@@ -37,6 +37,17 @@ for (const f of ["embed.html", "motsim-embed.js", "examples/lesson.html", "motsi
   }
 fs.mkdirSync(artifactDir, { recursive: true });
 
+// The tests serve a snapshot of the site: a rebuild during the run (others at work in the same
+// tree) must not hand a page a new .wasm for an old .js. The snapshot also gets a test-only host
+// page on a second origin, which frames embed.html from the first.
+const snapshotDir = fs.mkdtempSync(path.join(fs.realpathSync(process.env.TMPDIR || "/tmp"), "motsim-embed-site-"));
+fs.cpSync(siteDir, snapshotDir, { recursive: true });
+fs.writeFileSync(path.join(snapshotDir, "foreign-host.html"), `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>A page on another origin</title><link rel="icon" href="data:,"></head>
+<body><iframe id="f" title="framed simulator" style="width:900px;height:600px"></iframe>
+<script>document.getElementById("f").src = new URLSearchParams(location.search).get("frame");</script></body></html>
+`);
+
 const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync",
   "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
@@ -181,15 +192,24 @@ async function testRender(ctx) {
   const sm = await page.evaluate(() => window.lessonPage.shelf.metrics());
   check(sm && sm.scenario.startsWith("Brightwash") && sm.tick > 0, `the iframe instance runs the shelf scenario (tick ${sm && sm.tick})`);
   // CSP: the page's policy has no 'unsafe-eval', eval is blocked, and nothing the simulator needs was blocked.
-  const csp = await page.evaluate(() => {
+  const csp = await page.evaluate(async () => {
     const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
-    let evalResult;
-    try { evalResult = (0, eval)("1 + 1") === 2 ? "allowed" : "?"; } catch (e) { evalResult = "blocked"; }
-    return { policy: meta && meta.content, evalResult, violations: window.__cspViolations.filter((v) => !/^script-src(-elem)? eval$/.test(v) && !v.startsWith("script-src eval")) };
+    const violations = window.__cspViolations.slice();
+    // An inline script must be refused: the policy is really in force.
+    const s = document.createElement("script");
+    s.textContent = "window.__inlineRan = true;";
+    document.body.appendChild(s);
+    await new Promise((r) => setTimeout(r, 100));
+    return { policy: meta && meta.content, evalResult: window.__inlineRan ? "allowed" : "blocked", violations,
+             reported: window.__cspViolations.slice(violations.length) };
   });
   check(csp.policy && /script-src 'self' 'wasm-unsafe-eval'/.test(csp.policy) && !/unsafe-eval'(?!)/.test(csp.policy.replace("'wasm-unsafe-eval'", "")),
         "the lesson page declares script-src 'self' 'wasm-unsafe-eval' and no 'unsafe-eval'", csp.policy);
-  check(csp.evalResult === "blocked", "eval() is blocked on the page (the policy is in force) while both simulators run", csp.evalResult);
+  // The blocked inline script is logged as a console error by Chromium: expected here, not a fault.
+  for (let i = consoleErrors.length - 1; i >= 0; i--)
+    if (/Executing inline script violates the following Content Security Policy/.test(consoleErrors[i])) consoleErrors.splice(i, 1);
+  check(csp.evalResult === "blocked" && csp.reported.length > 0,
+        "an inline script is blocked and reported (the policy is in force) while both simulators run", csp);
   check(csp.violations.length === 0, "no other Content-Security-Policy violations", csp.violations);
   const frameCsp = await page.frameLocator("#shelf-frame").locator('meta[http-equiv="Content-Security-Policy"]').getAttribute("content");
   check(frameCsp && frameCsp.includes("'wasm-unsafe-eval'") && !frameCsp.replace("'wasm-unsafe-eval'", "").includes("unsafe-eval"),
@@ -283,16 +303,11 @@ async function testForeignOrigin(ctx) {
   const w0 = consoleWarnings.length;
   try {
     // A host page on another origin (another port) framing embed.html, which allows only its own origin.
-    const hostUrl = `${url2}foreign-host.html`;
-    await page.route(hostUrl, (route) => route.fulfill({
-      contentType: "text/html",
-      body: `<!doctype html><title>foreign</title><iframe id="f" style="width:900px;height:600px" ` +
-            `src="${url}embed.html?autoplay=0&origins=${encodeURIComponent(url.replace(/\/$/, ""))}"></iframe>`,
-    }));
-    await page.goto(hostUrl);
+    const frameUrl = `${url}embed.html?autoplay=0&origins=${encodeURIComponent(url.replace(/\/$/, ""))}`;
+    await page.goto(`${url2}foreign-host.html?frame=${encodeURIComponent(frameUrl)}`);
     const frame = page.frameLocator("#f");
     await frame.locator("canvas").waitFor({ timeout: 30000 });
-    const inner = page.frames().find((f) => f.url().includes("embed.html"));
+    const inner = page.frames().find((f) => f !== page.mainFrame() && f.url().startsWith(`${url}embed.html`));
     await inner.waitForFunction(() => window.motsimFrame && window.motsimFrame.sim.ready, null, { timeout: 30000 });
     const before = await inner.evaluate(() => window.motsimFrame.sim.scenario().moments[0].positive);
     const replies = await page.evaluate(async () => {
@@ -316,7 +331,7 @@ async function testForeignOrigin(ctx) {
   // A synthetic message event with a foreign origin inside the lesson page's own frame.
   const { page: lp } = ctx;
   const w1 = consoleWarnings.length;
-  const inner = lp.frames().find((f) => f.url().includes("embed.html"));
+  const inner = lp.frames().find((f) => f !== lp.mainFrame() && f.url().includes("/embed.html"));
   const r = await inner.evaluate(async () => {
     const sim = window.motsimFrame.sim;
     const before = sim.scenario().moments.find((m) => m.id === "shelf").positive;
@@ -476,6 +491,8 @@ async function testLessonEvent(ctx) {
   const { page } = ctx;
   const r = await page.evaluate(async () => {
     const sim = window.lessonPage.hotel;
+    sim.pause();
+    sim.reset();  // a run that finishes checks the lesson by itself: keep the clock still here
     const got = [];
     const fn = (d) => got.push(d);
     sim.on("lesson_step", fn);
@@ -508,6 +525,8 @@ async function testLessonEvent(ctx) {
 // h. The accessibility tree names the metrics and the controls.
 async function testAccessibility(ctx) {
   const { page } = ctx;
+  await page.evaluate(() => { const s = window.lessonPage.hotel; s.reset(); s.play(); });
+  await sleep(500);
   let tree = "";
   if (page.accessibility && page.accessibility.snapshot) {
     tree = JSON.stringify(await page.accessibility.snapshot({ root: await page.$("#sim-hotel") }));
@@ -578,7 +597,7 @@ async function testKeyboard(ctx) {
     const before = await page.evaluate(() => window.lessonPage.hotel.scenario().moments[0].positive);
     while (!met && rounds < 8) {
       rounds++;
-      for (let i = 0; i < 5; i++) await page.keyboard.press("ArrowRight");
+      for (let i = 0; i < 10; i++) await page.keyboard.press("ArrowRight");
       const n = await tabTo((f) => f.action === "check");
       if (n < 0) break;
       await page.keyboard.press("Enter");
@@ -714,7 +733,7 @@ function pageWeight() {
   for (const [k, list] of Object.entries(files)) {
     let r = 0, g = 0;
     for (const f of list) {
-      const b = fs.readFileSync(path.join(siteDir, f));
+      const b = fs.readFileSync(path.join(snapshotDir, f));
       r += b.length;
       g += zlib.gzipSync(b, { level: 9 }).length;
     }
@@ -733,7 +752,7 @@ function pageWeight() {
 
 function startServer() {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(repo, "scripts", "serve.mjs"), siteDir, "--port", "0"],
+    const proc = spawn(process.execPath, [path.join(repo, "scripts", "serve.mjs"), snapshotDir, "--port", "0"],
                        { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL in 10 s: ${out}`)), 10000);
@@ -751,7 +770,10 @@ async function main() {
   const t0 = Date.now();
   const servers = [];
   let browser = null;
-  const killServers = () => { for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGTERM"); };
+  const killServers = () => {
+    for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGTERM");
+    fs.rmSync(snapshotDir, { recursive: true, force: true });
+  };
   process.on("exit", killServers);
   const watchdog = setTimeout(() => {
     console.log("FAIL: the whole run took over 280 s; stopping");
