@@ -23,10 +23,12 @@
              "/moments/guest_review/*", "/influence/*", "/word_of_mouth/*", "/population/*"],
     mirror: ["/moments/ad/positive", "/moments/ad/negative", "/moments/reviews/positive", "/moments/reviews/negative",
              "/moments/booking/positive", "/moments/booking/negative", "/moments/check_in/positive"],
-    panels: { story: false },
+    // The run controls and results are in the page's own panel beside the drawing, so the
+    // drawing keeps the journey, the editor, the charts and the lesson.
+    panels: { story: false, controls: false },
     speed: 20,
     theme: "dark",
-    height: "560px",
+    height: "620px",
     state: "hash",
     label: "Harbour Hotel journey simulator (drawn; the controls and results are also in the panel beside it)",
     on: {
