@@ -26,22 +26,18 @@ if(TARGET motsim_app AND MOTSIM_XVFB)
                    $<TARGET_FILE:motsim> ${CMAKE_SOURCE_DIR} ${CMAKE_BINARY_DIR}/artifacts)
 endif()
 
-# The web app in headless Chromium (playwright-core): needs the WebAssembly site built first
-# (scripts/test.sh builds build/web before this build).
+# The web app and the embedding layer in headless Chromium (playwright-core): they need the
+# WebAssembly site built first (scripts/test.sh builds build/web before this build).
 get_filename_component(MOTSIM_SITE ${CMAKE_SOURCE_DIR}/build/web/site ABSOLUTE)
-if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/playwright-core
-   AND EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/app.test.mjs)
-  add_test(NAME browser_app
-           COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/browser/app.test.mjs ${MOTSIM_SITE}
-                   ${CMAKE_BINARY_DIR}/artifacts/browser
-           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-  set_tests_properties(browser_app PROPERTIES TIMEOUT 300 RUN_SERIAL TRUE)
-endif()
-if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/playwright-core
-   AND EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/embed.test.mjs)
-  add_test(NAME browser_embed
-           COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/browser/embed.test.mjs ${MOTSIM_SITE}
-                   ${CMAKE_BINARY_DIR}/artifacts/embed
-           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
-  set_tests_properties(browser_embed PROPERTIES TIMEOUT 400 RUN_SERIAL TRUE)
-endif()
+function(motsim_browser_test name script timeout)
+  if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/playwright-core
+     AND EXISTS ${CMAKE_SOURCE_DIR}/tests/browser/${script})
+    add_test(NAME ${name}
+             COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/browser/${script} ${MOTSIM_SITE}
+                     ${CMAKE_BINARY_DIR}/artifacts/${name}
+             WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${timeout} RUN_SERIAL TRUE)
+  endif()
+endfunction()
+motsim_browser_test(browser_app app.test.mjs 300)
+motsim_browser_test(browser_embed embed.test.mjs 400)

@@ -1675,6 +1675,7 @@
     shareState: shareState,
     applyState: applyState,
     serveFrame: serveFrame,
+    download: download,
     limits: { fragment: MAX_FRAGMENT, json: MAX_STATE_JSON }
   };
   global.MotsimEmbed = api;

@@ -25,14 +25,8 @@ var motsimPage = (function () {
     try { return !!document.createElement("canvas").getContext("webgl2"); } catch (e) { return false; }
   }
 
-  function download(name, blob) {
-    var a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-  }
+  // Saving a file: the same helper as embedded simulators (motsim-embed.js is on the page).
+  function download(name, blob) { window.MotsimEmbed.download(name, blob); }
 
   function host(getModule, canvas, storagePrefix) {
     var fileInput = document.getElementById("file");
