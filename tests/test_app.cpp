@@ -197,3 +197,16 @@ TEST_CASE("app: an experiment runs in slices across frames and ranks a weak mome
     REQUIRE(state["experiment"]["rank"] == true);
     CHECK(state["experiment"]["rank_order"][0] == "weak");
 }
+
+TEST_CASE("app: a scenario asking for billions of customers is capped in the live view, with a message") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(R"({"motsim": 1, "name": "Huge", "ticks": 100000,
+        "population": {"arrivals_per_tick": 1000000, "max_customers": 1000000000},
+        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}]})", "huge.json"));
+    CHECK(app.simulation().scenario().max_customers == kLiveCustomerCap);
+    CHECK(app.scenario().max_customers == 1000000000);  // the scenario itself is unchanged
+    bool told = false;
+    for (const Message& m : app.messages()) told |= m.text.find("live view follows") != std::string::npos;
+    CHECK(told);
+}

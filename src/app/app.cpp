@@ -89,8 +89,19 @@ std::string App::scenario_json() const {
 // ==== Commands =================================================================================
 
 void App::restart() {
-    sim_ = std::make_unique<Simulation>(edited_, seed_);
-    started_ = edited_;
+    // The live view keeps every customer as a dot; beyond a few million a browser tab runs out
+    // of memory, so the live run is capped (the command line and the cohort engine are not).
+    const Scenario live = live_scenario(edited_);
+    if (live.max_customers != edited_.max_customers) {
+        const double expected = static_cast<double>(edited_.initial) +
+                                edited_.arrivals_per_tick * static_cast<double>(edited_.ticks);
+        note("This scenario would bring " + std::to_string(static_cast<long long>(expected)) +
+                 " customers; the live view follows the first " + std::to_string(kLiveCustomerCap) +
+                 ". Use Large populations (cohort engine) or the command line for all of them.",
+             false);
+    }
+    sim_ = std::make_unique<Simulation>(live, seed_);
+    started_ = live;
     edit_log_.clear();
     tick_clock_ = 0;
     story_tick_ = -1;
@@ -100,6 +111,14 @@ void App::restart() {
 }
 
 void App::refresh_analysis() { analysis_ = analyze(edited_); }
+
+Scenario App::live_scenario(const Scenario& s) const {
+    Scenario live = s;
+    const double expected = static_cast<double>(s.initial) + s.arrivals_per_tick * static_cast<double>(s.ticks);
+    if (live.max_customers > kLiveCustomerCap && expected > static_cast<double>(kLiveCustomerCap))
+        live.max_customers = kLiveCustomerCap;
+    return live;
+}
 
 void App::step() {
     if (!sim_->finished()) sim_->step();
@@ -143,8 +162,9 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
             }
     edited_ = edited;
     dirty_ = true;
-    if (sim_->update_parameters(edited_)) {
-        edit_log_.emplace_back(sim_->tick(), edited_);
+    const Scenario live = live_scenario(edited_);
+    if (sim_->update_parameters(live)) {
+        edit_log_.emplace_back(sim_->tick(), live);
         story_tick_ = -1;
     } else {
         restart();
@@ -193,13 +213,20 @@ void App::update(double dt) {
     if (playing_ && !sim_->finished()) {
         tick_clock_ += std::min(dt, 0.25) * speed_;  // a stalled tab does not catch up in one go
         // Whole ticks only: the numbers never depend on the frame rate.
-        int budget = 2000;
+        // At most ~30 ms of ticks a frame: a huge crowd at a high speed slows the run down
+        // instead of freezing the page (the numbers stay the same, only later).
+        const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
+        bool out_of_time = false;
         // (The tolerance keeps ten frames of 0.1 tick from adding up to 0.9999999.)
-        while (tick_clock_ >= 1.0 - 1e-9 && budget-- > 0 && !sim_->finished()) {
+        while (tick_clock_ >= 1.0 - 1e-9 && !sim_->finished()) {
+            if (std::chrono::steady_clock::now() > until) {
+                out_of_time = true;
+                break;
+            }
             sim_->step();
             tick_clock_ -= 1.0;
         }
-        if (budget <= 0) tick_clock_ = 0;
+        if (out_of_time) tick_clock_ = 0;
     }
     if (sim_->finished()) tick_clock_ = 0;
     advance_experiments();

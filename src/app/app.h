@@ -37,6 +37,9 @@ struct Message {
     double shown_at = 0;  // seconds since start
 };
 
+// The most customers the live view creates in one run (each is a dot and 24 bytes of state).
+inline constexpr std::int64_t kLiveCustomerCap = 2000000;
+
 class App {
 public:
     explicit App(Host& host);
@@ -114,6 +117,7 @@ public:
 private:
     void restart();
     void refresh_analysis();
+    Scenario live_scenario(const Scenario& s) const;  // capped to kLiveCustomerCap customers
     void note(const std::string& text, bool error);
     void remember_rect(const std::string& name);  // the current window's rectangle
     void remember_item(const std::string& name);  // the last item's rectangle
