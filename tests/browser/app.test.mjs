@@ -7,34 +7,18 @@
 //   ARTIFACT_DIR  where the screenshots go (created if missing)
 // Needs playwright-core (npm, in the repository's node_modules) and /usr/bin/chromium.
 // Exit code 0 when every check passed, 1 otherwise.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
-import zlib from "node:zlib";
+import { createChecker, decodePng, frames, regionStats, runSuite, siteAndArtifactDirs, sleep,
+         startServer } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
-const require = createRequire(path.join(repo, "package.json"));
-const { chromium } = require("playwright-core");
-
-const [siteArg, artifactArg] = process.argv.slice(2);
-if (!siteArg || !artifactArg) {
-  console.error("usage: node tests/browser/app.test.mjs SITE_DIR ARTIFACT_DIR");
-  process.exit(2);
-}
-const siteDir = path.resolve(siteArg);
-const artifactDir = path.resolve(artifactArg);
+const { siteDir, artifactDir } = siteAndArtifactDirs("tests/browser/app.test.mjs");
 if (!fs.existsSync(path.join(siteDir, "index.html")) || !fs.existsSync(path.join(siteDir, "motsim_app.wasm"))) {
   console.error(`${siteDir} does not look like the built site (index.html, motsim_app.wasm)`);
   process.exit(2);
 }
 fs.mkdirSync(artifactDir, { recursive: true });
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
 const VIEWPORT = { width: 1280, height: 800 };
 // A desktop screen larger than the window (Playwright otherwise makes screen == viewport).
 const SCREEN = { width: 1920, height: 1080 };
@@ -42,101 +26,8 @@ const WIDGETS = ["journey", "controls", "charts", "editor", "story", "play", "sl
 
 // ==== Checks =====================================================================================
 
-const failures = [];
-let passed = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failures.push(what);
-    console.log(`FAIL: ${what}${detail !== undefined ? `  (${typeof detail === "string" ? detail : JSON.stringify(detail)})` : ""}`);
-  }
-  return ok;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ==== PNG decoding (8-bit RGB/RGBA, non-interlaced: what Chromium's screenshots are) ===============
-
-function decodePng(buf) {
-  const sig = Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]);
-  if (!buf.subarray(0, 8).equals(sig)) throw new Error("not a PNG");
-  let at = 8, width = 0, height = 0, depth = 0, type = 0, interlace = 0;
-  const idat = [];
-  while (at < buf.length) {
-    const len = buf.readUInt32BE(at);
-    const kind = buf.toString("latin1", at + 4, at + 8);
-    const data = buf.subarray(at + 8, at + 8 + len);
-    if (kind === "IHDR") {
-      width = data.readUInt32BE(0);
-      height = data.readUInt32BE(4);
-      depth = data[8];
-      type = data[9];
-      interlace = data[12];
-    } else if (kind === "IDAT") idat.push(data);
-    else if (kind === "IEND") break;
-    at += 12 + len;
-  }
-  if (depth !== 8 || (type !== 2 && type !== 6) || interlace !== 0)
-    throw new Error(`unsupported PNG: depth ${depth}, colour type ${type}, interlace ${interlace}`);
-  const bpp = type === 6 ? 4 : 3;
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const stride = width * bpp;
-  const out = Buffer.alloc(width * height * 4);
-  let prev = Buffer.alloc(stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-      let v;
-      switch (filter) {
-        case 0: v = 0; break;
-        case 1: v = a; break;
-        case 2: v = b; break;
-        case 3: v = (a + b) >> 1; break;
-        case 4: {
-          const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-          v = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-          break;
-        }
-        default: throw new Error(`bad PNG filter ${filter} on row ${y}`);
-      }
-      line[i] = (line[i] + v) & 255;
-    }
-    for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * 4;
-      out[o] = line[x * bpp];
-      out[o + 1] = line[x * bpp + 1];
-      out[o + 2] = line[x * bpp + 2];
-      out[o + 3] = bpp === 4 ? line[x * bpp + 3] : 255;
-    }
-    prev = line;
-  }
-  return { width, height, data: out };
-}
-
-// Statistics of the pixels in a rectangle (image pixels), with optional colour classifiers.
-function regionStats(img, rect, classes = {}) {
-  const x0 = Math.max(0, Math.floor(rect.x)), y0 = Math.max(0, Math.floor(rect.y));
-  const x1 = Math.min(img.width, Math.ceil(rect.x + rect.w)), y1 = Math.min(img.height, Math.ceil(rect.y + rect.h));
-  const colours = new Set();
-  const counts = Object.fromEntries(Object.keys(classes).map((k) => [k, 0]));
-  let n = 0, sum = 0, sum2 = 0;
-  for (let y = y0; y < y1; y++)
-    for (let x = x0; x < x1; x++) {
-      const o = (y * img.width + x) * 4;
-      const r = img.data[o], g = img.data[o + 1], b = img.data[o + 2];
-      colours.add((r << 16) | (g << 8) | b);
-      const lum = 0.299 * r + 0.587 * g + 0.114 * b;
-      n++;
-      sum += lum;
-      sum2 += lum * lum;
-      for (const k in classes) if (classes[k](r, g, b)) counts[k]++;
-    }
-  const mean = n ? sum / n : 0;
-  return { pixels: n, distinct: colours.size, lumStd: n ? Math.sqrt(Math.max(0, sum2 / n - mean * mean)) : 0, counts };
-}
+const checker = createChecker();
+const { check } = checker;
 
 // The terminal nodes: "lost" is filled dark red (140,45,40), "done" dark green (40,120,60).
 const reddish = (r, g, b) => r >= 90 && r > 2 * g && r > 2 * b;
@@ -167,15 +58,6 @@ function watchConsole(page, label) {
 
 async function waitForApp(page) {
   await page.waitForFunction(() => typeof window.motsim === "object" && window.motsim !== null, null, { timeout: 30000 });
-}
-
-// Wait for n animation frames (the app draws one ImGui frame per animation frame).
-async function frames(page, n = 2) {
-  await page.evaluate((n) => new Promise((resolve) => {
-    let k = 0;
-    const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
-    requestAnimationFrame(tick);
-  }), n);
 }
 
 // A click the app sees: ImGui reads the mouse once a frame, so each step gets its own frames.
@@ -533,80 +415,32 @@ async function testResize(ctx) {
 
 // ==== Runner =======================================================================================
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(repo, "scripts", "serve.mjs"), siteDir, "--port", "0"],
-                       { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL in 10 s: ${out}`)), 10000);
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, url: m[1] });
-      }
-    });
-    proc.stderr.on("data", (d) => { out += d; });
-    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited (${code}): ${out}`)); });
-  });
-}
-
-async function main() {
-  const t0 = Date.now();
-  let server = null, browser = null;
-  const killServer = () => { if (server && server.proc.exitCode === null) server.proc.kill("SIGTERM"); };
-  process.on("exit", killServer);
-  const watchdog = setTimeout(() => {
-    console.log("FAIL: the whole run took over 150 s; stopping");
-    killServer();
-    process.exit(1);
-  }, 150000);
-  try {
-    server = await startServer();
+let server = null;
+const killServer = () => { if (server && server.proc.exitCode === null) server.proc.kill("SIGTERM"); };
+await runSuite({
+  checker, artifactDir, seconds: 150, cleanup: killServer,
+  setup: async (launch) => {
+    server = await startServer(siteDir);
     console.log(`serving ${siteDir} at ${server.url}`);
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    const browser = await launch();
     const context = await browser.newContext({ viewport: VIEWPORT, screen: SCREEN, deviceScaleFactor: 1 });
     const page = await context.newPage();
     watchConsole(page, "page");
-    const ctx = { browser, context, page, url: server.url };
-    const tests = [
-      ["a. loads without errors", testLoads, true],
-      ["b. canvas shows the journey", testDrawn],
-      ["c. play, pause and step", testPlayPause],
-      ["d. slider drag changes the outcome", testSliderDrag],
-      ["e. broken file is reported, run goes on", testBrokenFile],
-      ["f. reload restores the edited scenario", testReload],
-      ["g. resize and HiDPI", testResize],
-    ];
-    for (const [name, fn, essential] of tests) {
-      console.log(`-- ${name}`);
-      const ts = Date.now();
-      try {
-        await fn(ctx);
-      } catch (e) {
-        check(false, `${name}: threw ${e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e}`);
-        if (essential) break;
-      }
-      console.log(`   (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
-    }
+    return { browser, context, page, url: server.url };
+  },
+  tests: [
+    ["a. loads without errors", testLoads, true],
+    ["b. canvas shows the journey", testDrawn],
+    ["c. play, pause and step", testPlayPause],
+    ["d. slider drag changes the outcome", testSliderDrag],
+    ["e. broken file is reported, run goes on", testBrokenFile],
+    ["f. reload restores the edited scenario", testReload],
+    ["g. resize and HiDPI", testResize],
+  ],
+  after: () => {
     const distinct = [...new Set(consoleErrors)].map((e) => `${e} (x${consoleErrors.filter((x) => x === e).length})`);
     check(consoleErrors.length === 0, `no console errors or page errors over the whole run (${consoleErrors.length})`, distinct);
     if (consoleWarnings.length) console.log(`${consoleWarnings.length} console warning(s) (allowed), ` +
                                             `${new Set(consoleWarnings).size} distinct, listed above`);
-  } catch (e) {
-    check(false, `test setup: ${e && e.message ? e.message : e}`);
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    killServer();
-    clearTimeout(watchdog);
-  }
-  console.log(`\n${passed} passed, ${failures.length} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${artifactDir}`);
-  if (failures.length) {
-    console.log("failed:");
-    for (const f of failures) console.log(`  - ${f}`);
-  }
-  process.exitCode = failures.length ? 1 : 0;
-}
-
-await main();
+  },
+});

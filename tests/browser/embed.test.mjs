@@ -11,25 +11,13 @@
 //   SITE_DIR      the built site (build/web/site: embed.html, motsim-embed.js, examples/, the module)
 //   ARTIFACT_DIR  where the screenshots go (lesson-page.png, tablet.png, ...)
 // Needs playwright-core (npm) and /usr/bin/chromium. Exit code 0 when every check passed.
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createRequire } from "node:module";
 import zlib from "node:zlib";
+import { createChecker, decodePng, distinctColours, frames, runSuite, siteAndArtifactDirs, sleep,
+         startServer } from "./harness.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "..", "..");
-const require = createRequire(path.join(repo, "package.json"));
-const { chromium } = require("playwright-core");
-
-const [siteArg, artifactArg] = process.argv.slice(2);
-if (!siteArg || !artifactArg) {
-  console.error("usage: node tests/browser/embed.test.mjs SITE_DIR ARTIFACT_DIR");
-  process.exit(2);
-}
-const siteDir = path.resolve(siteArg);
-const artifactDir = path.resolve(artifactArg);
+const { siteDir, artifactDir } = siteAndArtifactDirs("tests/browser/embed.test.mjs");
 for (const f of ["embed.html", "motsim-embed.js", "examples/lesson.html", "motsim_app.wasm", "motsim_app.js"])
   if (!fs.existsSync(path.join(siteDir, f))) {
     console.error(`${siteDir} does not look like the built site (missing ${f})`);
@@ -48,74 +36,12 @@ fs.writeFileSync(path.join(snapshotDir, "foreign-host.html"), `<!doctype html>
 <script>document.getElementById("f").src = new URLSearchParams(location.search).get("frame");</script></body></html>
 `);
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-quic", "--no-first-run",
-  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-  "--use-angle=swiftshader", "--enable-unsafe-swiftshader"];
 const VIEWPORT = { width: 1280, height: 900 };
 
 // ==== Checks =====================================================================================
 
-const failures = [];
-let passed = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    passed++;
-    console.log(`ok: ${what}`);
-  } else {
-    failures.push(what);
-    console.log(`FAIL: ${what}${detail !== undefined ? `  (${typeof detail === "string" ? detail : JSON.stringify(detail)})` : ""}`);
-  }
-  return ok;
-}
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// ==== PNG decoding (8-bit RGB/RGBA, non-interlaced: Chromium's screenshots) =======================
-
-function decodePng(buf) {
-  let at = 8, width = 0, height = 0, type = 0;
-  const idat = [];
-  while (at < buf.length) {
-    const len = buf.readUInt32BE(at);
-    const kind = buf.toString("latin1", at + 4, at + 8);
-    const data = buf.subarray(at + 8, at + 8 + len);
-    if (kind === "IHDR") { width = data.readUInt32BE(0); height = data.readUInt32BE(4); type = data[9]; }
-    else if (kind === "IDAT") idat.push(data);
-    else if (kind === "IEND") break;
-    at += 12 + len;
-  }
-  const bpp = type === 6 ? 4 : 3;
-  const raw = zlib.inflateSync(Buffer.concat(idat));
-  const stride = width * bpp;
-  const out = Buffer.alloc(width * height * 4);
-  let prev = Buffer.alloc(stride);
-  for (let y = 0; y < height; y++) {
-    const filter = raw[y * (stride + 1)];
-    const line = Buffer.from(raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1)));
-    for (let i = 0; i < stride; i++) {
-      const a = i >= bpp ? line[i - bpp] : 0, b = prev[i], c = i >= bpp ? prev[i - bpp] : 0;
-      let v = 0;
-      if (filter === 1) v = a;
-      else if (filter === 2) v = b;
-      else if (filter === 3) v = (a + b) >> 1;
-      else if (filter === 4) {
-        const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
-        v = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
-      }
-      line[i] = (line[i] + v) & 255;
-    }
-    for (let x = 0; x < width; x++) {
-      const o = (y * width + x) * 4;
-      out[o] = line[x * bpp]; out[o + 1] = line[x * bpp + 1]; out[o + 2] = line[x * bpp + 2]; out[o + 3] = 255;
-    }
-    prev = line;
-  }
-  return { width, height, data: out };
-}
-function distinctColours(img) {
-  const set = new Set();
-  for (let i = 0; i < img.data.length; i += 4) set.add((img.data[i] << 16) | (img.data[i + 1] << 8) | img.data[i + 2]);
-  return set.size;
-}
+const checker = createChecker();
+const { check } = checker;
 
 // ==== Page helpers ===============================================================================
 
@@ -130,14 +56,6 @@ function watchConsole(page, label) {
   page.on("pageerror", (e) => consoleErrors.push(`${label}: page error: ${e && e.message ? e.message : e}`));
 }
 function warningsSince(n, re) { return consoleWarnings.slice(n).filter((w) => re.test(w)); }
-
-async function frames(page, n = 2) {
-  await page.evaluate((n) => new Promise((resolve) => {
-    let k = 0;
-    const tick = () => (++k >= n ? resolve() : requestAnimationFrame(tick));
-    requestAnimationFrame(tick);
-  }), n);
-}
 
 // Opens the lesson page and waits for both simulators.
 async function openLesson(page, url, hash = "") {
@@ -750,87 +668,41 @@ function pageWeight() {
 
 // ==== Runner =====================================================================================
 
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [path.join(repo, "scripts", "serve.mjs"), snapshotDir, "--port", "0"],
-                       { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`serve.mjs printed no URL in 10 s: ${out}`)), 10000);
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
-      if (m) { clearTimeout(timer); resolve({ proc, url: m[1] }); }
-    });
-    proc.stderr.on("data", (d) => { out += d; });
-    proc.on("exit", (code) => { clearTimeout(timer); reject(new Error(`serve.mjs exited (${code}): ${out}`)); });
-  });
-}
-
-async function main() {
-  const t0 = Date.now();
-  const servers = [];
-  let browser = null;
-  const killServers = () => {
-    for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGTERM");
-    fs.rmSync(snapshotDir, { recursive: true, force: true });
-  };
-  process.on("exit", killServers);
-  const watchdog = setTimeout(() => {
-    console.log("FAIL: the whole run took over 280 s; stopping");
-    killServers();
-    process.exit(1);
-  }, 280000);
-  try {
-    servers.push(await startServer());
-    servers.push(await startServer());  // a second origin (another port) for the disallowed-origin test
+const servers = [];
+const killServers = () => {
+  for (const s of servers) if (s.proc.exitCode === null) s.proc.kill("SIGTERM");
+  fs.rmSync(snapshotDir, { recursive: true, force: true });
+};
+await runSuite({
+  checker, artifactDir, seconds: 280, cleanup: killServers,
+  setup: async (launch) => {
+    servers.push(await startServer(snapshotDir));
+    servers.push(await startServer(snapshotDir));  // a second origin (another port) for the disallowed-origin test
     const [a, b] = servers;
     console.log(`serving ${siteDir} at ${a.url} and ${b.url}`);
     pageWeight();
-    browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    const browser = await launch();
     const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1 });
     const page = await context.newPage();
     watchConsole(page, "lesson");
-    const ctx = { browser, context, page, url: a.url, url2: b.url };
-    const tests = [
-      ["a. both instances render under a CSP without 'unsafe-eval'", testRender, true],
-      ["b. the host sets a parameter and reads metrics back", testHostSet],
-      ["c. locked controls refuse the learner", testLocked],
-      ["d. messages from a disallowed origin are ignored", testForeignOrigin],
-      ["e. malformed messages and fragments give error events", testMalformed],
-      ["f. a #motsim= link reproduces the digest", testFragment],
-      ["g. a lesson step fires its event", testLessonEvent],
-      ["h. the accessibility tree names metrics and controls", testAccessibility],
-      ["i. keyboard-only operation meets a lesson step", testKeyboard],
-      ["j. touch on an emulated tablet", testTouch],
-      ["k. several instances on one page", testMulti],
-    ];
-    for (const [name, fn, essential] of tests) {
-      console.log(`-- ${name}`);
-      const ts = Date.now();
-      try {
-        await fn(ctx);
-      } catch (e) {
-        check(false, `${name}: threw ${e && e.stack ? e.stack.split("\n").slice(0, 3).join(" | ") : e}`);
-        if (essential) break;
-      }
-      console.log(`   (${((Date.now() - ts) / 1000).toFixed(1)} s)`);
-    }
+    return { browser, context, page, url: a.url, url2: b.url };
+  },
+  tests: [
+    ["a. both instances render under a CSP without 'unsafe-eval'", testRender, true],
+    ["b. the host sets a parameter and reads metrics back", testHostSet],
+    ["c. locked controls refuse the learner", testLocked],
+    ["d. messages from a disallowed origin are ignored", testForeignOrigin],
+    ["e. malformed messages and fragments give error events", testMalformed],
+    ["f. a #motsim= link reproduces the digest", testFragment],
+    ["g. a lesson step fires its event", testLessonEvent],
+    ["h. the accessibility tree names metrics and controls", testAccessibility],
+    ["i. keyboard-only operation meets a lesson step", testKeyboard],
+    ["j. touch on an emulated tablet", testTouch],
+    ["k. several instances on one page", testMulti],
+  ],
+  after: () => {
     const distinct = [...new Set(consoleErrors)];
     check(consoleErrors.length === 0, `no console errors or page errors over the whole run (${consoleErrors.length})`, distinct);
     console.log(`${consoleWarnings.length} console warning(s) (expected ones: ignored messages, bad fragments)`);
-  } catch (e) {
-    check(false, `test setup: ${e && e.message ? e.message : e}`);
-  } finally {
-    if (browser) await browser.close().catch(() => {});
-    killServers();
-    clearTimeout(watchdog);
-  }
-  console.log(`\n${passed} passed, ${failures.length} failed in ${((Date.now() - t0) / 1000).toFixed(1)} s; screenshots in ${artifactDir}`);
-  if (failures.length) {
-    console.log("failed:");
-    for (const f of failures) console.log(`  - ${f}`);
-  }
-  process.exitCode = failures.length ? 1 : 0;
-}
-
-await main();
+  },
+});
