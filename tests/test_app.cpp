@@ -210,3 +210,26 @@ TEST_CASE("app: a scenario asking for billions of customers is capped in the liv
     for (const Message& m : app.messages()) told |= m.text.find("live view follows") != std::string::npos;
     CHECK(told);
 }
+
+TEST_CASE("app: the live view switches to the cohort engine and back") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kDesk, "desk.json"));
+    REQUIRE(app.set_param("engine", 2));  // expected values: no randomness
+    CHECK(app.engine() == 2);
+    for (int t = 0; t < 10; ++t) app.step();
+    auto state = nlohmann::json::parse(app.state_json());
+    CHECK(state["engine"] == "expected");
+    CHECK(state["tick"] == 10);
+    CHECK(state["arrivals"].get<double>() == doctest::Approx(400.0));  // 40 a tick, exactly
+    CHECK_FALSE(app.view().individuals());
+    // An edit replays the cohort to the same tick with the new odds.
+    REQUIRE(app.set_param("/moments/desk/negative", 0.4));
+    CHECK(app.tick() == 10);
+    const double lost_after = nlohmann::json::parse(app.state_json())["lost"].get<double>();
+    CHECK(lost_after > state["lost"].get<double>());
+    CHECK_FALSE(app.set_param("engine", 7));
+    REQUIRE(app.set_param("engine", 0));
+    CHECK(app.view().individuals());
+    CHECK(nlohmann::json::parse(app.state_json())["engine"] == "agents");
+}

@@ -107,7 +107,30 @@ void App::restart() {
     story_tick_ = -1;
     if (watched_) sim_->watch(*watched_);
     finished_sent_ = false;
+    cohort_.reset();
+    if (engine_ != 0) start_cohort(0);
     refresh_analysis();
+    refresh_view();
+}
+
+void App::start_cohort(int ticks) {
+    CohortOptions opt;
+    opt.mode = engine_ == 2 ? CohortMode::Expected : CohortMode::Stochastic;
+    cohort_ = std::make_unique<Cohort>(edited_, seed_, opt);  // counts: no cap on the population
+    while (cohort_->tick() < ticks && !cohort_->finished()) cohort_->step();
+}
+
+void App::refresh_view() { view_ = cohort_ ? view_of(*cohort_) : view_of(*sim_); }
+
+void App::set_engine(int engine) {
+    engine = std::clamp(engine, 0, 2);
+    if (engine == engine_) return;
+    engine_ = engine;
+    restart();
+    note(engine_ == 0 ? "Engine: agents (each customer a dot, with stories)"
+         : engine_ == 1 ? "Engine: cohort (counts per moment, dwell, segment and impression; any population)"
+                        : "Engine: expected values (the cohort engine without randomness)",
+         false);
 }
 
 void App::refresh_analysis() { analysis_ = analyze(edited_); }
@@ -121,7 +144,12 @@ Scenario App::live_scenario(const Scenario& s) const {
 }
 
 void App::step() {
-    if (!sim_->finished()) sim_->step();
+    if (cohort_) {
+        if (!cohort_->finished()) cohort_->step();
+    } else if (!sim_->finished()) {
+        sim_->step();
+    }
+    refresh_view();
 }
 
 void App::reset() {
@@ -166,10 +194,13 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
     if (sim_->update_parameters(live)) {
         edit_log_.emplace_back(sim_->tick(), live);
         story_tick_ = -1;
+        // The cohort engine has no live edit: it replays the edited scenario up to now.
+        if (cohort_) start_cohort(cohort_->tick());
     } else {
         restart();
     }
     refresh_analysis();
+    refresh_view();
     for (const auto& c : changes)
         host_.emit("param", nlohmann::json{{"path", c.first}, {"value", c.second}, {"by", by_learner ? "learner" : "host"}}.dump());
     return true;
@@ -182,6 +213,11 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
     }
     if (path == "speed") {
         set_speed(v);
+        return true;
+    }
+    if (path == "engine") {  // 0 agents, 1 cohort, 2 expected values
+        if (v != 0 && v != 1 && v != 2) return false;
+        set_engine(static_cast<int>(v));
         return true;
     }
     if (path == "seed") {
@@ -210,7 +246,7 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
 
 void App::update(double dt) {
     time_ += dt;
-    if (playing_ && !sim_->finished()) {
+    if (playing_ && !finished()) {
         tick_clock_ += std::min(dt, 0.25) * speed_;  // a stalled tab does not catch up in one go
         // Whole ticks only: the numbers never depend on the frame rate.
         // At most ~30 ms of ticks a frame: a huge crowd at a high speed slows the run down
@@ -218,17 +254,19 @@ void App::update(double dt) {
         const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
         bool out_of_time = false;
         // (The tolerance keeps ten frames of 0.1 tick from adding up to 0.9999999.)
-        while (tick_clock_ >= 1.0 - 1e-9 && !sim_->finished()) {
+        while (tick_clock_ >= 1.0 - 1e-9 && !finished()) {
             if (std::chrono::steady_clock::now() > until) {
                 out_of_time = true;
                 break;
             }
-            sim_->step();
+            if (cohort_) cohort_->step();
+            else sim_->step();
             tick_clock_ -= 1.0;
         }
         if (out_of_time) tick_clock_ = 0;
     }
-    if (sim_->finished()) tick_clock_ = 0;
+    if (finished()) tick_clock_ = 0;
+    refresh_view();
     advance_experiments();
     emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();
@@ -238,11 +276,11 @@ void App::emit_tick_events() {
     // Throttled: at most four tick events a second, and one "finished" per run.
     if (time_ - last_tick_event_ >= 0.25 && playing_) {
         last_tick_event_ = time_;
-        const Totals& t = sim_->totals();
-        host_.emit("tick", nlohmann::json{{"tick", sim_->tick()}, {"arrivals", t.arrivals}, {"purchases", t.purchases},
-                                          {"done", t.done}, {"lost", t.lost}, {"nps", t.nps()}}.dump());
+        const LiveView& v = view_;
+        host_.emit("tick", nlohmann::json{{"tick", v.tick}, {"arrivals", v.arrivals}, {"purchases", v.purchases},
+                                          {"done", v.done}, {"lost", v.lost}, {"nps", v.nps}}.dump());
     }
-    if (sim_->finished() && !finished_sent_) {
+    if (finished() && !finished_sent_) {
         finished_sent_ = true;
         host_.emit("finished", state_json());
         if (ui_.lesson) check_lesson();
@@ -308,7 +346,7 @@ std::string App::share_json() const {
     j["seed"] = seed_;
     j["speed"] = speed_;
     j["selected"] = selected_;
-    j["tick"] = sim_->tick();
+    j["tick"] = tick();
     return j.dump();
 }
 
@@ -326,7 +364,7 @@ bool App::load_share(const std::string& text) {
         selected_ = std::clamp(j["selected"].get<int>(), 0, std::max(0, static_cast<int>(edited_.moments.size()) - 1));
     if (j.contains("tick") && j["tick"].is_number_integer()) {
         const int tick = std::clamp(j["tick"].get<int>(), 0, edited_.ticks);
-        while (sim_->tick() < tick) sim_->step();
+        while (this->tick() < tick && !finished()) step();
     }
     return true;
 }
@@ -440,35 +478,39 @@ void App::restore_state() {
 }
 
 std::string App::state_json() const {
-    const Simulation& sim = *sim_;
-    const Totals& t = sim.totals();
+    const LiveView& v = view_;
+    // Counts are whole customers with the agent engine, fractional with expected values.
+    auto count = [&](double x) {
+        return v.individuals() ? nlohmann::ordered_json(static_cast<std::int64_t>(x)) : nlohmann::ordered_json(x);
+    };
     nlohmann::ordered_json j;
     j["scenario"] = edited_.name;
-    j["tick"] = sim.tick();
+    j["engine"] = v.engine;
+    j["tick"] = v.tick;
     j["ticks"] = edited_.ticks;
-    j["finished"] = sim.finished();
+    j["finished"] = v.finished;
     j["playing"] = playing_;
     j["speed"] = speed_;
     j["seed"] = seed_;
-    j["arrivals"] = t.arrivals;
-    j["purchases"] = t.purchases;
-    j["done"] = t.done;
-    j["lost"] = t.lost;
-    j["active"] = sim.active();
-    j["nps"] = t.nps();
-    j["rating"] = sim.rating();
-    j["referrals"] = t.referrals;
-    j["conversion"] = t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0;
+    j["arrivals"] = count(v.arrivals);
+    j["purchases"] = count(v.purchases);
+    j["done"] = count(v.done);
+    j["lost"] = count(v.lost);
+    j["active"] = count(v.active);
+    j["nps"] = v.nps;
+    j["rating"] = v.rating;
+    j["referrals"] = count(v.referrals);
+    j["conversion"] = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
     j["expected_conversion"] = analysis_.ok ? analysis_.expected_purchases : 0.0;
     j["selected"] = selected_ >= 0 && static_cast<std::size_t>(selected_) < edited_.moments.size()
                         ? edited_.moments[static_cast<std::size_t>(selected_)].id
                         : "";
     nlohmann::ordered_json moments = nlohmann::ordered_json::object();
-    for (std::size_t m = 0; m < edited_.moments.size(); ++m) {
-        const MomentStats& st = sim.moments()[m];
-        moments[edited_.moments[m].id] = {{"entered", st.entered},     {"positive", st.positive},
-                                          {"neutral", st.neutral},     {"negative", st.negative},
-                                          {"magic", st.magic},         {"lost_after", st.lost_after},
+    for (std::size_t m = 0; m < edited_.moments.size() && m < v.moments.size(); ++m) {
+        const LiveMoment& st = v.moments[m];
+        moments[edited_.moments[m].id] = {{"entered", count(st.entered)},     {"positive", count(st.positive)},
+                                          {"neutral", count(st.neutral)},     {"negative", count(st.negative)},
+                                          {"magic", count(st.magic)},         {"lost_after", count(st.lost_after)},
                                           {"p_positive", edited_.moments[m].positive},
                                           {"p_negative", edited_.moments[m].negative}};
     }
@@ -488,7 +530,7 @@ std::string App::state_json() const {
         j["experiment"]["rank_order"] = order;
     }
     j["locked"] = ui_.locked;
-    j["digest"] = sim.digest();
+    j["digest"] = v.individuals() ? sim_->digest() : "";
     return j.dump();
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "app/host.h"
+#include "app/live_view.h"
 #include "app/ui_config.h"
 #include "engine/analysis.h"
 #include "engine/experiments.h"
@@ -93,6 +94,15 @@ public:
     float crowd_radius() const { return crowd_radius_; }
     void set_ui_scale(float s) { ui_scale_ = s; }
 
+    // ---- engines ---------------------------------------------------------------------------
+    // 0: agents (each customer a dot), 1: cohort (counts, stochastic), 2: expected values.
+    void set_engine(int engine);
+    int engine() const { return engine_; }
+    bool finished() const { return cohort_ ? cohort_->finished() : sim_->finished(); }
+    int tick() const { return cohort_ ? cohort_->tick() : sim_->tick(); }
+    // What the panels show, from whichever engine runs (rebuilt every frame and on changes).
+    const LiveView& view() const { return view_; }
+
     // ---- reading back ----------------------------------------------------------------------
     const Simulation& simulation() const { return *sim_; }
     const Analysis& analysis() const { return analysis_; }
@@ -148,6 +158,11 @@ private:
     Scenario started_;                                    // the scenario the run began with
     std::vector<std::pair<int, Scenario>> edit_log_;      // live edits by tick, for replays
     std::unique_ptr<Simulation> sim_;
+    std::unique_ptr<Cohort> cohort_;  // set when the live view runs the cohort engine
+    int engine_ = 0;
+    LiveView view_;
+    void refresh_view();
+    void start_cohort(int ticks);     // a cohort run of edited_, advanced to `ticks`
     Analysis analysis_;
     std::uint64_t seed_ = 1;
     bool playing_ = true;

@@ -27,10 +27,10 @@ Series named(std::string label, ImU32 color) {
 void App::draw_charts() {
     ImGui::Begin("Charts");
     remember_rect("charts");
-    const Simulation& sim = *sim_;
+    const LiveView& v = view_;
     const Scenario& sc = edited_;
     const std::size_t nm = sc.moments.size();
-    const std::size_t nt = sim.series().size();
+    const std::size_t nt = v.ticks_recorded();
     const ImVec2 size(-1, std::max(60.0f, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - 4));
     // The exact analysis describes one customer; with constant arrivals its steady state
     // multiplies by the arrival rate. It ignores feedback, which the legend says.
@@ -61,9 +61,9 @@ void App::draw_charts() {
                 if (!any) continue;
                 s.values.resize(nt);
                 for (std::size_t t = 0; t < nt; ++t) {
-                    std::int64_t n = 0;
+                    double n = 0;
                     for (std::size_t m = 0; m < nm; ++m)
-                        if (static_cast<std::size_t>(sc.moments[m].phase) == p) n += sim.occupancy()[t * nm + m];
+                        if (static_cast<std::size_t>(sc.moments[m].phase) == p) n += v.occupancy(t, m);
                     s.values[t] = static_cast<float>(n);
                 }
                 if (exact && sc.arrivals_per_tick > 0 && sc.initial == 0)
@@ -79,10 +79,10 @@ void App::draw_charts() {
             Series expected = named(exact_label, IM_COL32(120, 170, 255, 110));
             Series purchased = named("purchased", IM_COL32(120, 220, 160, 255));
             Series lost = named("lost after", IM_COL32(250, 120, 110, 255));
-            const double arrivals = static_cast<double>(sim.totals().arrivals);
+            const double arrivals = v.arrivals;
             for (std::size_t m = 0; m < nm; ++m) {
                 cats.push_back(sc.moments[m].name);
-                const MomentStats& st = sim.moments()[m];
+                const LiveMoment& st = v.moments[m];
                 entered.values.push_back(static_cast<float>(st.entered));
                 if (exact) expected.values.push_back(static_cast<float>(analysis_.expected_visits[m] * arrivals));
                 purchased.values.push_back(static_cast<float>(st.purchases));
@@ -101,23 +101,29 @@ void App::draw_charts() {
             const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
             HistogramOptions opt;
             opt.show_marker = true;
-            opt.marker = static_cast<float>(nt ? sim.series().back().mean_impression : 0.0);
+            opt.marker = static_cast<float>(nt ? v.mean_impression_at(nt - 1) : 0.0);
             opt.marker_label = "mean";
             opt.x_label = "impression of customers in the journey now";
-            histogram("##live", ImVec2(w, size.y), sim.live_histogram(), opt);
+            std::vector<float> live;
+            for (double x : v.live_histogram()) live.push_back(static_cast<float>(x));
+            histogram("##live", ImVec2(w, size.y), live, opt);
             ImGui::SameLine();
-            HistogramOptions done;
-            done.x_label = "impression when they left (NPS: 9-10 promoters, 0-6 detractors)";
-            histogram("##exit", ImVec2(w, size.y), sim.totals().exit_histogram, done);
+            if (v.individuals()) {
+                HistogramOptions done;
+                done.x_label = "impression when they left (NPS: 9-10 promoters, 0-6 detractors)";
+                histogram("##exit", ImVec2(w, size.y), sim_->totals().exit_histogram, done);
+            } else {
+                ImGui::TextWrapped("The impressions of those who left are kept by the agent engine.");
+            }
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("NPS & rating")) {
             const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
             Series nps = named("NPS", IM_COL32(120, 220, 160, 255));
             Series rating = named("rating", IM_COL32(255, 190, 90, 255));
-            for (const TickStats& t : sim.series()) {
-                nps.values.push_back(static_cast<float>(t.nps));
-                rating.values.push_back(static_cast<float>(t.rating));
+            for (std::size_t t = 0; t < nt; ++t) {
+                nps.values.push_back(static_cast<float>(v.nps_at(t)));
+                rating.values.push_back(static_cast<float>(v.rating_at(t)));
             }
             LineChartOptions a;
             a.x_label = sc.time_unit.c_str();
@@ -138,27 +144,33 @@ void App::draw_charts() {
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Why they left")) {
-            // Negative outcomes by cause (the seven deadly sins by default), per moment.
-            std::vector<std::string> causes;
-            for (const Moment& m : sc.moments)
-                for (const Cause& c : m.causes)
-                    if (std::find(causes.begin(), causes.end(), c.name) == causes.end()) causes.push_back(c.name);
-            std::vector<Series> series;
-            for (std::size_t m = 0; m < nm; ++m) {
-                const MomentStats& st = sim.moments()[m];
-                if (st.negative == 0) continue;
-                Series s = named(sc.moments[m].name, kPhaseColors[m % 8]);
-                s.values.assign(causes.size(), 0.0f);
-                for (std::size_t c = 0; c < st.causes.size() && c < sc.moments[m].causes.size(); ++c) {
-                    const auto it = std::find(causes.begin(), causes.end(), sc.moments[m].causes[c].name);
-                    s.values[static_cast<std::size_t>(it - causes.begin())] += static_cast<float>(st.causes[c]);
+            if (!v.individuals()) {
+                ImGui::TextWrapped("The causes of negative outcomes are drawn per customer by the agent engine: "
+                                   "switch the engine to agents (Run panel) to see why customers left.");
+            } else {
+                // Negative outcomes by cause (the seven deadly sins by default), per moment.
+                const Simulation& sim = *sim_;
+                std::vector<std::string> causes;
+                for (const Moment& m : sc.moments)
+                    for (const Cause& c : m.causes)
+                        if (std::find(causes.begin(), causes.end(), c.name) == causes.end()) causes.push_back(c.name);
+                std::vector<Series> series;
+                for (std::size_t m = 0; m < nm; ++m) {
+                    const MomentStats& st = sim.moments()[m];
+                    if (st.negative == 0) continue;
+                    Series s = named(sc.moments[m].name, kPhaseColors[m % 8]);
+                    s.values.assign(causes.size(), 0.0f);
+                    for (std::size_t c = 0; c < st.causes.size() && c < sc.moments[m].causes.size(); ++c) {
+                        const auto it = std::find(causes.begin(), causes.end(), sc.moments[m].causes[c].name);
+                        s.values[static_cast<std::size_t>(it - causes.begin())] += static_cast<float>(st.causes[c]);
+                    }
+                    series.push_back(std::move(s));
                 }
-                series.push_back(std::move(s));
+                BarChartOptions opt;
+                opt.y_label = "negative outcomes by cause, per moment";
+                if (series.empty()) ImGui::TextDisabled("No negative outcomes yet.");
+                else bar_chart("##why", size, causes, series, opt);
             }
-            BarChartOptions opt;
-            opt.y_label = "negative outcomes by cause, per moment";
-            if (series.empty()) ImGui::TextDisabled("No negative outcomes yet.");
-            else bar_chart("##why", size, causes, series, opt);
             ImGui::EndTabItem();
         }
         const float h = std::max(60.0f, ImGui::GetContentRegionAvail().y - 2 * ImGui::GetFrameHeightWithSpacing());

@@ -104,7 +104,7 @@ void App::draw_journey() {
     const bool hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const JourneyLayout layout = layout_journey(edited_, p0.x, p0.y, size.x, size.y, 28.0f * ui_scale_);
-    const Simulation& sim = *sim_;
+    const LiveView& v = view_;
 
     // Columns.
     for (std::size_t c = 0; c < layout.columns.size(); ++c) {
@@ -124,10 +124,10 @@ void App::draw_journey() {
     std::vector<float> flow(layout.edges.size(), 0);
     for (std::size_t e = 0; e < layout.edges.size(); ++e) {
         const Edge& ed = layout.edges[e];
-        const MomentStats& st = sim.moments()[static_cast<std::size_t>(ed.from)];
-        const std::int64_t n = ed.outcome == Outcome::Negative ? st.negative
-                               : ed.outcome == Outcome::Neutral ? st.neutral
-                                                                : st.positive;
+        const LiveMoment& st = v.moments[static_cast<std::size_t>(ed.from)];
+        const double n = ed.outcome == Outcome::Negative ? st.negative
+                         : ed.outcome == Outcome::Neutral ? st.neutral
+                                                          : st.positive;
         flow[e] = static_cast<float>(n) * ed.share;
         max_flow = std::max(max_flow, flow[e]);
     }
@@ -143,23 +143,25 @@ void App::draw_journey() {
                   outcome_color(ed.outcome, sel ? 0.85f : 0.45f), width, static_cast<int>(ed.outcome));
     }
 
-    // Crowd: the platform draws it here through a callback, under the node labels.
-    build_crowd(p0.x, p0.y, size.x, size.y);
+    // Crowd: the platform draws it here through a callback, under the node labels. The cohort
+    // engine has counts, not customers: no dots, the counts in the nodes tell the story.
+    if (v.individuals()) build_crowd(p0.x, p0.y, size.x, size.y);
+    else crowd_.clear();
     if (crowd_draw_ && !crowd_.empty()) {
         dl->AddCallback(crowd_draw_, this);
         dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
     }
 
     // Nodes with labels and live counts.
-    const std::vector<std::int64_t>& occ = sim.occupancy();
     const std::size_t nm = edited_.moments.size();
+    const std::size_t recorded = v.ticks_recorded();
     for (std::size_t m = 0; m < nm; ++m) {
         const Node& nd = layout.nodes[m];
         const Moment& mo = edited_.moments[m];
         const bool sel = static_cast<int>(m) == selected_;
         dl->AddCircle({nd.x, nd.y}, nd.radius, sel ? IM_COL32(255, 210, 80, 255) : IM_COL32(210, 215, 225, 200), 32,
                       (sel ? 3.0f : 1.5f) * ui_scale_);
-        const std::int64_t here = sim.tick() > 0 && occ.size() >= nm ? occ[occ.size() - nm + m] : 0;
+        const double here = recorded > 0 && m < v.moments.size() ? v.occupancy(recorded - 1, m) : 0.0;
         const PhaseColumn* col = nd.column >= 0 ? &layout.columns[static_cast<std::size_t>(nd.column)] : nullptr;
         const float max_w = col ? (col->x1 - col->x0) - 6 * ui_scale_ : 200 * ui_scale_;
         char line[160];
@@ -169,19 +171,19 @@ void App::draw_journey() {
         dl->AddRectFilled({tp.x - 3, tp.y - 1}, {tp.x + ts.x + 3, tp.y + ts.y + 1}, IM_COL32(20, 22, 28, 190), 3);
         dl->AddText(tp, IM_COL32(235, 238, 245, 255), line);
         // The live count sits inside the node, so stacked moments keep one label line each.
-        std::snprintf(line, sizeof line, "%lld", static_cast<long long>(here));
+        std::snprintf(line, sizeof line, "%.0f", here);
         ts = ImGui::CalcTextSize(line);
         dl->AddText({nd.x - ts.x * 0.5f, nd.y - ts.y * 0.5f}, IM_COL32(235, 238, 245, 230), line);
     }
     // Terminals.
     const char* names[2] = {"done", "lost"};
     const Node* terms[2] = {&layout.done, &layout.lost};
-    const std::int64_t counts[2] = {sim.totals().done, sim.totals().lost};
+    const double counts[2] = {v.done, v.lost};
     for (int k = 0; k < 2; ++k) {
         const Node& nd = *terms[k];
         dl->AddCircleFilled({nd.x, nd.y}, nd.radius, k == 0 ? IM_COL32(40, 120, 60, 200) : IM_COL32(140, 45, 40, 200), 32);
         char line[64];
-        std::snprintf(line, sizeof line, "%s %lld", names[k], static_cast<long long>(counts[k]));
+        std::snprintf(line, sizeof line, "%s %.0f", names[k], counts[k]);
         const ImVec2 ts = ImGui::CalcTextSize(line);
         dl->AddText({nd.x - ts.x * 0.5f, nd.y + nd.radius + 2}, IM_COL32(235, 238, 245, 255), line);
     }
@@ -200,21 +202,19 @@ void App::draw_journey() {
             }
         }
         if (hit >= 0) selected_ = hit;
-        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(sim.customer_id()[static_cast<std::size_t>(pick)]);
+        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(sim_->customer_id()[static_cast<std::size_t>(pick)]);
     }
     if (hovered) {
         const ImVec2 mp = ImGui::GetMousePos();
         const int hit = hit_test(layout, mp.x, mp.y);
         if (hit >= 0) {
             const Moment& mo = edited_.moments[static_cast<std::size_t>(hit)];
-            const MomentStats& st = sim.moments()[static_cast<std::size_t>(hit)];
+            const LiveMoment& st = v.moments[static_cast<std::size_t>(hit)];
             ImGui::BeginTooltip();
             ImGui::Text("%s  (%s)", mo.name.c_str(), edited_.phases[static_cast<std::size_t>(mo.phase)].c_str());
-            ImGui::Text("entered %lld: %lld positive (%lld magic), %lld neutral, %lld negative",
-                        static_cast<long long>(st.entered), static_cast<long long>(st.positive),
-                        static_cast<long long>(st.magic), static_cast<long long>(st.neutral),
-                        static_cast<long long>(st.negative));
-            ImGui::Text("lost right after: %lld.  Click to edit its odds.", static_cast<long long>(st.lost_after));
+            ImGui::Text("entered %.0f: %.0f positive (%.0f magic), %.0f neutral, %.0f negative", st.entered, st.positive,
+                        st.magic, st.neutral, st.negative);
+            ImGui::Text("lost right after: %.0f.  Click to edit its odds.", st.lost_after);
             ImGui::EndTooltip();
         }
     }

@@ -174,9 +174,10 @@ void App::draw_menu() {
             note("Saved " + host_.save_file("scenario.json", "application/json", scenario_json()), false);
         }
         ImGui::Separator();
-        if (ImGui::MenuItem("Export results (JSON)"))
+        // Results files are the agent engine's (the command line's format, digest included).
+        if (ImGui::MenuItem("Export results (JSON)", nullptr, false, view_.individuals()))
             note("Exported " + host_.save_file("results.json", "application/json", io::results_json(*sim_)), false);
-        if (ImGui::MenuItem("Export per-tick series (CSV)"))
+        if (ImGui::MenuItem("Export per-tick series (CSV)", nullptr, false, view_.individuals()))
             note("Exported " + host_.save_file("series.csv", "text/csv", io::series_csv(*sim_)), false);
         if (ImGui::MenuItem("Export analysis (JSON)"))
             note("Exported " + host_.save_file("analysis.json", "application/json", io::analysis_json(edited_, analysis_)), false);
@@ -197,10 +198,9 @@ void App::draw_menu() {
         ImGui::TextUnformatted("Dashed lines and hollow markers are the exact expectation.");
         ImGui::EndMenu();
     }
-    const Simulation& sim = *sim_;
     ImGui::SameLine(0, 30);
-    ImGui::TextDisabled("%s   %s %d / %d   %s", edited_.name.c_str(), edited_.time_unit.c_str(), sim.tick(),
-                        edited_.ticks, playing_ ? (sim.finished() ? "finished" : "playing") : "paused");
+    ImGui::TextDisabled("%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited_.time_unit.c_str(), tick(),
+                        edited_.ticks, playing_ ? (finished() ? "finished" : "playing") : "paused", view_.engine.c_str());
     ImGui::EndMainMenuBar();
 }
 
@@ -211,7 +211,7 @@ void App::draw_controls() {
     remember_rect("controls");
     // Leave room for the labels: sliders take a little over half the width.
     ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
-    const Simulation& sim = *sim_;
+    const LiveView& v = view_;
     const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
     if (ImGui::Button(playing_ ? "Pause" : "Play", {bw, 0})) playing_ = !playing_;
     remember_item("play");
@@ -224,23 +224,29 @@ void App::draw_controls() {
     if (ImGui::Button("Reset", {bw, 0})) reset();
     ImGui::SameLine();
     if (ImGui::Button("End", {bw, 0})) {
-        while (!sim_->finished()) sim_->step();
+        while (!finished()) step();
     }
-    ImGui::ProgressBar(static_cast<float>(sim.tick()) / static_cast<float>(std::max(1, edited_.ticks)), {-1, 0},
-                       (std::string(edited_.time_unit) + " " + std::to_string(sim.tick()) + " of " +
+    ImGui::ProgressBar(static_cast<float>(v.tick) / static_cast<float>(std::max(1, edited_.ticks)), {-1, 0},
+                       (std::string(edited_.time_unit) + " " + std::to_string(v.tick) + " of " +
                         std::to_string(edited_.ticks))
                            .c_str());
     float speed = static_cast<float>(speed_);
     if (ImGui::SliderFloat("speed", &speed, 0.5f, 200.0f, "%.1f ticks/s", ImGuiSliderFlags_Logarithmic)) set_speed(speed);
     int seed = static_cast<int>(seed_ & 0x7fffffff);
     if (ImGui::InputInt("seed", &seed) && seed >= 0) set_seed(static_cast<std::uint64_t>(seed));
+    int engine = engine_;
+    const char* engines[] = {"agents (each customer)", "cohort (counts)", "expected values"};
+    if (ImGui::Combo("engine", &engine, engines, 3)) set_engine(engine);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Agents: every customer is a dot with a story.\nCohort: counts per moment, dwell, segment and "
+                          "impression,\nthe same rules for any population size (no dots).\nExpected values: the cohort "
+                          "engine without randomness.");
 
-    const Totals& t = sim.totals();
     section("Outcome so far");
-    const double conv = t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0;
-    ImGui::Text("Customers   %lld  (%lld referred)", static_cast<long long>(t.arrivals), static_cast<long long>(t.referrals));
-    ImGui::Text("In journey  %lld", static_cast<long long>(sim.active()));
-    ImGui::Text("Purchases   %lld  (%.1f%% of arrivals)", static_cast<long long>(t.purchases), 100 * conv);
+    const double conv = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
+    ImGui::Text("Customers   %.0f  (%.0f referred)", v.arrivals, v.referrals);
+    ImGui::Text("In journey  %.0f", v.active);
+    ImGui::Text("Purchases   %.0f  (%.1f%% of arrivals)", v.purchases, 100 * conv);
     if (analysis_.ok) {
         ImGui::SameLine();
         ImGui::TextDisabled("exact %.1f%%", 100 * analysis_.expected_purchases);
@@ -248,11 +254,10 @@ void App::draw_controls() {
             ImGui::SetTooltip("Expected purchases per customer from the exact Markov analysis%s",
                               analysis_.ignores_feedback ? ",\nignoring reviews, impression carry-over and referrals" : "");
     }
-    ImGui::Text("Done        %lld", static_cast<long long>(t.done));
-    ImGui::Text("Lost        %lld", static_cast<long long>(t.lost));
-    ImGui::Text("NPS         %+.1f", t.nps());
-    ImGui::Text("Rating      %.2f  (%lld+ / %lld- reviews)", sim.rating(), static_cast<long long>(t.reviews_positive),
-                static_cast<long long>(t.reviews_negative));
+    ImGui::Text("Done        %.0f", v.done);
+    ImGui::Text("Lost        %.0f", v.lost);
+    ImGui::Text("NPS         %+.1f", v.nps);
+    ImGui::Text("Rating      %.2f  (%.0f+ / %.0f- reviews)", v.rating, v.reviews_positive, v.reviews_negative);
 
     Scenario s = edited_;
     bool changed = false;
@@ -416,6 +421,12 @@ void App::draw_editor() {
 void App::draw_story() {
     ImGui::Begin("Customer story");
     remember_rect("story");
+    if (!view_.individuals()) {
+        ImGui::TextWrapped("The %s engine moves counts, not individual customers: switch the engine to agents "
+                           "(Run panel) to follow one customer's story.", view_.engine.c_str());
+        ImGui::End();
+        return;
+    }
     if (ImGui::Button("Random customer") && sim_->active() > 0) {
         // A pick that does not touch the simulation's random stream.
         const auto& ids = sim_->customer_id();
