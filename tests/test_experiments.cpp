@@ -249,3 +249,17 @@ TEST_CASE("rank: a deliberately weak moment comes first") {
     CHECK(better.moments[0].positive == doctest::Approx(0.55));
     CHECK(better.moments[0].negative == doctest::Approx(0.45));
 }
+
+TEST_CASE("experiments: runs spread over threads in slices give the table of one thread") {
+    motsim::Scenario s = motsim::test::journey({motsim::test::M("a", 0.6, 0.2).purchase(), motsim::test::M("b", 0.5, 0.3)});
+    s.arrivals_per_tick = 40;
+    s.ticks = 30;
+    motsim::ReplicationJob one(s, 12, 77), many(s, 12, 77);
+    while (!one.finished()) one.step(1);
+    while (!many.finished()) many.step_parallel(5, 3);  // uneven slices on purpose
+    const auto a = one.result(), b = many.result();
+    for (int k = 0; k < motsim::kMetricCount; ++k) {
+        CHECK(a.metrics[static_cast<std::size_t>(k)].mean == b.metrics[static_cast<std::size_t>(k)].mean);
+        CHECK(a.metrics[static_cast<std::size_t>(k)].hi == b.metrics[static_cast<std::size_t>(k)].hi);
+    }
+}

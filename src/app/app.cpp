@@ -407,7 +407,9 @@ void App::advance_experiments() {
     if (!job_) return;
     // About 10 ms of work per frame: the page stays responsive, the crowd keeps moving.
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
-    while (!job_->finished() && std::chrono::steady_clock::now() < until) job_->step(1);
+    // Natively every core takes a run at a time; in WebAssembly this is one run per call.
+    const int cores = resolve_threads(0);
+    while (!job_->finished() && std::chrono::steady_clock::now() < until) job_->step_parallel(cores);
     if (!job_->finished()) return;
     if (job_kind_ == 1) replications_ = static_cast<ReplicationJob*>(job_.get())->result();
     if (job_kind_ == 2) sweep_ = static_cast<SweepJob*>(job_.get())->result();

@@ -197,6 +197,24 @@ int ExperimentJob::step(int k) {
     return ran;
 }
 
+int ExperimentJob::step_parallel(int k, int threads) {
+    const int end = std::min(total(), next_ + std::max(0, k));
+    const int workers = std::min(resolve_threads(threads), end - next_);
+    if (workers <= 1) return step(k);
+    // Each run writes only its own slot, so the result is the same as step()'s.
+    std::atomic<int> claim{next_};
+    auto work = [&] {
+        for (int i = claim.fetch_add(1); i < end; i = claim.fetch_add(1)) execute(i);
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < workers; ++w) pool.emplace_back(work);
+    work();
+    for (std::thread& t : pool) t.join();
+    const int ran = end - next_;
+    next_ = end;
+    return ran;
+}
+
 bool ExperimentJob::run(int threads, const ProgressFn& progress, std::atomic<bool>* cancel) {
     const int n = total();
     const int workers = std::min(resolve_threads(threads), std::max(1, n - next_));

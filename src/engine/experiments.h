@@ -116,6 +116,9 @@ public:
     double progress() const { return tasks_.empty() ? 1.0 : static_cast<double>(next_) / total(); }
     // Runs up to k more tasks on the calling thread; returns how many ran.
     int step(int k);
+    // The next k runs spread over `threads` threads (0: all cores; 1 in WebAssembly), returning
+    // when they are done: the app's native frame loop uses every core in short slices.
+    int step_parallel(int k, int threads = 0);
     // Runs every remaining task on `threads` threads (0: hardware); false if cancelled.
     bool run(int threads = 0, const ProgressFn& progress = {}, std::atomic<bool>* cancel = nullptr);
 
