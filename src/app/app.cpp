@@ -440,9 +440,8 @@ std::vector<std::string> App::story() const {
             replay.update_parameters(edit_log_[next_edit++].second);
         replay.step();
     }
-    auto& self = const_cast<App&>(*this);
-    self.story_cache_ = story_lines(replay.scenario(), replay.story_events(), *watched_);
-    self.story_tick_ = sim_->tick();
+    story_cache_ = story_lines(replay.scenario(), replay.story_events(), *watched_);
+    story_tick_ = sim_->tick();
     return story_cache_;
 }
 

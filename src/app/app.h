@@ -171,8 +171,9 @@ private:
     double time_ = 0;       // seconds since start
     int selected_ = 0;
     std::optional<std::uint32_t> watched_;
-    std::vector<std::string> story_cache_;
-    int story_tick_ = -1;
+    // The last replayed story and the tick it was replayed at (a cache, refreshed by story()).
+    mutable std::vector<std::string> story_cache_;
+    mutable int story_tick_ = -1;
     std::vector<Message> messages_;
     std::vector<CrowdInstance> crowd_;
     float crowd_radius_ = 2.5f;

@@ -463,7 +463,10 @@ void App::draw_messages() {
     ImGui::PushTextWrapPos(ds.x * 0.6f);
     ImGui::TextUnformatted(m.text.c_str());
     ImGui::PopTextWrapPos();
-    if (m.error && ImGui::SmallButton("Dismiss")) messages_.back().error = false, messages_.back().shown_at = -100;
+    if (m.error && ImGui::SmallButton("Dismiss")) {
+        messages_.back().error = false;
+        messages_.back().shown_at = -100;  // long ago: hidden from the next frame on
+    }
     ImGui::End();
     ImGui::PopStyleColor();
 }

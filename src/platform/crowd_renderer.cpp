@@ -79,18 +79,18 @@ void CrowdRenderer::shutdown() {
     program_ = vao_ = quad_vbo_ = instance_vbo_ = 0;
 }
 
-void CrowdRenderer::draw(const std::vector<CrowdInstance>& crowd, float radius, const float clip[4],
+void CrowdRenderer::draw(const CrowdInstance* crowd, std::size_t count, float radius, const float clip[4],
                          const float display_pos[2], const float display_size[2],
                          const float fb_scale[2], int fb_height) {
-    if (!program_ || crowd.empty()) return;
+    if (!program_ || count == 0) return;
     // One upload per frame; the buffer grows, never shrinks, to avoid reallocating every frame.
     glBindBuffer(GL_ARRAY_BUFFER, instance_vbo_);
-    const std::size_t bytes = crowd.size() * sizeof(CrowdInstance);
+    const std::size_t bytes = count * sizeof(CrowdInstance);
     if (bytes > capacity_) {
         capacity_ = bytes + bytes / 2;
         glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(capacity_), nullptr, GL_STREAM_DRAW);
     }
-    glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), crowd.data());
+    glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), crowd);
 
     const float l = display_pos[0], r = display_pos[0] + display_size[0];
     const float t = display_pos[1], b = display_pos[1] + display_size[1];
@@ -107,7 +107,7 @@ void CrowdRenderer::draw(const std::vector<CrowdInstance>& crowd, float radius, 
     glUniformMatrix4fv(loc_projection_, 1, GL_FALSE, projection);
     glUniform1f(loc_radius_, radius);
     glBindVertexArray(vao_);
-    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(crowd.size()));
+    glDrawArraysInstanced(GL_TRIANGLE_STRIP, 0, 4, static_cast<GLsizei>(count));
     glBindVertexArray(0);
     glBindBuffer(GL_ARRAY_BUFFER, 0);
 }

@@ -1,15 +1,12 @@
 // Draws the crowd: every customer one instanced quad, all of them uploaded once per frame.
 #pragma once
 #include <string>
-#include <vector>
+
+#include "app/app.h"  // app::CrowdInstance: x, y (ImGui coordinates), impression, flash
 
 namespace motsim::platform {
 
-struct CrowdInstance {
-    float x, y;        // ImGui coordinates
-    float impression;  // -1..1
-    float flash;       // 0..1, a moment of magic
-};
+using app::CrowdInstance;
 
 class CrowdRenderer {
 public:
@@ -18,7 +15,7 @@ public:
     void shutdown();
     // Called from an ImGui draw callback: projection from the draw data, scissor from the clip
     // rectangle (ImGui coordinates), framebuffer scale for HiDPI.
-    void draw(const std::vector<CrowdInstance>& crowd, float radius, const float clip[4],
+    void draw(const CrowdInstance* crowd, std::size_t count, float radius, const float clip[4],
               const float display_pos[2], const float display_size[2], const float fb_scale[2],
               int fb_height);
 

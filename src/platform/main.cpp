@@ -195,12 +195,7 @@ void draw_crowd(const ImDrawList*, const ImDrawCmd* cmd) {
     const float size[2] = {dd->DisplaySize.x, dd->DisplaySize.y};
     const float scale[2] = {dd->FramebufferScale.x, dd->FramebufferScale.y};
     const auto& crowd = g->app->crowd();
-    // CrowdInstance in app and platform have the same layout (four floats).
-    static_assert(sizeof(motsim::app::CrowdInstance) == sizeof(motsim::platform::CrowdInstance));
-    const auto* data = reinterpret_cast<const motsim::platform::CrowdInstance*>(crowd.data());
-    static std::vector<motsim::platform::CrowdInstance> copy;
-    copy.assign(data, data + crowd.size());
-    g->crowd.draw(copy, g->app->crowd_radius(), clip, pos, size, scale,
+    g->crowd.draw(crowd.data(), crowd.size(), g->app->crowd_radius(), clip, pos, size, scale,
                   static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y));
 }
 
