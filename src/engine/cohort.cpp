@@ -328,6 +328,21 @@ void Cohort::step() {
     const double r = rating();
     current_.rating = r;
     const double gamma_term = scenario_.gamma * (2.0 * r - 1.0);
+
+    // Occupancy is who is at each moment during this tick (after arrivals, before outcomes), as
+    // in the agent engine: a one-tick stay counts once, and the steady state is arrivals x
+    // visits x dwell, the exact analysis' prediction.
+    const std::size_t nm = cache_.size();
+    const std::size_t base = occupancy_.size();
+    occupancy_.resize(base + nm, 0.0);
+    for (std::size_t m = 0; m < nm; ++m) {
+        const MomentCache& c = cache_[m];
+        const std::size_t size = static_cast<std::size_t>(c.dwell_slots) * G_ * B_;
+        double occ = 0.0;
+        for (std::size_t k = 0; k < size; ++k) occ += state_[c.offset + k];
+        occupancy_[base + m] = occ;
+    }
+
     for (int m = 0; m < static_cast<int>(cache_.size()); ++m) pass_moment(m, gamma_term);
 
     // The rings turn (everyone is one tick closer to the end of their dwell), then the movers
@@ -352,23 +367,17 @@ void Cohort::step() {
     reviews_pos_ *= review_decay_;
     reviews_neg_ *= review_decay_;
 
-    // Per-tick record: occupancy and the mean impression from the cells.
-    const std::size_t nm = cache_.size();
-    const std::size_t base = occupancy_.size();
-    occupancy_.resize(base + nm, 0.0);
+    // Per-tick record: the mean impression of those in the journey at the end of the tick.
     double total = 0.0, weighted = 0.0;
     for (std::size_t m = 0; m < nm; ++m) {
         const MomentCache& c = cache_[m];
         const std::size_t size = static_cast<std::size_t>(c.dwell_slots) * G_ * B_;
-        double occ = 0.0;
         for (std::size_t k = 0; k < size; ++k) {
             const double n = state_[c.offset + k];
             if (n == 0.0) continue;
-            occ += n;
+            total += n;
             weighted += n * bucket_centre(static_cast<int>(k % B_));
         }
-        occupancy_[base + m] = occ;
-        total += occ;
     }
     // The active count is kept by arrivals and departures (exact in stochastic mode); the sum
     // over cells is only used for the mean impression.

@@ -79,7 +79,7 @@ public:
     const CohortTotals& totals() const { return totals_; }
     const std::vector<CohortMomentStats>& moments() const { return stats_; }
     const std::vector<CohortTick>& series() const { return series_; }
-    // occupancy()[t * moments + m]: customers in moment m at the end of tick t.
+    // occupancy()[t * moments + m]: customers at moment m during tick t (after arrivals).
     const std::vector<double>& occupancy() const { return occupancy_; }
     // Impression histogram (kHistogramBins over [-1, 1]) of the customers in the journey now.
     std::vector<double> live_histogram() const;
