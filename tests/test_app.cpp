@@ -223,6 +223,14 @@ TEST_CASE("app: the live view switches to the cohort engine and back") {
     CHECK(state["tick"] == 10);
     CHECK(state["arrivals"].get<double>() == doctest::Approx(400.0));  // 40 a tick, exactly
     CHECK_FALSE(app.view().individuals());
+    {
+        App other(host);  // finishing runs the engine that is live (the agents stay at tick 0)
+        REQUIRE(other.load_text(kDesk, "desk.json"));
+        REQUIRE(other.set_param("engine", 1));
+        other.finish();
+        CHECK(other.finished());
+        CHECK(other.tick() == 30);
+    }
     // An edit replays the cohort to the same tick with the new odds.
     REQUIRE(app.set_param("/moments/desk/negative", 0.4));
     CHECK(app.tick() == 10);

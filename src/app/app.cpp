@@ -152,6 +152,10 @@ void App::step() {
     refresh_view();
 }
 
+void App::finish() {
+    while (!finished()) step();
+}
+
 void App::reset() {
     restart();
     note("Reset: tick 0, seed " + std::to_string(seed_), false);

@@ -58,6 +58,7 @@ public:
     void pause() { playing_ = false; }
     bool playing() const { return playing_; }
     void step();                    // one tick
+    void finish();                  // run to the last tick, whichever engine runs
     void reset();                   // restart the run with the edited scenario and the seed
     void set_seed(std::uint64_t seed);
     void set_speed(double ticks_per_second);

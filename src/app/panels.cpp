@@ -223,9 +223,7 @@ void App::draw_controls() {
     ImGui::SameLine();
     if (ImGui::Button("Reset", {bw, 0})) reset();
     ImGui::SameLine();
-    if (ImGui::Button("End", {bw, 0})) {
-        while (!finished()) step();
-    }
+    if (ImGui::Button("End", {bw, 0})) finish();
     ImGui::ProgressBar(static_cast<float>(v.tick) / static_cast<float>(std::max(1, edited_.ticks)), {-1, 0},
                        (std::string(edited_.time_unit) + " " + std::to_string(v.tick) + " of " +
                         std::to_string(edited_.ticks))

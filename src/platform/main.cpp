@@ -329,7 +329,7 @@ MOTSIM_EXPORT int motsim_command(const char* cmd) {
     else if (c == "pause") g->app->pause();
     else if (c == "step") g->app->step();
     else if (c == "reset") g->app->reset();
-    else if (c == "finish") { while (!g->app->simulation().finished()) g->app->step(); }
+    else if (c == "finish") g->app->finish();
     else if (c == "replicate" || c == "sweep" || c == "rank") return g->app->start_experiment(c) ? 1 : 0;
     else return 0;
     return 1;
@@ -423,7 +423,7 @@ int main(int argc, char** argv) {
     if (seed >= 0) runtime.app->set_seed(static_cast<std::uint64_t>(seed));
     if (finish) {
         runtime.app->pause();
-        while (!runtime.app->simulation().finished()) runtime.app->step();
+        runtime.app->finish();
     }
 
 #ifdef __EMSCRIPTEN__
