@@ -241,3 +241,24 @@ TEST_CASE("app: the live view switches to the cohort engine and back") {
     CHECK(app.view().individuals());
     CHECK(nlohmann::json::parse(app.state_json())["engine"] == "agents");
 }
+
+TEST_CASE("app: experiment results say when the scenario changed after they were computed") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kDesk, "desk.json"));
+    auto stale = [&] { return nlohmann::json::parse(app.state_json())["experiment"]["stale"].get<bool>(); };
+    REQUIRE(app.start_experiment("replicate"));
+    while (app.experiment_running()) app.update(1.0 / 60);
+    CHECK_FALSE(stale());
+    REQUIRE(app.set_param("/moments/desk/positive", 0.6));
+    CHECK(stale());
+    // A job long enough to span frames, then a change while it runs: its results are stale too.
+    REQUIRE(app.set_param("/ticks", 2000));
+    REQUIRE(app.set_param("/population/arrivals_per_tick", 300));
+    REQUIRE(app.start_experiment("replicate"));
+    app.update(1.0 / 60);
+    REQUIRE(app.experiment_running());
+    REQUIRE(app.set_param("seed", 5));
+    while (app.experiment_running()) app.update(1.0 / 60);
+    CHECK(stale());
+}

@@ -89,6 +89,7 @@ std::string App::scenario_json() const {
 // ==== Commands =================================================================================
 
 void App::restart() {
+    ++scenario_version_;
     // The live view keeps every customer as a dot; beyond a few million a browser tab runs out
     // of memory, so the live run is capped (the command line and the cohort engine are not).
     const Scenario live = live_scenario(edited_);
@@ -194,6 +195,7 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
             }
     edited_ = edited;
     dirty_ = true;
+    ++scenario_version_;
     const Scenario live = live_scenario(edited_);
     if (sim_->update_parameters(live)) {
         edit_log_.emplace_back(sim_->tick(), live);
@@ -381,9 +383,8 @@ bool App::start_experiment(const std::string& kind) {
         job_ = std::make_unique<ReplicationJob>(edited_, experiment_runs_, seed_);
         job_kind_ = 1;
     } else if (kind == "sweep" && !edited_.moments.empty()) {
-        const char* fields[] = {"positive", "negative", "magic"};
         std::vector<SweepAxis> axes{{"/moments/" + edited_.moments[static_cast<std::size_t>(selected_)].id + "/" +
-                                         fields[std::clamp(sweep_field_, 0, 2)],
+                                         kSweepFields[std::clamp(sweep_field_, 0, 2)],
                                      grid(sweep_lo_, sweep_hi_, sweep_steps_)}};
         auto job = std::make_unique<SweepJob>(edited_, axes, experiment_runs_, seed_);
         if (!job->ok()) {
@@ -399,6 +400,7 @@ bool App::start_experiment(const std::string& kind) {
         return false;
     }
     select_tab_ = job_kind_;
+    job_version_ = scenario_version_;
     return true;
 }
 
@@ -418,7 +420,7 @@ void App::advance_experiments() {
     if (job_kind_ == 1) replications_ = static_cast<ReplicationJob*>(job_.get())->result();
     if (job_kind_ == 2) sweep_ = static_cast<SweepJob*>(job_.get())->result();
     if (job_kind_ == 3) rank_ = static_cast<RankJob*>(job_.get())->result();
-    experiment_scenario_ = scenario_json();
+    experiment_version_ = job_version_;  // an edit during the job leaves its results stale
     note("Experiment finished", false);
     job_.reset();
     job_kind_ = 0;
@@ -528,7 +530,8 @@ std::string App::state_json() const {
                        {"progress", job_ ? job_->progress() : 0.0},
                        {"replications", replications_.has_value()},
                        {"sweep", sweep_.has_value()},
-                       {"rank", rank_.has_value()}};
+                       {"rank", rank_.has_value()},
+                       {"stale", experiment_version_ != scenario_version_}};
     if (rank_) {
         nlohmann::json order = nlohmann::json::array();
         for (const RankEntry& e : rank_->entries) order.push_back(e.id);

@@ -38,6 +38,9 @@ struct Message {
     double shown_at = 0;  // seconds since start
 };
 
+// What a sweep of the selected moment can vary (the panel's list and the job's path).
+inline constexpr const char* kSweepFields[] = {"positive", "negative", "magic"};
+
 // The most customers the live view creates in one run (each is a dot and 24 bytes of state).
 inline constexpr std::int64_t kLiveCustomerCap = 2000000;
 
@@ -196,12 +199,16 @@ private:
     std::optional<ReplicationResult> replications_;
     std::optional<SweepResult> sweep_;
     std::optional<RankResult> rank_;
-    std::string experiment_scenario_;  // scenario_json() the results were computed for
+    // Bumped by every change of the scenario or the seed; results remember the version they
+    // were computed for, so "stale" is one comparison instead of serialising every frame.
+    std::uint64_t scenario_version_ = 0;
+    std::uint64_t experiment_version_ = 0;
+    std::uint64_t job_version_ = 0;  // the version the running job started from
     int experiment_runs_ = 20;
     float rank_delta_ = 0.05f;
     float sweep_lo_ = 0.3f, sweep_hi_ = 0.95f;
     int sweep_steps_ = 8;
-    int sweep_field_ = 0;  // 0 positive, 1 negative, 2 magic of the selected moment
+    int sweep_field_ = 0;  // index into kSweepFields, of the selected moment
     // The cohort engine: the same scenario as counts, with the population scaled up.
     int cohort_scale_ = 3;      // arrivals x 10^scale
     bool cohort_expected_ = false;

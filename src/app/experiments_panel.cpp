@@ -45,7 +45,7 @@ bool job_progress(ExperimentJob* job, int kind, int want, bool& cancel) {
 }  // namespace
 
 void App::draw_replications_tab(float height) {
-    const bool stale = replications_ && experiment_scenario_ != scenario_json();
+    const bool stale = replications_ && experiment_version_ != scenario_version_;
     bool cancel = false;
     if (!job_progress(job_.get(), job_kind_, 1, cancel)) {
         ImGui::SetNextItemWidth(120);
@@ -102,12 +102,11 @@ void App::draw_replications_tab(float height) {
 }
 
 void App::draw_sweep_tab(float height) {
-    const char* fields[] = {"positive", "negative", "magic"};
     const std::string moment = edited_.moments.empty() ? "" : edited_.moments[static_cast<std::size_t>(selected_)].id;
     bool cancel = false;
     if (!job_progress(job_.get(), job_kind_, 2, cancel)) {
         ImGui::SetNextItemWidth(100);
-        ImGui::Combo("##field", &sweep_field_, fields, 3);
+        ImGui::Combo("##field", &sweep_field_, kSweepFields, 3);
         ImGui::SameLine();
         ImGui::Text("of %s from", moment.c_str());
         ImGui::SameLine();
@@ -173,7 +172,7 @@ void App::draw_rank_tab(float height) {
         return;
     }
     const RankResult& r = *rank_;
-    if (experiment_scenario_ != scenario_json()) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
+    if (experiment_version_ != scenario_version_) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
     // A tornado: one horizontal bar per moment, largest effect on top, whiskers for the 95%
     // interval, a diamond for the exact (memoryless) effect.
     ImDrawList* dl = ImGui::GetWindowDrawList();
