@@ -26,9 +26,14 @@ const char* outcome_words(Outcome o) {
     return "?";
 }
 
-// The NPS category of a score, as model.md defines it.
+// The NPS category of a score, in words (the engine's nps_group decides it).
 const char* nps_category(int score) {
-    return score >= 9 ? "promoter" : score <= 6 ? "detractor" : "passive";
+    switch (nps_group(score)) {
+        case NpsGroup::Promoter: return "promoter";
+        case NpsGroup::Detractor: return "detractor";
+        case NpsGroup::Passive: return "passive";
+    }
+    return "passive";
 }
 
 std::string times(int n) {

@@ -215,10 +215,11 @@ void Cohort::leave(int terminal, int b, double count) {
                 advocate_batches_.emplace_back(until, count);
         }
     }
-    const int score = nps_score(s + kEdge);
-    if (score >= 9) totals_.promoters += count;
-    else if (score <= 6) totals_.detractors += count;
-    else totals_.passives += count;
+    switch (nps_group(nps_score(s + kEdge))) {
+        case NpsGroup::Promoter: totals_.promoters += count; break;
+        case NpsGroup::Detractor: totals_.detractors += count; break;
+        case NpsGroup::Passive: totals_.passives += count; break;
+    }
 }
 
 // ==== The tick ===================================================================================

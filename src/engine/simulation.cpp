@@ -252,10 +252,11 @@ void Simulation::leave(Crowd& c, std::size_t i, int terminal) {
                 advocate_batches_.emplace_back(until, 1);
         }
     }
-    const int score = nps_score(s);
-    if (score >= 9) ++totals_.promoters;
-    else if (score <= 6) ++totals_.detractors;
-    else ++totals_.passives;
+    switch (nps_group(nps_score(s))) {
+        case NpsGroup::Promoter: ++totals_.promoters; break;
+        case NpsGroup::Detractor: ++totals_.detractors; break;
+        case NpsGroup::Passive: ++totals_.passives; break;
+    }
     ++totals_.exit_histogram[static_cast<std::size_t>(histogram_bin(s))];
     const std::int64_t p = c.purchases[i];
     totals_.purchases_sq += p * p;

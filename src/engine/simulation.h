@@ -200,6 +200,11 @@ private:
 
 // NPS score 0..10 of an impression s in [-1, 1]: round(5 (s + 1)).
 int nps_score(double s);
+// The NPS group of a score: promoters score 9-10, detractors 0-6, passives 7-8.
+enum class NpsGroup { Detractor, Passive, Promoter };
+inline NpsGroup nps_group(int score) {
+    return score >= 9 ? NpsGroup::Promoter : score <= 6 ? NpsGroup::Detractor : NpsGroup::Passive;
+}
 int histogram_bin(double s);
 
 }  // namespace motsim
