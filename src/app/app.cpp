@@ -234,10 +234,6 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
         set_seed(static_cast<std::uint64_t>(v));
         return true;
     }
-    if (by_learner && locked(path)) {
-        note(path + " is locked in this lesson", true);
-        return false;
-    }
     Scenario s = edited_;
     std::string error;
     if (!set_parameter(s, path, v, error)) {
