@@ -156,13 +156,9 @@ int main(int argc, char** argv) {
         m.max_customers = m.initial;
         Simulation mem(m, 1);
         mem.step();
-        auto bytes = [](const auto& v) { return static_cast<double>(v.capacity() * sizeof(v[0])); };
-        const double held = bytes(mem.customer_moment()) + bytes(mem.customer_ticks_left()) +
-                            bytes(mem.customer_impression()) + bytes(mem.customer_segment()) + bytes(mem.customer_id()) +
-                            bytes(mem.customer_from()) + bytes(mem.customer_since()) + bytes(mem.customer_flags());
-        // The purchase counter (2 bytes a customer) is private: counted by its declared size.
-        const double measured = held / static_cast<double>(mem.active()) + 2.0;
-        std::printf("memory per customer: %zu bytes declared, %.1f bytes measured by vector capacity at %lld customers "
+        // Everything held for customers: allocated blocks (in use or spare) and the wheel.
+        const double measured = static_cast<double>(mem.memory_bytes()) / static_cast<double>(mem.active());
+        std::printf("memory per customer: %zu bytes declared, %.1f bytes measured (all memory held for customers) at %lld customers "
                     "(target <= 32)\n",
                     Simulation::bytes_per_customer(), measured, static_cast<long long>(mem.active()));
     }

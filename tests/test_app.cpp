@@ -118,7 +118,7 @@ TEST_CASE("app: a customer's story is replayed from tick 0, live edits included"
     REQUIRE(app.set_param("/moments/desk/negative", 0.3));
     for (int t = 0; t < 5; ++t) app.step();
     REQUIRE(app.simulation().active() > 0);
-    const std::uint32_t id = app.simulation().customer_id()[0];
+    const std::uint32_t id = app.simulation().customer_ids()[0];
     app.watch_customer(id);
     const auto lines = app.story();
     REQUIRE_FALSE(lines.empty());

@@ -180,6 +180,7 @@ private:
     mutable int story_tick_ = -1;
     std::vector<Message> messages_;
     std::vector<CrowdInstance> crowd_;
+    std::vector<std::uint32_t> crowd_ids_;  // the customer behind each dot, for picking
     float crowd_radius_ = 2.5f;
     CrowdDrawFn crowd_draw_ = nullptr;
     float ui_scale_ = 1.0f;

@@ -61,35 +61,33 @@ std::string fit_text(const std::string& text, float max_width) {
 void App::build_crowd(float x0, float y0, float w, float h) {
     const JourneyLayout layout = layout_journey(edited_, x0, y0, w, h, 28.0f * ui_scale_);
     const Simulation& sim = *sim_;
-    const auto& moment = sim.customer_moment();
-    const auto& from = sim.customer_from();
-    const auto& since = sim.customer_since();
-    const auto& impression = sim.customer_impression();
-    const auto& flags = sim.customer_flags();
-    const auto& ids = sim.customer_id();
-    crowd_.resize(moment.size());
+    crowd_.clear();
+    crowd_ids_.clear();
+    crowd_.reserve(static_cast<std::size_t>(sim.active()));
+    crowd_ids_.reserve(static_cast<std::size_t>(sim.active()));
     // Dots cluster within each node's disc; a customer who moved during the last tick glides
     // from where it was, over the fraction of the tick that has passed (frame-rate independent).
     const float t = static_cast<float>(std::clamp(tick_clock_, 0.0, 1.0));
     const float glide = t * t * (3 - 2 * t);
     const int last_tick = sim.tick() - 1;
-    for (std::size_t i = 0; i < moment.size(); ++i) {
-        const Node* node = find_node(layout, moment[i]);
+    sim.for_each_customer([&](const Customer& c, int) {
+        const Node* node = find_node(layout, c.moment);
         const float r = node ? node->radius * 1.6f : 10.0f;
-        const Point off = crowd_offset(ids[i], r);
-        Point at = node_position(layout, moment[i]);
+        const Point off = crowd_offset(c.id, r);
+        Point at = node_position(layout, c.moment);
         float flash = 0;
-        if (since[i] == last_tick) {
-            const Point src = from[i] >= 0 ? node_position(layout, from[i]) : Point{x0, at.y};
+        if (c.since == last_tick) {
+            const Point src = c.from >= 0 ? node_position(layout, c.from) : Point{x0, at.y};
             at.x = src.x + (at.x - src.x) * glide;
             at.y = src.y + (at.y - src.y) * glide;
             // The flash fades over the tick; a finished or paused run shows no stale flashes.
-            if ((flags[i] & Simulation::kFlagMagic) && playing_ && !sim.finished()) flash = 1.0f - 0.7f * t;
+            if ((c.flags & Simulation::kFlagMagic) && playing_ && !sim.finished()) flash = 1.0f - 0.7f * t;
         }
-        crowd_[i] = {at.x + off.x, at.y + off.y, impression[i], flash};
-    }
+        crowd_.push_back({at.x + off.x, at.y + off.y, c.impression, flash});
+        crowd_ids_.push_back(c.id);
+    });
     // Smaller dots for bigger crowds so 100,000 customers stay readable.
-    const float n = static_cast<float>(std::max<std::size_t>(moment.size(), 1));
+    const float n = static_cast<float>(std::max<std::size_t>(crowd_.size(), 1));
     crowd_radius_ = std::clamp(14.0f / std::sqrt(std::sqrt(n)), 1.2f, 4.0f) * ui_scale_;
 }
 
@@ -202,7 +200,7 @@ void App::draw_journey() {
             }
         }
         if (hit >= 0) selected_ = hit;
-        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(sim_->customer_id()[static_cast<std::size_t>(pick)]);
+        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(crowd_ids_[static_cast<std::size_t>(pick)]);
     }
     if (hovered) {
         const ImVec2 mp = ImGui::GetMousePos();

@@ -427,7 +427,7 @@ void App::draw_story() {
     }
     if (ImGui::Button("Random customer") && sim_->active() > 0) {
         // A pick that does not touch the simulation's random stream.
-        const auto& ids = sim_->customer_id();
+        const std::vector<std::uint32_t> ids = sim_->customer_ids();
         const std::size_t k = static_cast<std::size_t>((static_cast<std::uint64_t>(time_ * 1000.0) * 2654435761u) % ids.size());
         watch_customer(ids[k]);
     }

@@ -20,6 +20,11 @@ int histogram_bin(double s) {
 
 // ==== Setup ====================================================================================
 
+namespace {
+// An impression in fixed point (2^-32 units): the running sum stays exact whatever the order.
+inline std::int64_t fixed(float s) { return static_cast<std::int64_t>(static_cast<double>(s) * 4294967296.0); }
+}  // namespace
+
 Simulation::Simulation(const Scenario& scenario) : Simulation(scenario, scenario.seed) {}
 
 Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
@@ -27,27 +32,48 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
     stats_.resize(scenario_.moments.size());
     for (std::size_t m = 0; m < stats_.size(); ++m)
         stats_[m].causes.assign(scenario_.moments[m].causes.size(), 0);
+    outcomes_.assign(scenario_.moments.size(), {0, 0, 0});
+    at_.assign(scenario_.moments.size(), 0);
+    memo_.assign(kMemo, Memo{});
+    wheel_.resize(wheel_size_needed());
     prepare();
 }
 
 // Everything derived from parameters, recomputed when they change.
 void Simulation::prepare() {
-    cache_.assign(scenario_.moments.size(), MomentCache{});
+    const bool any_shift = std::any_of(scenario_.segments.begin(), scenario_.segments.end(),
+                                       [](const Segment& s) { return s.shift != 0.0; });
+    hot_.assign(scenario_.moments.size(), Hot{});
+    cause_weights_.assign(scenario_.moments.size(), {});
     for (std::size_t m = 0; m < scenario_.moments.size(); ++m) {
         const Moment& mo = scenario_.moments[m];
-        MomentCache& c = cache_[m];
-        c.logit_pos = safe_logit(mo.positive);
-        c.logit_neg = safe_logit(mo.negative);
+        Hot& h = hot_[m];
+        h.p_pos = mo.positive;
+        h.p_neg = mo.negative;
+        h.logit_pos = safe_logit(mo.positive);
+        h.logit_neg = safe_logit(mo.negative);
+        const Odds base = odds_shifted(mo.positive, mo.negative, h.logit_pos, h.logit_neg, 0.0);
+        h.cut_pos = base.positive;
+        h.cut_neutral = base.positive + base.neutral;
+        h.magic = mo.magic;
+        h.review = mo.review;
+        for (int o = 0; o < 4; ++o) h.impact[o] = mo.impact[o];
         for (int o = 0; o < 3; ++o) {
-            c.route_total[o] = 0;
-            for (double w : mo.next[o].weights) c.route_total[o] += w;
+            const Route& r = mo.next[static_cast<std::size_t>(o)];
+            h.route_total[o] = 0;
+            for (double w : r.weights) h.route_total[o] += w;
+            h.single[o] = r.targets.size() == 1 ? r.targets[0] : kPick;
         }
-        c.cause_weights.clear();
-        c.cause_total = 0;
+        h.cause_total = 0;
         for (const Cause& cause : mo.causes) {
-            c.cause_weights.push_back(cause.weight);
-            c.cause_total += cause.weight;
+            cause_weights_[m].push_back(cause.weight);
+            h.cause_total += cause.weight;
         }
+        h.dwell_min = mo.dwell_min;
+        h.dwell_span = static_cast<std::uint32_t>(std::max(0, mo.dwell_max - mo.dwell_min));
+        h.reads_reviews = mo.reads_reviews;
+        h.purchase = mo.purchase;
+        h.varies = scenario_.beta != 0.0 || any_shift || (mo.reads_reviews && scenario_.gamma != 0.0);
     }
     segment_weights_.clear();
     segment_total_ = 0;
@@ -62,6 +88,7 @@ void Simulation::prepare() {
     review_decay_ = scenario_.review_half_life > 0
                         ? fmath::pow(0.5, 1.0 / scenario_.review_half_life)
                         : 1.0;
+    ++epoch_;  // the odds memo is stale
 }
 
 bool Simulation::update_parameters(const Scenario& edited) {
@@ -70,82 +97,107 @@ bool Simulation::update_parameters(const Scenario& edited) {
         return false;
     for (std::size_t m = 0; m < edited.moments.size(); ++m)
         if (edited.moments[m].causes.size() != scenario_.moments[m].causes.size()) return false;
+    bool shorter = false;
+    for (std::size_t m = 0; m < edited.moments.size(); ++m)
+        shorter = shorter || edited.moments[m].dwell_max < scenario_.moments[m].dwell_max;
     scenario_ = edited;
-    // Customers already at a moment keep their remaining dwell, capped to the new maximum.
-    for (std::size_t i = 0; i < moment_.size(); ++i) {
-        const int cap = scenario_.moments[static_cast<std::size_t>(moment_[i])].dwell_max;
-        if (ticks_left_[i] > cap) ticks_left_[i] = static_cast<std::uint16_t>(cap);
-    }
+    // Customers already at a moment keep their remaining dwell, capped to the new maximum; a
+    // longer maximum may need a bigger wheel.
+    const std::size_t need = wheel_size_needed();
+    if (shorter || need > wheel_.size()) rebuild_wheel(std::max(need, wheel_.size()));
     prepare();
     return true;
 }
 
 // ==== Customers ================================================================================
 
-Simulation::Crowd Simulation::crowd() {
-    return {moment_.data(), ticks_left_.data(), impression_.data(), segment_.data(), purchases_.data(),
-            id_.data(),     from_.data(),       since_.data(),      flags_.data(),   moment_.size()};
+// Slots for every dwell: a customer is due at most max dwell ticks ahead.
+std::size_t Simulation::wheel_size_needed() const {
+    int longest = 1;
+    for (const Moment& m : scenario_.moments) longest = std::max(longest, m.dwell_max);
+    return static_cast<std::size_t>(longest) + 1;
 }
 
-void Simulation::resize_crowd(std::size_t n) {
-    moment_.resize(n);
-    ticks_left_.resize(n);
-    impression_.resize(n);
-    segment_.resize(n);
-    purchases_.resize(n);
-    id_.resize(n);
-    from_.resize(n);
-    since_.resize(n);
-    flags_.resize(n);
+std::uint32_t Simulation::take_block() {
+    if (!spare_.empty()) {
+        const std::uint32_t b = spare_.back();
+        spare_.pop_back();
+        return b;
+    }
+    pool_.blocks.push_back(std::make_unique<Block>());
+    return static_cast<std::uint32_t>(pool_.blocks.size() - 1);
 }
 
-void Simulation::enter(Crowd& c, std::size_t i, int m, int from, std::uint8_t flags) {
-    const Moment& mo = scenario_.moments[static_cast<std::size_t>(m)];
-    c.moment[i] = m;
-    c.from[i] = static_cast<std::int16_t>(from);
-    c.since[i] = tick_;
-    c.flags[i] = flags;
-    c.ticks_left[i] = static_cast<std::uint16_t>(rng_.between(mo.dwell_min, mo.dwell_max));
-    ++stats_[static_cast<std::size_t>(m)].entered;
+Customer& Simulation::append(Slot& s) {
+    const std::size_t k = s.size % kBlock;
+    if (k == 0) s.blocks.push_back(take_block());
+    ++s.size;
+    return pool_.blocks[s.blocks.back()]->c[k];
+}
+
+// Takes every customer out with its remaining dwell (capped to its moment's maximum) and puts
+// it back in a wheel of `size` slots, soonest due first.
+void Simulation::rebuild_wheel(std::size_t size) {
+    std::vector<std::pair<Customer, int>> all;
+    all.reserve(static_cast<std::size_t>(active_));
+    for_each_customer([&](const Customer& c, int left) {
+        const int cap = std::max(1, scenario_.moments[static_cast<std::size_t>(c.moment)].dwell_max);
+        all.emplace_back(c, std::min(left, cap));
+    });
+    for (Slot& s : wheel_) {
+        spare_.insert(spare_.end(), s.blocks.begin(), s.blocks.end());
+        s.blocks.clear();
+        s.size = 0;
+    }
+    wheel_.resize(size);
+    for (const auto& [c, left] : all) append(wheel_[slot(tick_ + left - 1)]) = c;
+}
+
+std::size_t Simulation::memory_bytes() const {
+    std::size_t bytes = pool_.blocks.size() * sizeof(Block) + spare_.capacity() * sizeof(std::uint32_t) +
+                        taken_.capacity() * sizeof(std::uint32_t) + wheel_.capacity() * sizeof(Slot);
+    for (const Slot& s : wheel_) bytes += s.blocks.capacity() * sizeof(std::uint32_t);
+    return bytes;
+}
+
+std::vector<std::uint32_t> Simulation::customer_ids() const {
+    std::vector<std::uint32_t> ids;
+    ids.reserve(static_cast<std::size_t>(active_));
+    for_each_customer([&](const Customer& c, int) { ids.push_back(c.id); });
+    return ids;
 }
 
 void Simulation::spawn(std::int64_t count, bool referred) {
     const std::int64_t room = std::max<std::int64_t>(0, scenario_.max_customers - created_);
     count = std::min(count, room);
     if (count <= 0) return;
-    const std::size_t first = moment_.size();
-    const std::size_t want = first + static_cast<std::size_t>(count);
-    if (want > moment_.capacity()) {  // grow geometrically, all arrays at once
-        const std::size_t cap = std::max(want, moment_.capacity() * 3 / 2);
-        moment_.reserve(cap);
-        ticks_left_.reserve(cap);
-        impression_.reserve(cap);
-        segment_.reserve(cap);
-        purchases_.reserve(cap);
-        id_.reserve(cap);
-        from_.reserve(cap);
-        since_.reserve(cap);
-        flags_.reserve(cap);
-    }
-    resize_crowd(want);
-    Crowd c = crowd();
-    for (std::size_t i = first; i < want; ++i) {
+    for (std::int64_t k = 0; k < count; ++k) {
         const int seg = pick_weighted(rng_, segment_weights_, segment_total_);
         double s = scenario_.segments[static_cast<std::size_t>(seg)].initial_impression;
         if (referred) s += scenario_.referral_boost;
         s = std::clamp(s, -1.0, 1.0);
         const int entry = scenario_.entry.targets[static_cast<std::size_t>(
             pick_weighted(rng_, scenario_.entry.weights, entry_total_))];
-        const std::uint32_t id = static_cast<std::uint32_t>(created_++);
-        c.impression[i] = static_cast<float>(s);
-        c.segment[i] = static_cast<std::uint8_t>(seg);
-        c.purchases[i] = 0;
-        c.id[i] = id;
-        enter(c, i, entry, -1, referred ? kFlagReferred : 0);
-        if (!watched_.empty() && watched(id))
-            events_.push_back({tick_, id, -1, Outcome::Neutral, static_cast<float>(s), entry, -1,
-                               false, false});
+        const Hot& h = hot_[static_cast<std::size_t>(entry)];
+        const int dwell = h.dwell_min + (h.dwell_span ? static_cast<int>(rng_.below(h.dwell_span + 1ULL)) : 0);
+        Customer c;
+        c.impression = static_cast<float>(s);
+        c.id = static_cast<std::uint32_t>(created_++);
+        c.since = tick_;
+        c.moment = static_cast<std::int16_t>(entry);
+        c.from = -1;
+        c.purchases = 0;
+        c.segment = static_cast<std::uint8_t>(seg);
+        c.flags = referred ? kFlagReferred : 0;
+        // Arrivals spend this tick at their moment: due at tick + dwell - 1.
+        append(wheel_[slot(tick_ + dwell - 1)]) = c;
+        ++stats_[static_cast<std::size_t>(entry)].entered;
+        ++at_[static_cast<std::size_t>(entry)];
+        impression_sum_ += fixed(c.impression);
+        if (!watched_.empty() && watched(c.id))
+            events_.push_back({tick_, c.id, -1, Outcome::Neutral, c.impression, entry, -1, false, false});
     }
+    active_ += count;
     totals_.arrivals += count;
     current_.arrivals += count;
     if (referred) {
@@ -154,49 +206,55 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     }
 }
 
-// The customer at index i has spent its dwell: draw the outcome, apply it, route it.
-bool Simulation::finish(Crowd& cr, std::size_t i, double gamma_term) {
-    const int m = cr.moment[i];
-    const Moment& mo = scenario_.moments[static_cast<std::size_t>(m)];
-    const MomentCache& c = cache_[static_cast<std::size_t>(m)];
-    MomentStats& st = stats_[static_cast<std::size_t>(m)];
-    double s = cr.impression[i];
+// The odds of one customer where z varies, through the memo (the result is the same either way).
+void Simulation::odds(const Customer& x, const Hot& h, double gamma_term, double& cut_pos, double& cut_neutral) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &x.impression, sizeof bits);
+    const std::uint32_t key = (bits * 0x9e3779b1U) ^ (static_cast<std::uint32_t>(x.moment) * 0x85ebca77U) ^
+                              (static_cast<std::uint32_t>(x.segment) * 0xc2b2ae3dU);
+    Memo& e = memo_[(key >> 22) & (kMemo - 1)];
+    if (e.epoch == epoch_ && e.bits == bits && e.moment == x.moment && e.segment == x.segment) {
+        cut_pos = e.cut_pos;
+        cut_neutral = e.cut_neutral;
+        return;
+    }
+    const double s = x.impression;
+    const double z = segment_shift_[x.segment] + scenario_.beta * s + (h.reads_reviews ? gamma_term : 0.0);
+    const Odds o = odds_shifted(h.p_pos, h.p_neg, h.logit_pos, h.logit_neg, z);
+    cut_pos = o.positive;
+    cut_neutral = o.positive + o.neutral;
+    e = {epoch_, bits, x.moment, x.segment, cut_pos, cut_neutral};
+}
 
-    const double z = segment_shift_[cr.segment[i]] + scenario_.beta * s + (mo.reads_reviews ? gamma_term : 0.0);
-    const Odds odds = odds_shifted(mo.positive, mo.negative, c.logit_pos, c.logit_neg, z);
+// A customer has spent its dwell: draw the outcome, apply it, route it.
+void Simulation::finish(Customer x, double gamma_term) {
+    const int m = x.moment;
+    const Hot& h = hot_[static_cast<std::size_t>(m)];
+    double cut_pos = h.cut_pos, cut_neutral = h.cut_neutral;
+    if (h.varies) odds(x, h, gamma_term, cut_pos, cut_neutral);
 
+    // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
     const double u = rng_.uniform();
-    Outcome outcome;
-    if (u < odds.positive) {
-        outcome = (mo.magic > 0.0 && rng_.uniform() < mo.magic) ? Outcome::Magic : Outcome::Positive;
-    } else if (u < odds.positive + odds.neutral) {
-        outcome = Outcome::Neutral;
-    } else {
-        outcome = Outcome::Negative;
-    }
+    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+    const bool magic = h.magic > 0.0 && o == 0 && rng_.uniform() < h.magic;
+    const Outcome outcome = magic ? Outcome::Magic : static_cast<Outcome>(o);
 
-    s = std::clamp(s + mo.impact[static_cast<int>(outcome)], -1.0, 1.0);
-    cr.impression[i] = static_cast<float>(s);
-    s = cr.impression[i];  // what is stored is what counts (float), for reviews and NPS alike
+    const float before = x.impression;
+    x.impression = static_cast<float>(std::clamp(static_cast<double>(before) + h.impact[static_cast<int>(outcome)], -1.0, 1.0));
+    const double s = x.impression;  // what is stored is what counts (float), for reviews and NPS alike
+    ++outcomes_[static_cast<std::size_t>(m)][static_cast<std::size_t>(o)];
 
-    switch (outcome) {
-        case Outcome::Magic: ++st.magic; ++current_.magic; [[fallthrough]];
-        case Outcome::Positive: ++st.positive; break;
-        case Outcome::Neutral: ++st.neutral; break;
-        case Outcome::Negative: ++st.negative; break;
-    }
-
-    const bool purchased = mo.purchase && outcome != Outcome::Negative;
+    const bool purchased = h.purchase && o != 2;
     if (purchased) {
-        ++st.purchases;
+        ++stats_[static_cast<std::size_t>(m)].purchases;
         ++totals_.purchases;
         ++current_.purchases;
-        if (cr.purchases[i] < 65535) ++cr.purchases[i];
+        if (x.purchases < 65535) ++x.purchases;
     }
     bool reviewed = false;
-    if (mo.review > 0.0 && rng_.uniform() < mo.review) {
+    if (h.review > 0.0 && rng_.uniform() < h.review) {
         reviewed = true;
-        ++st.reviews;
+        ++stats_[static_cast<std::size_t>(m)].reviews;
         if (s > 0.0) {
             reviews_pos_ += 1.0;
             ++totals_.reviews_positive;
@@ -207,35 +265,51 @@ bool Simulation::finish(Crowd& cr, std::size_t i, double gamma_term) {
             ++current_.reviews_negative;
         }
     }
+    if (magic) {
+        ++stats_[static_cast<std::size_t>(m)].magic;
+        ++current_.magic;
+    }
     int cause = -1;
-    if (outcome == Outcome::Negative && c.cause_total > 0.0) {
-        cause = pick_weighted(rng_, c.cause_weights, c.cause_total);
-        ++st.causes[static_cast<std::size_t>(cause)];
+    if (o == 2 && h.cause_total > 0.0) {
+        cause = pick_weighted(rng_, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
+        ++stats_[static_cast<std::size_t>(m)].causes[static_cast<std::size_t>(cause)];
     }
 
-    const int route = outcome == Outcome::Magic ? 0 : static_cast<int>(outcome);
-    const Route& r = mo.next[static_cast<std::size_t>(route)];
-    const int target = r.targets[static_cast<std::size_t>(pick_weighted(rng_, r.weights, c.route_total[route]))];
+    int target = h.single[o];
+    if (target == kPick) {
+        const Route& r = scenario_.moments[static_cast<std::size_t>(m)].next[static_cast<std::size_t>(o)];
+        target = r.targets[static_cast<std::size_t>(pick_weighted(rng_, r.weights, h.route_total[o]))];
+    }
 
-    if (!watched_.empty() && watched(cr.id[i]))
-        events_.push_back({tick_, cr.id[i], m, outcome, cr.impression[i], target, cause, purchased, reviewed});
+    if (!watched_.empty() && watched(x.id))
+        events_.push_back({tick_, x.id, m, outcome, x.impression, target, cause, purchased, reviewed});
 
     if (target >= 0) {
-        const std::uint8_t flags = static_cast<std::uint8_t>(
-            (cr.flags[i] & kFlagReferred) | (outcome == Outcome::Magic ? kFlagMagic : 0) |
-            (outcome == Outcome::Negative ? kFlagNegative : 0));
-        enter(cr, i, target, m, flags);
-        return false;
+        const Hot& next = hot_[static_cast<std::size_t>(target)];
+        const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng_.below(next.dwell_span + 1ULL)) : 0);
+        x.flags = static_cast<std::uint8_t>((x.flags & kFlagReferred) | (magic ? kFlagMagic : 0) |
+                                            (o == 2 ? kFlagNegative : 0));
+        x.from = static_cast<std::int16_t>(m);
+        x.moment = static_cast<std::int16_t>(target);
+        x.since = tick_;
+        --at_[static_cast<std::size_t>(m)];
+        ++at_[static_cast<std::size_t>(target)];
+        ++stats_[static_cast<std::size_t>(target)].entered;
+        impression_sum_ += fixed(x.impression) - fixed(before);
+        append(wheel_[slot(tick_ + dwell)]) = x;  // it moved this tick: due dwell ticks later
+        return;
     }
-    if (target == kLost) ++st.lost_after;
-    else ++st.done_after;
-    leave(cr, i, target);
-    return true;
+    if (target == kLost) ++stats_[static_cast<std::size_t>(m)].lost_after;
+    else ++stats_[static_cast<std::size_t>(m)].done_after;
+    --at_[static_cast<std::size_t>(m)];
+    impression_sum_ -= fixed(before);
+    leave(x, target);
 }
 
-// A customer leaves the journey: count it, then swap the last customer into its place.
-void Simulation::leave(Crowd& c, std::size_t i, int terminal) {
-    const double s = c.impression[i];
+// A customer leaves the journey: count it.
+void Simulation::leave(const Customer& x, int terminal) {
+    const double s = x.impression;
+    --active_;
     if (terminal == kLost) {
         ++totals_.lost;
         ++current_.lost;
@@ -258,23 +332,9 @@ void Simulation::leave(Crowd& c, std::size_t i, int terminal) {
         case NpsGroup::Passive: ++totals_.passives; break;
     }
     ++totals_.exit_histogram[static_cast<std::size_t>(histogram_bin(s))];
-    const std::int64_t p = c.purchases[i];
+    const std::int64_t p = x.purchases;
     totals_.purchases_sq += p * p;
     if (p > 0) ++totals_.exits_with_purchase;
-
-    // Swap the last customer into the gap; the caller shrinks the arrays after the pass.
-    const std::size_t last = --c.n;
-    if (i != last) {
-        c.moment[i] = c.moment[last];
-        c.ticks_left[i] = c.ticks_left[last];
-        c.impression[i] = c.impression[last];
-        c.segment[i] = c.segment[last];
-        c.purchases[i] = c.purchases[last];
-        c.id[i] = c.id[last];
-        c.from[i] = c.from[last];
-        c.since[i] = c.since[last];
-        c.flags[i] = c.flags[last];
-    }
 }
 
 // ==== The tick =================================================================================
@@ -305,35 +365,40 @@ void Simulation::step() {
     const double r = rating();
     current_.rating = r;
     const double gamma_term = scenario_.gamma * (2.0 * r - 1.0);
+    ++epoch_;  // the gamma term changed: the odds memo is stale
 
     // Occupancy is who is at each moment during this tick (after arrivals, before outcomes):
     // a customer who stays one tick counts once, so the steady state is arrivals x visits x
-    // dwell, what the exact analysis predicts (Little's law). Counted in the pass itself.
-    const std::size_t nm = scenario_.moments.size();
-    const std::size_t base = occupancy_.size();
-    occupancy_.resize(base + nm, 0);
-    std::int64_t* occ = occupancy_.data() + base;
+    // dwell, what the exact analysis predicts (Little's law).
+    occupancy_.insert(occupancy_.end(), at_.begin(), at_.end());
 
-    // One pass. A customer swapped in from the end has not been seen this tick yet, so the
-    // index only moves on when the customer at i stays.
-    Crowd c = crowd();
-    double sum = 0;
-    std::size_t i = 0;
-    while (i < c.n) {
-        ++occ[c.moment[i]];
-        if (--c.ticks_left[i] > 0 || !finish(c, i, gamma_term)) {
-            sum += c.impression[i];
-            ++i;
-        }
+    // The pass: only the customers due now. Their slot is detached first; everyone who moves
+    // goes to a later slot (dwell >= 1), and each block goes back to the pool once drawn.
+    Slot& due = wheel_[slot(tick_)];
+    std::size_t left = due.size;
+    taken_.swap(due.blocks);
+    due.size = 0;
+    for (std::uint32_t b : taken_) {
+        const std::size_t n = std::min(left, kBlock);
+        const Customer* block = pool_.blocks[b]->c;
+        for (std::size_t i = 0; i < n; ++i) finish(block[i], gamma_term);
+        left -= n;
+        spare_.push_back(b);
     }
-    resize_crowd(c.n);
+    taken_.clear();
 
     reviews_pos_ *= review_decay_;
     reviews_neg_ *= review_decay_;
+    for (std::size_t m = 0; m < stats_.size(); ++m) {
+        stats_[m].positive = outcomes_[m][0];
+        stats_[m].neutral = outcomes_[m][1];
+        stats_[m].negative = outcomes_[m][2];
+    }
 
     // Per-tick record.
-    current_.active = static_cast<std::int64_t>(moment_.size());
-    current_.mean_impression = moment_.empty() ? 0.0 : sum / static_cast<double>(moment_.size());
+    current_.active = active_;
+    current_.mean_impression =
+        active_ ? static_cast<double>(impression_sum_) * 0x1p-32 / static_cast<double>(active_) : 0.0;
     current_.nps = totals_.nps();
     series_.push_back(current_);
     ++tick_;
@@ -349,7 +414,7 @@ void Simulation::run_to_end() {
 
 std::vector<std::int64_t> Simulation::live_histogram() const {
     std::vector<std::int64_t> h(kHistogramBins, 0);
-    for (float s : impression_) ++h[static_cast<std::size_t>(histogram_bin(s))];
+    for_each_customer([&](const Customer& c, int) { ++h[static_cast<std::size_t>(histogram_bin(c.impression))]; });
     return h;
 }
 

@@ -1,8 +1,10 @@
 // The agent engine: customers as a structure of arrays, one tick a linear pass over them.
 // Never draws, never reads files, never sleeps; the caller decides how many ticks to run.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,6 +73,19 @@ struct StoryEvent {
     bool review;
 };
 
+// One customer in the journey: 20 bytes, moved as one record.
+struct Customer {
+    float impression;         // s in [-1, 1]
+    std::uint32_t id;         // order of arrival
+    std::int32_t since;       // the tick it entered its current moment
+    std::int16_t moment;      // where it is (scenarios have at most 1000 moments)
+    std::int16_t from;        // where it came from (-1: it arrived), for animation
+    std::uint16_t purchases;  // purchases so far (saturates at 65535)
+    std::uint8_t segment;
+    std::uint8_t flags;       // Simulation::kFlag*: how it entered its current moment
+};
+static_assert(sizeof(Customer) == 20, "customer records are packed to 20 bytes");
+
 class Simulation {
 public:
     explicit Simulation(const Scenario& scenario);
@@ -83,13 +98,14 @@ public:
 
     // Applies edited parameters to a running simulation (odds, impacts, routes, dwell, influence,
     // population, segments' shifts). The moments and segments must be the same in number; the
-    // customers keep where they are. Returns false (and changes nothing) otherwise.
+    // customers keep where they are (a shorter maximum dwell cuts their remaining dwell to it).
+    // Returns false (and changes nothing) otherwise.
     bool update_parameters(const Scenario& edited);
 
     const Scenario& scenario() const { return scenario_; }
     std::uint64_t seed() const { return seed_; }
     int tick() const { return tick_; }
-    std::int64_t active() const { return static_cast<std::int64_t>(moment_.size()); }
+    std::int64_t active() const { return active_; }
     double rating() const;  // current public rating R
 
     const Totals& totals() const { return totals_; }
@@ -98,17 +114,13 @@ public:
     // occupancy()[t * moments + m]: customers at moment m during tick t (after arrivals).
     const std::vector<std::int64_t>& occupancy() const { return occupancy_; }
 
-    // The crowd, read-only, for drawing: index i is one active customer.
-    const std::vector<std::int32_t>& customer_moment() const { return moment_; }
-    const std::vector<std::uint16_t>& customer_ticks_left() const { return ticks_left_; }
-    const std::vector<float>& customer_impression() const { return impression_; }
-    const std::vector<std::uint8_t>& customer_segment() const { return segment_; }
-    const std::vector<std::uint32_t>& customer_id() const { return id_; }
-    // Where the customer came from when it entered its current moment (-1: it arrived), the
-    // tick it entered, and whether that move followed a moment of magic: for animation.
-    const std::vector<std::int16_t>& customer_from() const { return from_; }
-    const std::vector<std::int32_t>& customer_since() const { return since_; }
-    const std::vector<std::uint8_t>& customer_flags() const { return flags_; }
+    // The crowd, read-only, for drawing and inspection: calls f(customer, ticks_left) for every
+    // customer in the journey, where ticks_left >= 1 counts the ticks it still spends at its
+    // moment, this one included (1: its outcome is drawn in the next step). The order is
+    // fixed for a given state (soonest due first) but not the order of arrival.
+    template <class F>
+    void for_each_customer(F&& f) const;
+    std::vector<std::uint32_t> customer_ids() const;  // in for_each_customer order
     static constexpr std::uint8_t kFlagMagic = 1, kFlagNegative = 2, kFlagReferred = 4;
     // Impression histogram of the customers in the journey now.
     std::vector<std::int64_t> live_histogram() const;
@@ -121,44 +133,76 @@ public:
     // A hex hash (FNV-1a 64) of every metric: totals, per-moment stats and the series.
     std::string digest() const;
 
-    // Bytes of customer state per customer in the journey (structure of arrays).
-    static constexpr std::size_t bytes_per_customer() {
-        return sizeof(std::int32_t) + sizeof(std::uint16_t) + sizeof(float) + sizeof(std::uint8_t) +
-               sizeof(std::uint16_t) + sizeof(std::uint32_t) + sizeof(std::int16_t) +
-               sizeof(std::int32_t) + sizeof(std::uint8_t);
-    }
+    // Bytes of state per customer in the journey (one record).
+    static constexpr std::size_t bytes_per_customer() { return sizeof(Customer); }
+    // Bytes held for customers now: every block allocated, in use or spare, and the wheel.
+    std::size_t memory_bytes() const;
 
 private:
-    struct MomentCache {
+    // Customers live in a timing wheel: slot (due tick mod wheel size) holds the customers whose
+    // outcome is drawn at that tick, so a tick touches only the customers who finish in it and
+    // waiting costs nothing. A slot is a list of fixed-size blocks from a shared pool (all full
+    // but the last), so memory stays within one block per slot of what the customers need.
+    static constexpr std::size_t kBlock = 512;
+    struct Block {
+        Customer c[kBlock];
+    };
+    // Owns every block; copying a simulation copies them (slots refer to blocks by index).
+    struct Pool {
+        std::vector<std::unique_ptr<Block>> blocks;
+        Pool() = default;
+        Pool(const Pool& o) { *this = o; }
+        Pool& operator=(const Pool& o) {
+            if (this == &o) return *this;
+            blocks.clear();
+            blocks.reserve(o.blocks.size());
+            for (const auto& b : o.blocks) blocks.push_back(std::make_unique<Block>(*b));
+            return *this;
+        }
+        Pool(Pool&&) noexcept = default;
+        Pool& operator=(Pool&&) noexcept = default;
+    };
+    struct Slot {
+        std::vector<std::uint32_t> blocks;  // indices into the pool
+        std::size_t size = 0;
+    };
+    // Per moment, what a finishing customer needs, gathered in one place.
+    struct Hot {
+        double cut_pos = 0, cut_neutral = 0;  // base odds as cumulative cuts (z = 0)
         double logit_pos = 0, logit_neg = 0;
-        std::array<double, 3> route_total{};
+        double p_pos = 0, p_neg = 0;
+        double magic = 0, review = 0;
+        double impact[4] = {0, 0, 0, 0};
         double cause_total = 0;
-        std::vector<double> cause_weights;
+        double route_total[3] = {0, 0, 0};
+        std::int32_t single[3] = {0, 0, 0};  // the route's only target, or kPick
+        std::int32_t dwell_min = 1;
+        std::uint32_t dwell_span = 0;  // dwell_max - dwell_min
+        bool varies = false;           // z can differ from 0 here
+        bool reads_reviews = false;
+        bool purchase = false;
     };
-    // Raw views of the customer arrays for one pass: nothing reallocates during a pass, and
-    // plain pointers let the compiler keep them in registers (vectors would be reloaded
-    // after every store, which cost a third of the tick).
-    struct Crowd {
-        std::int32_t* moment;
-        std::uint16_t* ticks_left;
-        float* impression;
-        std::uint8_t* segment;
-        std::uint16_t* purchases;
-        std::uint32_t* id;
-        std::int16_t* from;
-        std::int32_t* since;
-        std::uint8_t* flags;
-        std::size_t n;
+    static constexpr std::int32_t kPick = -100;
+    // Odds memo for moments where z varies: z depends on (moment, segment, impression) within a
+    // tick, and impressions take few distinct values, so most lookups skip two sigmoids.
+    struct Memo {
+        std::uint32_t epoch = 0, bits = 0;
+        std::int32_t moment = -1, segment = -1;
+        double cut_pos = 0, cut_neutral = 0;
     };
-    Crowd crowd();
-    void resize_crowd(std::size_t n);
+    static constexpr std::size_t kMemo = 1024;
+
     void prepare();
     void spawn(std::int64_t count, bool referred);
-    void enter(Crowd& c, std::size_t i, int moment, int from, std::uint8_t flags);
-    // Returns true when the customer left (the last one now stands at i).
-    bool finish(Crowd& c, std::size_t i, double gamma_term);
-    void leave(Crowd& c, std::size_t i, int terminal);
+    void finish(Customer x, double gamma_term);
+    void leave(const Customer& x, int terminal);
+    void odds(const Customer& x, const Hot& h, double gamma_term, double& cut_pos, double& cut_neutral);
     bool watched(std::uint32_t id) const;
+    std::size_t slot(std::int64_t tick) const { return static_cast<std::size_t>(tick) % wheel_.size(); }
+    Customer& append(Slot& s);
+    std::uint32_t take_block();
+    void rebuild_wheel(std::size_t size);
+    std::size_t wheel_size_needed() const;
 
     Scenario scenario_;
     std::uint64_t seed_;
@@ -166,22 +210,23 @@ private:
     int tick_ = 0;
     std::int64_t created_ = 0;
 
-    // Customers (structure of arrays, swap-removed when they leave).
-    std::vector<std::int32_t> moment_;
-    std::vector<std::uint16_t> ticks_left_;
-    std::vector<float> impression_;
-    std::vector<std::uint8_t> segment_;
-    std::vector<std::uint16_t> purchases_;
-    std::vector<std::uint32_t> id_;
-    std::vector<std::int16_t> from_;
-    std::vector<std::int32_t> since_;
-    std::vector<std::uint8_t> flags_;
+    // Customers.
+    Pool pool_;
+    std::vector<Slot> wheel_;
+    std::vector<std::uint32_t> spare_;  // blocks in no slot
+    std::vector<std::uint32_t> taken_;  // the slot being drawn, detached during the pass
+    std::int64_t active_ = 0;
+    std::int64_t impression_sum_ = 0;  // sum of impressions in units of 2^-32 (exact, no drift)
+    std::vector<std::int64_t> at_;     // customers per moment
 
     // Derived from the scenario.
-    std::vector<MomentCache> cache_;
+    std::vector<Hot> hot_;
+    std::vector<std::vector<double>> cause_weights_;
     std::vector<double> segment_weights_;
     std::vector<double> segment_shift_;
     double segment_total_ = 0, entry_total_ = 0, review_decay_ = 1.0;
+    std::vector<Memo> memo_;
+    std::uint32_t epoch_ = 0;
 
     // Reviews (decaying counts) and advocates (count per expiry tick).
     double reviews_pos_ = 0, reviews_neg_ = 0;
@@ -190,6 +235,7 @@ private:
 
     Totals totals_;
     std::vector<MomentStats> stats_;
+    std::vector<std::array<std::int64_t, 3>> outcomes_;  // positive, neutral, negative per moment
     std::vector<TickStats> series_;
     std::vector<std::int64_t> occupancy_;
     TickStats current_;
@@ -197,6 +243,21 @@ private:
     std::vector<std::uint32_t> watched_;
     std::vector<StoryEvent> events_;
 };
+
+template <class F>
+void Simulation::for_each_customer(F&& f) const {
+    const std::size_t w = wheel_.size();
+    for (std::size_t k = 0; k < w; ++k) {
+        const Slot& s = wheel_[(static_cast<std::size_t>(tick_) + k) % w];
+        std::size_t left = s.size;
+        for (std::uint32_t b : s.blocks) {
+            const std::size_t n = left < kBlock ? left : kBlock;
+            const Block& block = *pool_.blocks[b];
+            for (std::size_t i = 0; i < n; ++i) f(block.c[i], static_cast<int>(k) + 1);
+            left -= n;
+        }
+    }
+}
 
 // NPS score 0..10 of an impression s in [-1, 1]: round(5 (s + 1)).
 int nps_score(double s);
