@@ -35,7 +35,7 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
     outcomes_.assign(scenario_.moments.size(), {0, 0, 0});
     at_.assign(scenario_.moments.size(), 0);
     memo_.assign(kMemo, Memo{});
-    wheel_.resize(wheel_size_needed());
+    wheel_.slots.resize(wheel_size_needed());
     prepare();
 }
 
@@ -75,6 +75,22 @@ void Simulation::prepare() {
         h.purchase = mo.purchase;
         h.varies = scenario_.beta != 0.0 || any_shift || (mo.reads_reviews && scenario_.gamma != 0.0);
     }
+    fast_.assign(hot_.size(), Fast{});
+    plain_ = true;
+    for (std::size_t m = 0; m < hot_.size(); ++m) {
+        const Hot& h = hot_[m];
+        Fast& f = fast_[m];
+        f.cut_pos = h.cut_pos;
+        f.cut_neutral = h.cut_neutral;
+        for (int o = 0; o < 3; ++o) {
+            f.impact[o] = h.impact[o];
+            f.single[o] = h.single[o];
+        }
+        f.dwell_min = h.dwell_min;
+        f.dwell_span = h.dwell_span;
+        f.purchase = h.purchase;
+        plain_ = plain_ && !h.varies && h.magic <= 0.0 && h.review <= 0.0 && h.cause_total <= 0.0;
+    }
     segment_weights_.clear();
     segment_total_ = 0;
     segment_shift_.clear();
@@ -104,7 +120,7 @@ bool Simulation::update_parameters(const Scenario& edited) {
     // Customers already at a moment keep their remaining dwell, capped to the new maximum; a
     // longer maximum may need a bigger wheel.
     const std::size_t need = wheel_size_needed();
-    if (shorter || need > wheel_.size()) rebuild_wheel(std::max(need, wheel_.size()));
+    if (shorter || need > wheel_.slots.size()) rebuild_wheel(std::max(need, wheel_.slots.size()));
     prepare();
     return true;
 }
@@ -118,21 +134,36 @@ std::size_t Simulation::wheel_size_needed() const {
     return static_cast<std::size_t>(longest) + 1;
 }
 
-std::uint32_t Simulation::take_block() {
-    if (!spare_.empty()) {
-        const std::uint32_t b = spare_.back();
-        spare_.pop_back();
-        return b;
-    }
-    pool_.blocks.push_back(std::make_unique<Block>());
-    return static_cast<std::uint32_t>(pool_.blocks.size() - 1);
+Simulation::Wheel& Simulation::Wheel::operator=(const Wheel& o) {
+    if (this == &o) return *this;
+    blocks.clear();
+    blocks.reserve(o.blocks.size());
+    for (const auto& b : o.blocks) blocks.push_back(std::make_unique<Block>(*b));
+    spare = o.spare;
+    slots = o.slots;
+    for (Slot& s : slots)
+        s.tail = s.size % kBlock ? blocks[s.blocks.back()]->c + s.size % kBlock : nullptr;
+    return *this;
 }
 
-Customer& Simulation::append(Slot& s) {
-    const std::size_t k = s.size % kBlock;
-    if (k == 0) s.blocks.push_back(take_block());
-    ++s.size;
-    return pool_.blocks[s.blocks.back()]->c[k];
+Customer* Simulation::Wheel::fresh(Slot& s) {
+    std::uint32_t b;
+    if (!spare.empty()) {
+        b = spare.back();
+        spare.pop_back();
+    } else {
+        blocks.push_back(std::make_unique<Block>());
+        b = static_cast<std::uint32_t>(blocks.size() - 1);
+    }
+    s.blocks.push_back(b);
+    return blocks[b]->c;
+}
+
+void Simulation::Wheel::empty(Slot& s) {
+    spare.insert(spare.end(), s.blocks.begin(), s.blocks.end());
+    s.blocks.clear();
+    s.size = 0;
+    s.tail = nullptr;
 }
 
 // Takes every customer out with its remaining dwell (capped to its moment's maximum) and puts
@@ -144,19 +175,16 @@ void Simulation::rebuild_wheel(std::size_t size) {
         const int cap = std::max(1, scenario_.moments[static_cast<std::size_t>(c.moment)].dwell_max);
         all.emplace_back(c, std::min(left, cap));
     });
-    for (Slot& s : wheel_) {
-        spare_.insert(spare_.end(), s.blocks.begin(), s.blocks.end());
-        s.blocks.clear();
-        s.size = 0;
-    }
-    wheel_.resize(size);
-    for (const auto& [c, left] : all) append(wheel_[slot(tick_ + left - 1)]) = c;
+    for (Slot& s : wheel_.slots) wheel_.empty(s);
+    wheel_.slots.resize(size);
+    now_ = static_cast<std::size_t>(tick_) % size;
+    for (const auto& [c, left] : all) wheel_.append(wheel_.slots[slot(left - 1)], c);
 }
 
 std::size_t Simulation::memory_bytes() const {
-    std::size_t bytes = pool_.blocks.size() * sizeof(Block) + spare_.capacity() * sizeof(std::uint32_t) +
-                        taken_.capacity() * sizeof(std::uint32_t) + wheel_.capacity() * sizeof(Slot);
-    for (const Slot& s : wheel_) bytes += s.blocks.capacity() * sizeof(std::uint32_t);
+    std::size_t bytes = wheel_.blocks.size() * sizeof(Block) + wheel_.spare.capacity() * sizeof(std::uint32_t) +
+                        taken_.capacity() * sizeof(std::uint32_t) + wheel_.slots.capacity() * sizeof(Slot);
+    for (const Slot& s : wheel_.slots) bytes += s.blocks.capacity() * sizeof(std::uint32_t);
     return bytes;
 }
 
@@ -171,15 +199,16 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     const std::int64_t room = std::max<std::int64_t>(0, scenario_.max_customers - created_);
     count = std::min(count, room);
     if (count <= 0) return;
+    Random rng = rng_;  // in registers for the loop, as in the pass
     for (std::int64_t k = 0; k < count; ++k) {
-        const int seg = pick_weighted(rng_, segment_weights_, segment_total_);
+        const int seg = pick_weighted(rng, segment_weights_, segment_total_);
         double s = scenario_.segments[static_cast<std::size_t>(seg)].initial_impression;
         if (referred) s += scenario_.referral_boost;
         s = std::clamp(s, -1.0, 1.0);
         const int entry = scenario_.entry.targets[static_cast<std::size_t>(
-            pick_weighted(rng_, scenario_.entry.weights, entry_total_))];
+            pick_weighted(rng, scenario_.entry.weights, entry_total_))];
         const Hot& h = hot_[static_cast<std::size_t>(entry)];
-        const int dwell = h.dwell_min + (h.dwell_span ? static_cast<int>(rng_.below(h.dwell_span + 1ULL)) : 0);
+        const int dwell = h.dwell_min + (h.dwell_span ? static_cast<int>(rng.below(h.dwell_span + 1ULL)) : 0);
         Customer c;
         c.impression = static_cast<float>(s);
         c.id = static_cast<std::uint32_t>(created_++);
@@ -190,13 +219,14 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         c.segment = static_cast<std::uint8_t>(seg);
         c.flags = referred ? kFlagReferred : 0;
         // Arrivals spend this tick at their moment: due at tick + dwell - 1.
-        append(wheel_[slot(tick_ + dwell - 1)]) = c;
+        wheel_.append(wheel_.slots[slot(dwell - 1)], c);
         ++stats_[static_cast<std::size_t>(entry)].entered;
         ++at_[static_cast<std::size_t>(entry)];
         impression_sum_ += fixed(c.impression);
         if (!watched_.empty() && watched(c.id))
             events_.push_back({tick_, c.id, -1, Outcome::Neutral, c.impression, entry, -1, false, false});
     }
+    rng_ = rng;
     active_ += count;
     totals_.arrivals += count;
     current_.arrivals += count;
@@ -226,115 +256,17 @@ void Simulation::odds(const Customer& x, const Hot& h, double gamma_term, double
     e = {epoch_, bits, x.moment, x.segment, cut_pos, cut_neutral};
 }
 
-// A customer has spent its dwell: draw the outcome, apply it, route it.
-void Simulation::finish(Customer x, double gamma_term) {
-    const int m = x.moment;
-    const Hot& h = hot_[static_cast<std::size_t>(m)];
-    double cut_pos = h.cut_pos, cut_neutral = h.cut_neutral;
-    if (h.varies) odds(x, h, gamma_term, cut_pos, cut_neutral);
-
-    // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
-    const double u = rng_.uniform();
-    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
-    const bool magic = h.magic > 0.0 && o == 0 && rng_.uniform() < h.magic;
-    const Outcome outcome = magic ? Outcome::Magic : static_cast<Outcome>(o);
-
-    const float before = x.impression;
-    x.impression = static_cast<float>(std::clamp(static_cast<double>(before) + h.impact[static_cast<int>(outcome)], -1.0, 1.0));
-    const double s = x.impression;  // what is stored is what counts (float), for reviews and NPS alike
-    ++outcomes_[static_cast<std::size_t>(m)][static_cast<std::size_t>(o)];
-
-    const bool purchased = h.purchase && o != 2;
-    if (purchased) {
-        ++stats_[static_cast<std::size_t>(m)].purchases;
-        ++totals_.purchases;
-        ++current_.purchases;
-        if (x.purchases < 65535) ++x.purchases;
-    }
-    bool reviewed = false;
-    if (h.review > 0.0 && rng_.uniform() < h.review) {
-        reviewed = true;
-        ++stats_[static_cast<std::size_t>(m)].reviews;
-        if (s > 0.0) {
-            reviews_pos_ += 1.0;
-            ++totals_.reviews_positive;
-            ++current_.reviews_positive;
-        } else {
-            reviews_neg_ += 1.0;
-            ++totals_.reviews_negative;
-            ++current_.reviews_negative;
-        }
-    }
-    if (magic) {
-        ++stats_[static_cast<std::size_t>(m)].magic;
-        ++current_.magic;
-    }
-    int cause = -1;
-    if (o == 2 && h.cause_total > 0.0) {
-        cause = pick_weighted(rng_, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
-        ++stats_[static_cast<std::size_t>(m)].causes[static_cast<std::size_t>(cause)];
-    }
-
-    int target = h.single[o];
-    if (target == kPick) {
-        const Route& r = scenario_.moments[static_cast<std::size_t>(m)].next[static_cast<std::size_t>(o)];
-        target = r.targets[static_cast<std::size_t>(pick_weighted(rng_, r.weights, h.route_total[o]))];
-    }
-
-    if (!watched_.empty() && watched(x.id))
-        events_.push_back({tick_, x.id, m, outcome, x.impression, target, cause, purchased, reviewed});
-
-    if (target >= 0) {
-        const Hot& next = hot_[static_cast<std::size_t>(target)];
-        const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng_.below(next.dwell_span + 1ULL)) : 0);
-        x.flags = static_cast<std::uint8_t>((x.flags & kFlagReferred) | (magic ? kFlagMagic : 0) |
-                                            (o == 2 ? kFlagNegative : 0));
-        x.from = static_cast<std::int16_t>(m);
-        x.moment = static_cast<std::int16_t>(target);
-        x.since = tick_;
-        --at_[static_cast<std::size_t>(m)];
-        ++at_[static_cast<std::size_t>(target)];
-        ++stats_[static_cast<std::size_t>(target)].entered;
-        impression_sum_ += fixed(x.impression) - fixed(before);
-        append(wheel_[slot(tick_ + dwell)]) = x;  // it moved this tick: due dwell ticks later
-        return;
-    }
-    if (target == kLost) ++stats_[static_cast<std::size_t>(m)].lost_after;
-    else ++stats_[static_cast<std::size_t>(m)].done_after;
-    --at_[static_cast<std::size_t>(m)];
-    impression_sum_ -= fixed(before);
-    leave(x, target);
+// The rarer steps of an outcome, kept out of the pass's loop.
+int Simulation::pick_route(int m, int o, Random& rng) {
+    const Route& r = scenario_.moments[static_cast<std::size_t>(m)].next[static_cast<std::size_t>(o)];
+    return r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot_[static_cast<std::size_t>(m)].route_total[o]))];
 }
 
-// A customer leaves the journey: count it.
-void Simulation::leave(const Customer& x, int terminal) {
-    const double s = x.impression;
-    --active_;
-    if (terminal == kLost) {
-        ++totals_.lost;
-        ++current_.lost;
-    } else {
-        ++totals_.done;
-        ++current_.done;
-        if (s >= scenario_.advocate_threshold && scenario_.referral_ticks > 0) {
-            ++totals_.advocates;
-            ++advocates_active_;
-            const int until = tick_ + scenario_.referral_ticks;  // refers on ticks tick_+1..until
-            if (!advocate_batches_.empty() && advocate_batches_.back().first == until)
-                ++advocate_batches_.back().second;
-            else
-                advocate_batches_.emplace_back(until, 1);
-        }
-    }
-    switch (nps_group(nps_score(s))) {
-        case NpsGroup::Promoter: ++totals_.promoters; break;
-        case NpsGroup::Detractor: ++totals_.detractors; break;
-        case NpsGroup::Passive: ++totals_.passives; break;
-    }
-    ++totals_.exit_histogram[static_cast<std::size_t>(histogram_bin(s))];
-    const std::int64_t p = x.purchases;
-    totals_.purchases_sq += p * p;
-    if (p > 0) ++totals_.exits_with_purchase;
+int Simulation::draw_cause(int m, Random& rng) {
+    const std::size_t k = static_cast<std::size_t>(m);
+    const int cause = pick_weighted(rng, cause_weights_[k], hot_[k].cause_total);
+    ++stats_[k].causes[static_cast<std::size_t>(cause)];
+    return cause;
 }
 
 // ==== The tick =================================================================================
@@ -342,6 +274,158 @@ void Simulation::leave(const Customer& x, int terminal) {
 double Simulation::rating() const {
     const double a = scenario_.review_prior;
     return (reviews_pos_ + a) / (reviews_pos_ + reviews_neg_ + 2.0 * a);
+}
+
+// Every customer due this tick has spent its dwell: draw its outcome, apply it, route it. The
+// due slot is detached first; a customer who moves goes to a later slot (dwell >= 1), and each
+// block goes back to the spares once drawn. The loop works on locals (the generator too): a
+// store into a customer record may alias any member, which would reload them all. A plain
+// journey (no odds shifts, magic, reviews or causes anywhere) compiles without those steps.
+template <bool Plain>
+void Simulation::pass(double gamma_term) {
+    Slot& due = wheel_.slots[now_];
+    std::size_t left = due.size;
+    taken_.swap(due.blocks);
+    due.size = 0;
+    due.tail = nullptr;
+
+    Random rng = rng_;
+    const Hot* const hot = hot_.data();
+    const Fast* const fast = fast_.data();
+    MomentStats* const st = stats_.data();
+    std::array<std::int64_t, 3>* const outcomes = outcomes_.data();
+    std::int64_t* const at = at_.data();
+    Slot* const slots = wheel_.slots.data();
+    const std::size_t wsize = wheel_.slots.size(), now = now_;
+    const int tick = tick_;
+    const bool watching = !watched_.empty();
+    const double threshold = scenario_.advocate_threshold;
+    const bool refers = scenario_.referral_ticks > 0;
+    std::int64_t sum = impression_sum_, purchases = 0, magics = 0, moved = 0;
+    // Who left, counted without branches: lost, done, advocates, then NPS groups and purchases.
+    std::int64_t lost = 0, done = 0, advocates = 0, groups[3] = {0, 0, 0}, purchases_sq = 0, with_purchase = 0;
+    std::int64_t exit_bins[kHistogramBins] = {};
+
+    for (std::uint32_t b : taken_) {
+        const std::size_t n = std::min(left, kBlock);
+        const Customer* block = wheel_.blocks[b]->c;
+        for (std::size_t i = 0; i < n; ++i) {
+            // Fields are read into registers and the record written field by field where it
+            // goes: a copy through the stack would stall on store forwarding.
+            const Customer& in = block[i];
+            const int m = in.moment;
+            const float before = in.impression;
+            const Fast& f = fast[m];
+            double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
+            if constexpr (!Plain)
+                if (hot[m].varies) odds(in, hot[m], gamma_term, cut_pos, cut_neutral);
+
+            // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
+            const double u = rng.uniform();
+            const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+            bool magic = false;
+            if constexpr (!Plain) magic = hot[m].magic > 0.0 && o == 0 && rng.uniform() < hot[m].magic;
+            const Outcome outcome = magic ? Outcome::Magic : static_cast<Outcome>(o);
+            const double impact = magic ? hot[m].impact[3] : f.impact[o];
+            const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
+            const double s = after;  // what is stored is what counts (float), for reviews and NPS alike
+            ++outcomes[m][static_cast<std::size_t>(o)];
+
+            const bool purchased = f.purchase & (o != 2);
+            st[m].purchases += purchased;
+            purchases += purchased;
+            const std::uint16_t bought = static_cast<std::uint16_t>(in.purchases + (purchased & (in.purchases < 65535)));
+            bool reviewed = false;
+            int cause = -1;
+            if constexpr (!Plain) {
+                const Hot& h = hot[m];
+                magics += magic;
+                st[m].magic += magic;
+                if (h.review > 0.0 && rng.uniform() < h.review) {
+                    reviewed = true;
+                    ++st[m].reviews;
+                    if (s > 0.0) {
+                        reviews_pos_ += 1.0;
+                        ++current_.reviews_positive;
+                    } else {
+                        reviews_neg_ += 1.0;
+                        ++current_.reviews_negative;
+                    }
+                }
+                if (h.cause_total > 0.0 && o == 2) cause = draw_cause(m, rng);
+            }
+            int target = f.single[o];
+            if (target == kPick) target = pick_route(m, o, rng);
+            if (watching && watched(in.id))
+                events_.push_back({tick, in.id, m, outcome, after, target, cause, purchased, reviewed});
+
+            --at[m];
+            if (target >= 0) {
+                const Fast& next = fast[target];
+                const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
+                const std::uint8_t flags = static_cast<std::uint8_t>((in.flags & kFlagReferred) | (magic ? kFlagMagic : 0) |
+                                                                     (o == 2 ? kFlagNegative : 0));
+                const std::uint32_t id = in.id;
+                const std::uint8_t segment = in.segment;
+                ++at[target];
+                ++st[target].entered;
+                sum += fixed(after) - fixed(before);
+                std::size_t k = now + static_cast<std::size_t>(dwell);  // due dwell ticks later
+                if (k >= wsize) k -= wsize;
+                Slot& to = slots[k];
+                Customer* c = to.tail ? to.tail : wheel_.fresh(to);
+                c->impression = after;
+                c->id = id;
+                c->since = tick;
+                c->moment = static_cast<std::int16_t>(target);
+                c->from = static_cast<std::int16_t>(m);
+                c->purchases = bought;
+                c->segment = segment;
+                c->flags = flags;
+                ++to.size;
+                to.tail = to.size % kBlock ? c + 1 : nullptr;
+                continue;
+            }
+            // It leaves the journey.
+            const bool is_lost = target == kLost;
+            st[m].lost_after += is_lost;
+            st[m].done_after += !is_lost;
+            lost += is_lost;
+            done += !is_lost;
+            advocates += !is_lost & (s >= threshold) & refers;
+            const int score = nps_score(s);
+            ++groups[(score >= 7) + (score >= 9)];
+            ++exit_bins[histogram_bin(s)];
+            const std::int64_t p = bought;
+            purchases_sq += p * p;
+            with_purchase += p > 0;
+            sum -= fixed(before);
+            ++moved;
+        }
+        left -= n;
+        wheel_.spare.push_back(b);
+    }
+    taken_.clear();
+    rng_ = rng;
+    impression_sum_ = sum;
+    active_ -= moved;
+
+    current_.purchases += purchases;
+    current_.magic += magics;
+    current_.lost += lost;
+    current_.done += done;
+    totals_.detractors += groups[0];
+    totals_.passives += groups[1];
+    totals_.promoters += groups[2];
+    for (int k = 0; k < kHistogramBins; ++k) totals_.exit_histogram[static_cast<std::size_t>(k)] += exit_bins[k];
+    totals_.purchases_sq += purchases_sq;
+    totals_.exits_with_purchase += with_purchase;
+    // This tick's advocates refer on ticks tick+1 .. tick+referral_ticks.
+    if (advocates > 0) {
+        totals_.advocates += advocates;
+        advocates_active_ += advocates;
+        advocate_batches_.emplace_back(tick + scenario_.referral_ticks, advocates);
+    }
 }
 
 void Simulation::step() {
@@ -372,23 +456,16 @@ void Simulation::step() {
     // dwell, what the exact analysis predicts (Little's law).
     occupancy_.insert(occupancy_.end(), at_.begin(), at_.end());
 
-    // The pass: only the customers due now. Their slot is detached first; everyone who moves
-    // goes to a later slot (dwell >= 1), and each block goes back to the pool once drawn.
-    Slot& due = wheel_[slot(tick_)];
-    std::size_t left = due.size;
-    taken_.swap(due.blocks);
-    due.size = 0;
-    for (std::uint32_t b : taken_) {
-        const std::size_t n = std::min(left, kBlock);
-        const Customer* block = pool_.blocks[b]->c;
-        for (std::size_t i = 0; i < n; ++i) finish(block[i], gamma_term);
-        left -= n;
-        spare_.push_back(b);
-    }
-    taken_.clear();
+    if (plain_) pass<true>(gamma_term);
+    else pass<false>(gamma_term);
 
     reviews_pos_ *= review_decay_;
     reviews_neg_ *= review_decay_;
+    totals_.purchases += current_.purchases;
+    totals_.lost += current_.lost;
+    totals_.done += current_.done;
+    totals_.reviews_positive += current_.reviews_positive;
+    totals_.reviews_negative += current_.reviews_negative;
     for (std::size_t m = 0; m < stats_.size(); ++m) {
         stats_[m].positive = outcomes_[m][0];
         stats_[m].neutral = outcomes_[m][1];
@@ -402,6 +479,7 @@ void Simulation::step() {
     current_.nps = totals_.nps();
     series_.push_back(current_);
     ++tick_;
+    if (++now_ == wheel_.slots.size()) now_ = 0;
 }
 
 void Simulation::run(int ticks) {

@@ -147,24 +147,30 @@ private:
     struct Block {
         Customer c[kBlock];
     };
-    // Owns every block; copying a simulation copies them (slots refer to blocks by index).
-    struct Pool {
-        std::vector<std::unique_ptr<Block>> blocks;
-        Pool() = default;
-        Pool(const Pool& o) { *this = o; }
-        Pool& operator=(const Pool& o) {
-            if (this == &o) return *this;
-            blocks.clear();
-            blocks.reserve(o.blocks.size());
-            for (const auto& b : o.blocks) blocks.push_back(std::make_unique<Block>(*b));
-            return *this;
-        }
-        Pool(Pool&&) noexcept = default;
-        Pool& operator=(Pool&&) noexcept = default;
-    };
     struct Slot {
-        std::vector<std::uint32_t> blocks;  // indices into the pool
+        std::vector<std::uint32_t> blocks;  // indices into the wheel's blocks, all full but the last
         std::size_t size = 0;
+        Customer* tail = nullptr;  // the next free place in the last block (null: none free)
+    };
+    // The slots and the blocks they hold. Copying a simulation copies the blocks and points
+    // each slot's tail into the copies.
+    struct Wheel {
+        std::vector<std::unique_ptr<Block>> blocks;
+        std::vector<std::uint32_t> spare;  // blocks in no slot
+        std::vector<Slot> slots;
+        Wheel() = default;
+        Wheel(const Wheel& o) { *this = o; }
+        Wheel& operator=(const Wheel& o);
+        Wheel(Wheel&&) noexcept = default;
+        Wheel& operator=(Wheel&&) noexcept = default;
+        void append(Slot& s, const Customer& c) {
+            Customer* p = s.tail ? s.tail : fresh(s);
+            *p = c;
+            ++s.size;
+            s.tail = s.size % kBlock ? p + 1 : nullptr;
+        }
+        Customer* fresh(Slot& s);  // a block for s (a spare or a new one)
+        void empty(Slot& s);       // its blocks back to the spares
     };
     // Per moment, what a finishing customer needs, gathered in one place.
     struct Hot {
@@ -183,6 +189,15 @@ private:
         bool purchase = false;
     };
     static constexpr std::int32_t kPick = -100;
+    // The part of Hot that every finishing customer reads, in one cache line.
+    struct alignas(64) Fast {
+        double cut_pos = 0, cut_neutral = 0;
+        double impact[3] = {0, 0, 0};        // positive, neutral, negative
+        std::int32_t single[3] = {0, 0, 0};  // as Hot::single
+        std::int32_t dwell_min = 1;
+        std::uint32_t dwell_span = 0;
+        bool purchase = false;
+    };
     // Odds memo for moments where z varies: z depends on (moment, segment, impression) within a
     // tick, and impressions take few distinct values, so most lookups skip two sigmoids.
     struct Memo {
@@ -194,13 +209,17 @@ private:
 
     void prepare();
     void spawn(std::int64_t count, bool referred);
-    void finish(Customer x, double gamma_term);
-    void leave(const Customer& x, int terminal);
+    template <bool Plain>
+    void pass(double gamma_term);
+    int pick_route(int moment, int outcome, Random& rng);
+    int draw_cause(int moment, Random& rng);
     void odds(const Customer& x, const Hot& h, double gamma_term, double& cut_pos, double& cut_neutral);
     bool watched(std::uint32_t id) const;
-    std::size_t slot(std::int64_t tick) const { return static_cast<std::size_t>(tick) % wheel_.size(); }
-    Customer& append(Slot& s);
-    std::uint32_t take_block();
+    // The slot of the tick `ahead` ticks from now (0 <= ahead < wheel size): no division.
+    std::size_t slot(int ahead) const {
+        const std::size_t k = now_ + static_cast<std::size_t>(ahead);
+        return k >= wheel_.slots.size() ? k - wheel_.slots.size() : k;
+    }
     void rebuild_wheel(std::size_t size);
     std::size_t wheel_size_needed() const;
 
@@ -211,9 +230,8 @@ private:
     std::int64_t created_ = 0;
 
     // Customers.
-    Pool pool_;
-    std::vector<Slot> wheel_;
-    std::vector<std::uint32_t> spare_;  // blocks in no slot
+    Wheel wheel_;
+    std::size_t now_ = 0;               // tick_ % wheel size
     std::vector<std::uint32_t> taken_;  // the slot being drawn, detached during the pass
     std::int64_t active_ = 0;
     std::int64_t impression_sum_ = 0;  // sum of impressions in units of 2^-32 (exact, no drift)
@@ -221,6 +239,8 @@ private:
 
     // Derived from the scenario.
     std::vector<Hot> hot_;
+    std::vector<Fast> fast_;
+    bool plain_ = true;  // no moment varies its odds, has magic, reviews or causes
     std::vector<std::vector<double>> cause_weights_;
     std::vector<double> segment_weights_;
     std::vector<double> segment_shift_;
@@ -246,13 +266,13 @@ private:
 
 template <class F>
 void Simulation::for_each_customer(F&& f) const {
-    const std::size_t w = wheel_.size();
+    const std::size_t w = wheel_.slots.size();
     for (std::size_t k = 0; k < w; ++k) {
-        const Slot& s = wheel_[(static_cast<std::size_t>(tick_) + k) % w];
+        const Slot& s = wheel_.slots[(now_ + k) % w];
         std::size_t left = s.size;
         for (std::uint32_t b : s.blocks) {
             const std::size_t n = left < kBlock ? left : kBlock;
-            const Block& block = *pool_.blocks[b];
+            const Block& block = *wheel_.blocks[b];
             for (std::size_t i = 0; i < n; ++i) f(block.c[i], static_cast<int>(k) + 1);
             left -= n;
         }
