@@ -29,11 +29,13 @@ public:
     explicit Random(std::uint64_t seed = 1) { reseed(seed); }
 
     void reseed(std::uint64_t seed) {
+        drawn_ = 0;
         std::uint64_t s = seed;
         for (auto& w : state_) w = splitmix64(s);
     }
 
     std::uint64_t next() {
+        ++drawn_;
         const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
         const std::uint64_t t = state_[1] << 17;
         state_[2] ^= state_[0];
@@ -46,32 +48,37 @@ public:
     }
 
     // Uniform in [0, 1) with 53 random bits.
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    double uniform() { return to_unit(next()); }
+    static double to_unit(std::uint64_t x) { return static_cast<double>(x >> 11) * 0x1.0p-53; }
 
-    // Uniform integer in [0, n) without modulo bias (n > 0). Small ranges (dwell, picks) use
-    // Lemire's multiply-and-shift on 32 random bits, which needs a division only on the rare
-    // rejection path; large ones the classic modulo rejection.
-    std::uint64_t below(std::uint64_t n) {
-        if (n <= 0xffffffffULL) {
-            const std::uint32_t n32 = static_cast<std::uint32_t>(n);
-            std::uint64_t m = (next() >> 32) * n32;
-            if (static_cast<std::uint32_t>(m) < n32) {
-                const std::uint32_t threshold = (0u - n32) % n32;
-                while (static_cast<std::uint32_t>(m) < threshold) m = (next() >> 32) * n32;
-            }
-            return m >> 32;
-        }
-        const std::uint64_t limit = (0 - n) % n;  // values below this would be over-represented
-        for (;;) {
-            const std::uint64_t x = next();
-            if (x >= limit) return x % n;
-        }
-    }
+    // Uniform integer in [0, n) without modulo bias (n > 0).
+    std::uint64_t below(std::uint64_t n) { return bounded(*this, n); }
 
     // Uniform integer in [lo, hi].
     int between(int lo, int hi) {
         if (hi <= lo) return lo;
         return lo + static_cast<int>(below(static_cast<std::uint64_t>(hi - lo) + 1));
+    }
+
+    // Small ranges (dwell, picks) use Lemire's multiply-and-shift on 32 random bits, which needs
+    // a division only on the rare rejection path; large ones the classic modulo rejection. Any
+    // source of 64-bit values with next() will do (the generator, or its batches).
+    template <class Source>
+    static std::uint64_t bounded(Source& g, std::uint64_t n) {
+        if (n <= 0xffffffffULL) {
+            const std::uint32_t n32 = static_cast<std::uint32_t>(n);
+            std::uint64_t m = (g.next() >> 32) * n32;
+            if (static_cast<std::uint32_t>(m) < n32) {
+                const std::uint32_t threshold = (0u - n32) % n32;
+                while (static_cast<std::uint32_t>(m) < threshold) m = (g.next() >> 32) * n32;
+            }
+            return m >> 32;
+        }
+        const std::uint64_t limit = (0 - n) % n;  // values below this would be over-represented
+        for (;;) {
+            const std::uint64_t x = g.next();
+            if (x >= limit) return x % n;
+        }
     }
 
     bool bernoulli(double p) { return p > 0.0 && (p >= 1.0 || uniform() < p); }
@@ -84,10 +91,44 @@ public:
     std::int64_t binomial(std::int64_t n, double p);
 
     std::uint64_t state_word(int i) const { return state_[i]; }
+    std::uint64_t drawn() const { return drawn_; }  // values drawn since seeding
 
 private:
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     std::uint64_t state_[4]{};
+    std::uint64_t drawn_ = 0;
+};
+
+// The generator's values in batches of 64, in the generator's order. A batch is made in a
+// tight loop that keeps the generator's four words in registers; a busy loop that takes one
+// value at a time (the engine's pass) then holds only an index, not the generator. Copy it
+// into a local for such a loop and back afterwards.
+class Batched {
+public:
+    static constexpr unsigned kSize = 64;
+    explicit Batched(std::uint64_t seed = 1) : rng_(seed) {}
+
+    std::uint64_t next() {
+        if (pos_ == kSize) refill();
+        return buf_[pos_++];
+    }
+    double uniform() { return Random::to_unit(next()); }
+    std::uint64_t below(std::uint64_t n) { return Random::bounded(*this, n); }
+
+    // The generator itself, for samplers that draw directly (Poisson): its values come after
+    // the batch's.
+    Random& generator() { return rng_; }
+    // Values used so far (made but not yet used are not counted).
+    std::uint64_t drawn() const { return rng_.drawn() - (kSize - pos_); }
+
+private:
+    void refill() {
+        for (unsigned k = 0; k < kSize; ++k) buf_[k] = rng_.next();
+        pos_ = 0;
+    }
+    Random rng_;
+    std::uint64_t buf_[kSize]{};
+    unsigned pos_ = kSize;
 };
 
 // log Gamma(x) for x > 0 with our own log (Stirling series after shifting x above 10).
@@ -95,7 +136,8 @@ double lgamma_portable(double x);
 
 // Picks an index with probability proportional to weights[i] (weights >= 0, some > 0).
 // `total` is their sum; one uniform draw, a linear scan (routes have a handful of targets).
-inline int pick_weighted(Random& rng, const std::vector<double>& weights, double total) {
+template <class Source>
+int pick_weighted(Source& rng, const std::vector<double>& weights, double total) {
     const std::size_t n = weights.size();
     if (n == 1) return 0;
     double u = rng.uniform() * total;

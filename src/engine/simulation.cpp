@@ -199,34 +199,53 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     const std::int64_t room = std::max<std::int64_t>(0, scenario_.max_customers - created_);
     count = std::min(count, room);
     if (count <= 0) return;
-    Random rng = rng_;  // in registers for the loop, as in the pass
-    for (std::int64_t k = 0; k < count; ++k) {
-        const int seg = pick_weighted(rng, segment_weights_, segment_total_);
-        double s = scenario_.segments[static_cast<std::size_t>(seg)].initial_impression;
+    // Each segment's starting impression, as stored.
+    std::vector<float> start(scenario_.segments.size());
+    for (std::size_t g = 0; g < scenario_.segments.size(); ++g) {
+        double s = scenario_.segments[g].initial_impression;
         if (referred) s += scenario_.referral_boost;
-        s = std::clamp(s, -1.0, 1.0);
-        const int entry = scenario_.entry.targets[static_cast<std::size_t>(
-            pick_weighted(rng, scenario_.entry.weights, entry_total_))];
-        const Hot& h = hot_[static_cast<std::size_t>(entry)];
-        const int dwell = h.dwell_min + (h.dwell_span ? static_cast<int>(rng.below(h.dwell_span + 1ULL)) : 0);
-        Customer c;
-        c.impression = static_cast<float>(s);
-        c.id = static_cast<std::uint32_t>(created_++);
-        c.since = tick_;
-        c.moment = static_cast<std::int16_t>(entry);
-        c.from = -1;
-        c.purchases = 0;
-        c.segment = static_cast<std::uint8_t>(seg);
-        c.flags = referred ? kFlagReferred : 0;
+        start[g] = static_cast<float>(std::clamp(s, -1.0, 1.0));
+    }
+    const bool one_segment = segment_weights_.size() == 1;
+    const bool one_entry = scenario_.entry.targets.size() == 1;
+    const std::uint8_t flags = referred ? kFlagReferred : 0;
+    Batched rng = rng_;  // a local, as in the pass
+    const Fast* const fast = fast_.data();
+    Slot* const slots = wheel_.slots.data();
+    const std::size_t wsize = wheel_.slots.size(), now = now_;
+    const int tick = tick_;
+    std::uint32_t id = static_cast<std::uint32_t>(created_);
+    std::int64_t sum = 0;
+    for (std::int64_t k = 0; k < count; ++k, ++id) {
+        const int seg = one_segment ? 0 : pick_weighted(rng, segment_weights_, segment_total_);
+        const int entry = scenario_.entry.targets[one_entry ? 0 : static_cast<std::size_t>(pick_weighted(
+                                                                    rng, scenario_.entry.weights, entry_total_))];
+        const Fast& f = fast[entry];
+        const int dwell = f.dwell_min + (f.dwell_span ? static_cast<int>(rng.below(f.dwell_span + 1ULL)) : 0);
         // Arrivals spend this tick at their moment: due at tick + dwell - 1.
-        wheel_.append(wheel_.slots[slot(dwell - 1)], c);
+        std::size_t s = now + static_cast<std::size_t>(dwell - 1);
+        if (s >= wsize) s -= wsize;
+        Slot& to = slots[s];
+        Customer* c = to.tail ? to.tail : wheel_.fresh(to);
+        c->impression = start[seg];
+        c->id = id;
+        c->since = tick;
+        c->moment = static_cast<std::int16_t>(entry);
+        c->from = -1;
+        c->purchases = 0;
+        c->segment = static_cast<std::uint8_t>(seg);
+        c->flags = flags;
+        ++to.size;
+        to.tail = to.size % kBlock ? c + 1 : nullptr;
         ++stats_[static_cast<std::size_t>(entry)].entered;
         ++at_[static_cast<std::size_t>(entry)];
-        impression_sum_ += fixed(c.impression);
-        if (!watched_.empty() && watched(c.id))
-            events_.push_back({tick_, c.id, -1, Outcome::Neutral, c.impression, entry, -1, false, false});
+        sum += fixed(start[seg]);
+        if (!watched_.empty() && watched(id))
+            events_.push_back({tick, id, -1, Outcome::Neutral, start[seg], entry, -1, false, false});
     }
     rng_ = rng;
+    created_ += count;
+    impression_sum_ += sum;
     active_ += count;
     totals_.arrivals += count;
     current_.arrivals += count;
@@ -257,12 +276,12 @@ void Simulation::odds(const Customer& x, const Hot& h, double gamma_term, double
 }
 
 // The rarer steps of an outcome, kept out of the pass's loop.
-int Simulation::pick_route(int m, int o, Random& rng) {
+int Simulation::pick_route(int m, int o, Batched& rng) {
     const Route& r = scenario_.moments[static_cast<std::size_t>(m)].next[static_cast<std::size_t>(o)];
     return r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot_[static_cast<std::size_t>(m)].route_total[o]))];
 }
 
-int Simulation::draw_cause(int m, Random& rng) {
+int Simulation::draw_cause(int m, Batched& rng) {
     const std::size_t k = static_cast<std::size_t>(m);
     const int cause = pick_weighted(rng, cause_weights_[k], hot_[k].cause_total);
     ++stats_[k].causes[static_cast<std::size_t>(cause)];
@@ -289,9 +308,9 @@ void Simulation::pass(double gamma_term) {
     due.size = 0;
     due.tail = nullptr;
 
-    Random rng = rng_;
-    const Hot* const hot = hot_.data();
+    Batched rng = rng_;  // a local: its index stays in a register
     const Fast* const fast = fast_.data();
+    const Hot* const hot = hot_.data();
     MomentStats* const st = stats_.data();
     std::array<std::int64_t, 3>* const outcomes = outcomes_.data();
     std::int64_t* const at = at_.data();
@@ -299,52 +318,55 @@ void Simulation::pass(double gamma_term) {
     const std::size_t wsize = wheel_.slots.size(), now = now_;
     const int tick = tick_;
     const bool watching = !watched_.empty();
+    std::int64_t sum = impression_sum_, purchases = 0, magics = 0, gone = 0;
+    // Who left, counted without branches: lost, done, advocates, then NPS groups and purchases.
     const double threshold = scenario_.advocate_threshold;
     const bool refers = scenario_.referral_ticks > 0;
-    std::int64_t sum = impression_sum_, purchases = 0, magics = 0, moved = 0;
-    // Who left, counted without branches: lost, done, advocates, then NPS groups and purchases.
     std::int64_t lost = 0, done = 0, advocates = 0, groups[3] = {0, 0, 0}, purchases_sq = 0, with_purchase = 0;
     std::int64_t exit_bins[kHistogramBins] = {};
+    // Each block in three loops: outcomes (every record rewritten in place with where it goes
+    // next), then the movers, then the leavers. Lists of who moves and who leaves are built
+    // without branches, so neither loop guesses wrong about which way a customer went.
+    std::uint16_t movers[kBlock], leavers[kBlock];
 
     for (std::uint32_t b : taken_) {
         const std::size_t n = std::min(left, kBlock);
-        const Customer* block = wheel_.blocks[b]->c;
+        Customer* const block = wheel_.blocks[b]->c;
+        std::size_t n_move = 0, n_leave = 0;
+
         for (std::size_t i = 0; i < n; ++i) {
-            // Fields are read into registers and the record written field by field where it
-            // goes: a copy through the stack would stall on store forwarding.
-            const Customer& in = block[i];
-            const int m = in.moment;
-            const float before = in.impression;
+            Customer& c = block[i];
+            const int m = c.moment;
+            const float before = c.impression;
             const Fast& f = fast[m];
             double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
             if constexpr (!Plain)
-                if (hot[m].varies) odds(in, hot[m], gamma_term, cut_pos, cut_neutral);
+                if (hot[m].varies) odds(c, hot[m], gamma_term, cut_pos, cut_neutral);
 
             // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
             const double u = rng.uniform();
             const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
             bool magic = false;
             if constexpr (!Plain) magic = hot[m].magic > 0.0 && o == 0 && rng.uniform() < hot[m].magic;
-            const Outcome outcome = magic ? Outcome::Magic : static_cast<Outcome>(o);
             const double impact = magic ? hot[m].impact[3] : f.impact[o];
             const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
-            const double s = after;  // what is stored is what counts (float), for reviews and NPS alike
             ++outcomes[m][static_cast<std::size_t>(o)];
+            sum += fixed(after) - fixed(before);
 
             const bool purchased = f.purchase & (o != 2);
             st[m].purchases += purchased;
             purchases += purchased;
-            const std::uint16_t bought = static_cast<std::uint16_t>(in.purchases + (purchased & (in.purchases < 65535)));
             bool reviewed = false;
             int cause = -1;
             if constexpr (!Plain) {
                 const Hot& h = hot[m];
                 magics += magic;
                 st[m].magic += magic;
+                // What is stored is what counts (float), for reviews and NPS alike.
                 if (h.review > 0.0 && rng.uniform() < h.review) {
                     reviewed = true;
                     ++st[m].reviews;
-                    if (s > 0.0) {
+                    if (after > 0.0f) {
                         reviews_pos_ += 1.0;
                         ++current_.reviews_positive;
                     } else {
@@ -356,59 +378,68 @@ void Simulation::pass(double gamma_term) {
             }
             int target = f.single[o];
             if (target == kPick) target = pick_route(m, o, rng);
-            if (watching && watched(in.id))
-                events_.push_back({tick, in.id, m, outcome, after, target, cause, purchased, reviewed});
+            if (watching && watched(c.id))
+                events_.push_back({tick, c.id, m, magic ? Outcome::Magic : static_cast<Outcome>(o), after, target,
+                                   cause, purchased, reviewed});
 
+            c.impression = after;
+            c.purchases = static_cast<std::uint16_t>(c.purchases + (purchased & (c.purchases < 65535)));
+            c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (magic ? kFlagMagic : 0) |
+                                                (o == 2 ? kFlagNegative : 0));
+            c.from = static_cast<std::int16_t>(m);
+            c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
+            c.since = tick;
             --at[m];
-            if (target >= 0) {
-                const Fast& next = fast[target];
-                const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
-                const std::uint8_t flags = static_cast<std::uint8_t>((in.flags & kFlagReferred) | (magic ? kFlagMagic : 0) |
-                                                                     (o == 2 ? kFlagNegative : 0));
-                const std::uint32_t id = in.id;
-                const std::uint8_t segment = in.segment;
-                ++at[target];
-                ++st[target].entered;
-                sum += fixed(after) - fixed(before);
-                std::size_t k = now + static_cast<std::size_t>(dwell);  // due dwell ticks later
-                if (k >= wsize) k -= wsize;
-                Slot& to = slots[k];
-                Customer* c = to.tail ? to.tail : wheel_.fresh(to);
-                c->impression = after;
-                c->id = id;
-                c->since = tick;
-                c->moment = static_cast<std::int16_t>(target);
-                c->from = static_cast<std::int16_t>(m);
-                c->purchases = bought;
-                c->segment = segment;
-                c->flags = flags;
-                ++to.size;
-                to.tail = to.size % kBlock ? c + 1 : nullptr;
-                continue;
-            }
-            // It leaves the journey.
-            const bool is_lost = target == kLost;
-            st[m].lost_after += is_lost;
-            st[m].done_after += !is_lost;
+            const bool stays = target >= 0;
+            movers[n_move] = static_cast<std::uint16_t>(i);
+            leavers[n_leave] = static_cast<std::uint16_t>(i);
+            n_move += stays;
+            n_leave += !stays;
+        }
+
+        // Movers: due dwell ticks later at their new moment.
+        for (std::size_t k = 0; k < n_move; ++k) {
+            const Customer& c = block[movers[k]];
+            const int target = c.moment;
+            const Fast& next = fast[target];
+            const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
+            ++at[target];
+            ++st[target].entered;
+            std::size_t s = now + static_cast<std::size_t>(dwell);
+            if (s >= wsize) s -= wsize;
+            Slot& to = slots[s];
+            Customer* dst = to.tail ? to.tail : wheel_.fresh(to);
+            std::memcpy(static_cast<void*>(dst), &c, sizeof c);
+            ++to.size;
+            to.tail = to.size % kBlock ? dst + 1 : nullptr;
+        }
+
+        // Leavers: counted.
+        for (std::size_t k = 0; k < n_leave; ++k) {
+            const Customer& c = block[leavers[k]];
+            const double s = c.impression;
+            const bool is_lost = c.moment == kLost;
+            st[c.from].lost_after += is_lost;
+            st[c.from].done_after += !is_lost;
             lost += is_lost;
             done += !is_lost;
             advocates += !is_lost & (s >= threshold) & refers;
             const int score = nps_score(s);
             ++groups[(score >= 7) + (score >= 9)];
             ++exit_bins[histogram_bin(s)];
-            const std::int64_t p = bought;
+            const std::int64_t p = c.purchases;
             purchases_sq += p * p;
             with_purchase += p > 0;
-            sum -= fixed(before);
-            ++moved;
+            sum -= fixed(c.impression);
         }
+        gone += static_cast<std::int64_t>(n_leave);
         left -= n;
         wheel_.spare.push_back(b);
     }
     taken_.clear();
     rng_ = rng;
     impression_sum_ = sum;
-    active_ -= moved;
+    active_ -= gone;
 
     current_.purchases += purchases;
     current_.magic += magics;
@@ -440,9 +471,9 @@ void Simulation::step() {
 
     // Arrivals: the initial crowd, then Poisson arrivals, then referrals by active advocates.
     if (tick_ == 0) spawn(scenario_.initial, false);
-    spawn(rng_.poisson(scenario_.arrivals_per_tick), false);
+    spawn(rng_.generator().poisson(scenario_.arrivals_per_tick), false);
     if (scenario_.referral_rate > 0.0 && advocates_active_ > 0)
-        spawn(rng_.poisson(scenario_.referral_rate * static_cast<double>(advocates_active_)), true);
+        spawn(rng_.generator().poisson(scenario_.referral_rate * static_cast<double>(advocates_active_)), true);
     current_.advocates = advocates_active_;
 
     // The rating of this tick comes from reviews posted before it, so the pass order is moot.

@@ -104,6 +104,7 @@ public:
 
     const Scenario& scenario() const { return scenario_; }
     std::uint64_t seed() const { return seed_; }
+    std::uint64_t draws() const { return rng_.drawn(); }  // random values used so far
     int tick() const { return tick_; }
     std::int64_t active() const { return active_; }
     double rating() const;  // current public rating R
@@ -211,8 +212,8 @@ private:
     void spawn(std::int64_t count, bool referred);
     template <bool Plain>
     void pass(double gamma_term);
-    int pick_route(int moment, int outcome, Random& rng);
-    int draw_cause(int moment, Random& rng);
+    int pick_route(int moment, int outcome, Batched& rng);
+    int draw_cause(int moment, Batched& rng);
     void odds(const Customer& x, const Hot& h, double gamma_term, double& cut_pos, double& cut_neutral);
     bool watched(std::uint32_t id) const;
     // The slot of the tick `ahead` ticks from now (0 <= ahead < wheel size): no division.
@@ -225,7 +226,7 @@ private:
 
     Scenario scenario_;
     std::uint64_t seed_;
-    Random rng_;
+    Batched rng_;
     int tick_ = 0;
     std::int64_t created_ = 0;
 
