@@ -114,6 +114,13 @@ public:
     }
     double uniform() { return Random::to_unit(next()); }
     std::uint64_t below(std::uint64_t n) { return Random::bounded(*this, n); }
+    // The next value without using it; skip(true) then uses it. Lets a loop draw a value only
+    // for some items without a branch.
+    std::uint64_t peek() {
+        if (pos_ == kSize) refill();
+        return buf_[pos_];
+    }
+    void skip(bool used) { pos_ += used; }
 
     // The generator itself, for samplers that draw directly (Poisson): its values come after
     // the batch's.
@@ -123,7 +130,9 @@ public:
 
 private:
     void refill() {
-        for (unsigned k = 0; k < kSize; ++k) buf_[k] = rng_.next();
+        Random g = rng_;  // a local copy: the stores into the batch cannot touch its state
+        for (unsigned k = 0; k < kSize; ++k) buf_[k] = g.next();
+        rng_ = g;
         pos_ = 0;
     }
     Random rng_;
@@ -136,8 +145,9 @@ double lgamma_portable(double x);
 
 // Picks an index with probability proportional to weights[i] (weights >= 0, some > 0).
 // `total` is their sum; one uniform draw, a linear scan (routes have a handful of targets).
+// Always inlined: a caller's local generator must not have its address taken.
 template <class Source>
-int pick_weighted(Source& rng, const std::vector<double>& weights, double total) {
+[[gnu::always_inline]] inline int pick_weighted(Source& rng, const std::vector<double>& weights, double total) {
     const std::size_t n = weights.size();
     if (n == 1) return 0;
     double u = rng.uniform() * total;

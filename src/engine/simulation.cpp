@@ -22,7 +22,8 @@ int histogram_bin(double s) {
 
 namespace {
 // An impression in fixed point (2^-32 units): the running sum stays exact whatever the order.
-inline std::int64_t fixed(float s) { return static_cast<std::int64_t>(static_cast<double>(s) * 4294967296.0); }
+// (The product is exact in float: a power of two.)
+inline std::int64_t fixed(float s) { return static_cast<std::int64_t>(s * 4294967296.0f); }
 }  // namespace
 
 Simulation::Simulation(const Scenario& scenario) : Simulation(scenario, scenario.seed) {}
@@ -33,7 +34,7 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
     for (std::size_t m = 0; m < stats_.size(); ++m)
         stats_[m].causes.assign(scenario_.moments[m].causes.size(), 0);
     outcomes_.assign(scenario_.moments.size(), {0, 0, 0});
-    at_.assign(scenario_.moments.size(), 0);
+    entered_.assign(scenario_.moments.size() + 2, 0);
     memo_.assign(kMemo, Memo{});
     wheel_.slots.resize(wheel_size_needed());
     prepare();
@@ -141,12 +142,18 @@ Simulation::Wheel& Simulation::Wheel::operator=(const Wheel& o) {
     for (const auto& b : o.blocks) blocks.push_back(std::make_unique<Block>(*b));
     spare = o.spare;
     slots = o.slots;
-    for (Slot& s : slots)
-        s.tail = s.size % kBlock ? blocks[s.blocks.back()]->c + s.size % kBlock : nullptr;
+    for (std::size_t k = 0; k < slots.size(); ++k) {
+        Slot& s = slots[k];
+        if (s.blocks.empty()) continue;
+        const Slot& from = o.slots[k];
+        Customer* begin = blocks[s.blocks.back()]->c;
+        s.tail = begin + (from.tail - (from.end - kBlock));
+        s.end = begin + kBlock;
+    }
     return *this;
 }
 
-Customer* Simulation::Wheel::fresh(Slot& s) {
+void Simulation::Wheel::fresh(Slot& s) {
     std::uint32_t b;
     if (!spare.empty()) {
         b = spare.back();
@@ -156,14 +163,14 @@ Customer* Simulation::Wheel::fresh(Slot& s) {
         b = static_cast<std::uint32_t>(blocks.size() - 1);
     }
     s.blocks.push_back(b);
-    return blocks[b]->c;
+    s.tail = blocks[b]->c;
+    s.end = s.tail + kBlock;
 }
 
 void Simulation::Wheel::empty(Slot& s) {
     spare.insert(spare.end(), s.blocks.begin(), s.blocks.end());
     s.blocks.clear();
-    s.size = 0;
-    s.tail = nullptr;
+    s.tail = s.end = nullptr;
 }
 
 // Takes every customer out with its remaining dwell (capped to its moment's maximum) and puts
@@ -201,19 +208,21 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     if (count <= 0) return;
     // Each segment's starting impression, as stored.
     std::vector<float> start(scenario_.segments.size());
-    for (std::size_t g = 0; g < scenario_.segments.size(); ++g) {
+    for (std::size_t g = 0; g < start.size(); ++g) {
         double s = scenario_.segments[g].initial_impression;
         if (referred) s += scenario_.referral_boost;
         start[g] = static_cast<float>(std::clamp(s, -1.0, 1.0));
     }
     const bool one_segment = segment_weights_.size() == 1;
     const bool one_entry = scenario_.entry.targets.size() == 1;
+    const bool watching = !watched_.empty();
     const std::uint8_t flags = referred ? kFlagReferred : 0;
     Batched rng = rng_;  // a local, as in the pass
     const Fast* const fast = fast_.data();
     Slot* const slots = wheel_.slots.data();
     const std::size_t wsize = wheel_.slots.size(), now = now_;
     const int tick = tick_;
+    std::int64_t* const enter = entered_.data() + 2;
     std::uint32_t id = static_cast<std::uint32_t>(created_);
     std::int64_t sum = 0;
     for (std::int64_t k = 0; k < count; ++k, ++id) {
@@ -226,8 +235,10 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         std::size_t s = now + static_cast<std::size_t>(dwell - 1);
         if (s >= wsize) s -= wsize;
         Slot& to = slots[s];
-        Customer* c = to.tail ? to.tail : wheel_.fresh(to);
-        c->impression = start[seg];
+        if (to.tail == to.end) wheel_.fresh(to);
+        Customer* const c = to.tail++;  // written field by field (a whole copy through the stack stalls)
+        const float impression = start[static_cast<std::size_t>(seg)];
+        c->impression = impression;
         c->id = id;
         c->since = tick;
         c->moment = static_cast<std::int16_t>(entry);
@@ -235,13 +246,10 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         c->purchases = 0;
         c->segment = static_cast<std::uint8_t>(seg);
         c->flags = flags;
-        ++to.size;
-        to.tail = to.size % kBlock ? c + 1 : nullptr;
-        ++stats_[static_cast<std::size_t>(entry)].entered;
-        ++at_[static_cast<std::size_t>(entry)];
-        sum += fixed(start[seg]);
-        if (!watched_.empty() && watched(id))
-            events_.push_back({tick, id, -1, Outcome::Neutral, start[seg], entry, -1, false, false});
+        ++enter[entry];
+        sum += fixed(impression);
+        if (watching && watched(id))
+            events_.push_back({tick, id, -1, Outcome::Neutral, impression, entry, -1, false, false});
     }
     rng_ = rng;
     created_ += count;
@@ -275,17 +283,8 @@ void Simulation::odds(const Customer& x, const Hot& h, double gamma_term, double
     e = {epoch_, bits, x.moment, x.segment, cut_pos, cut_neutral};
 }
 
-// The rarer steps of an outcome, kept out of the pass's loop.
-int Simulation::pick_route(int m, int o, Batched& rng) {
-    const Route& r = scenario_.moments[static_cast<std::size_t>(m)].next[static_cast<std::size_t>(o)];
-    return r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot_[static_cast<std::size_t>(m)].route_total[o]))];
-}
-
-int Simulation::draw_cause(int m, Batched& rng) {
-    const std::size_t k = static_cast<std::size_t>(m);
-    const int cause = pick_weighted(rng, cause_weights_[k], hot_[k].cause_total);
-    ++stats_[k].causes[static_cast<std::size_t>(cause)];
-    return cause;
+const Route& Simulation::route(int m, int o) const {
+    return scenario_.moments[static_cast<std::size_t>(m)].next[static_cast<std::size_t>(o)];
 }
 
 // ==== The tick =================================================================================
@@ -303,29 +302,32 @@ double Simulation::rating() const {
 template <bool Plain>
 void Simulation::pass(double gamma_term) {
     Slot& due = wheel_.slots[now_];
-    std::size_t left = due.size;
+    std::size_t left = due.size();
     taken_.swap(due.blocks);
-    due.size = 0;
-    due.tail = nullptr;
+    due.tail = due.end = nullptr;
 
     Batched rng = rng_;  // a local: its index stays in a register
     const Fast* const fast = fast_.data();
     const Hot* const hot = hot_.data();
     MomentStats* const st = stats_.data();
     std::array<std::int64_t, 3>* const outcomes = outcomes_.data();
-    std::int64_t* const at = at_.data();
+    std::int64_t* const enter = entered_.data() + 2;  // by target: [-2] done, [-1] lost
     Slot* const slots = wheel_.slots.data();
     const std::size_t wsize = wheel_.slots.size(), now = now_;
     const int tick = tick_;
     const bool watching = !watched_.empty();
-    std::int64_t sum = impression_sum_, purchases = 0, magics = 0, gone = 0;
-    // Who left, counted without branches: lost, done, advocates, then NPS groups and purchases.
+    std::int64_t sum = impression_sum_, magics = 0, gone = 0;
+    // Purchases are positive or neutral outcomes at a purchase moment: counted from the
+    // outcome counts after the loop, not one by one.
+    ok_before_.resize(outcomes_.size());
+    for (std::size_t m = 0; m < outcomes_.size(); ++m) ok_before_[m] = outcomes_[m][0] + outcomes_[m][1];
+    // Who left, counted without branches: advocates, NPS groups, exit histogram, purchases.
     const double threshold = scenario_.advocate_threshold;
     const bool refers = scenario_.referral_ticks > 0;
-    std::int64_t lost = 0, done = 0, advocates = 0, groups[3] = {0, 0, 0}, purchases_sq = 0, with_purchase = 0;
+    std::int64_t advocates = 0, groups[3] = {0, 0, 0}, purchases_sq = 0, with_purchase = 0;
     std::int64_t exit_bins[kHistogramBins] = {};
     // Each block in three loops: outcomes (every record rewritten in place with where it goes
-    // next), then the movers, then the leavers. Lists of who moves and who leaves are built
+    // next), then the movers, then the leavers. The lists of who moves and who leaves are built
     // without branches, so neither loop guesses wrong about which way a customer went.
     std::uint16_t movers[kBlock], leavers[kBlock];
 
@@ -352,10 +354,8 @@ void Simulation::pass(double gamma_term) {
             const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
             ++outcomes[m][static_cast<std::size_t>(o)];
             sum += fixed(after) - fixed(before);
-
             const bool purchased = f.purchase & (o != 2);
-            st[m].purchases += purchased;
-            purchases += purchased;
+
             bool reviewed = false;
             int cause = -1;
             if constexpr (!Plain) {
@@ -374,22 +374,28 @@ void Simulation::pass(double gamma_term) {
                         ++current_.reviews_negative;
                     }
                 }
-                if (h.cause_total > 0.0 && o == 2) cause = draw_cause(m, rng);
+                if (h.cause_total > 0.0 && o == 2) {
+                    cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
+                    ++st[m].causes[static_cast<std::size_t>(cause)];
+                }
             }
             int target = f.single[o];
-            if (target == kPick) target = pick_route(m, o, rng);
+            if (target == kPick) [[unlikely]] {  // a weighted route (the generator stays a local)
+                const Route& r = route(m, o);
+                target = r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot[m].route_total[o]))];
+            }
             if (watching && watched(c.id))
                 events_.push_back({tick, c.id, m, magic ? Outcome::Magic : static_cast<Outcome>(o), after, target,
                                    cause, purchased, reviewed});
+            ++enter[target];
 
             c.impression = after;
-            c.purchases = static_cast<std::uint16_t>(c.purchases + (purchased & (c.purchases < 65535)));
-            c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (magic ? kFlagMagic : 0) |
-                                                (o == 2 ? kFlagNegative : 0));
+            c.purchases = static_cast<std::uint16_t>(c.purchases + (purchased & (c.purchases != 0xffff)));
+            c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative |
+                                                static_cast<int>(magic) * kFlagMagic);
             c.from = static_cast<std::int16_t>(m);
             c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
             c.since = tick;
-            --at[m];
             const bool stays = target >= 0;
             movers[n_move] = static_cast<std::uint16_t>(i);
             leavers[n_leave] = static_cast<std::uint16_t>(i);
@@ -400,18 +406,11 @@ void Simulation::pass(double gamma_term) {
         // Movers: due dwell ticks later at their new moment.
         for (std::size_t k = 0; k < n_move; ++k) {
             const Customer& c = block[movers[k]];
-            const int target = c.moment;
-            const Fast& next = fast[target];
+            const Fast& next = fast[c.moment];
             const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
-            ++at[target];
-            ++st[target].entered;
             std::size_t s = now + static_cast<std::size_t>(dwell);
             if (s >= wsize) s -= wsize;
-            Slot& to = slots[s];
-            Customer* dst = to.tail ? to.tail : wheel_.fresh(to);
-            std::memcpy(static_cast<void*>(dst), &c, sizeof c);
-            ++to.size;
-            to.tail = to.size % kBlock ? dst + 1 : nullptr;
+            wheel_.append(slots[s], c);
         }
 
         // Leavers: counted.
@@ -421,8 +420,6 @@ void Simulation::pass(double gamma_term) {
             const bool is_lost = c.moment == kLost;
             st[c.from].lost_after += is_lost;
             st[c.from].done_after += !is_lost;
-            lost += is_lost;
-            done += !is_lost;
             advocates += !is_lost & (s >= threshold) & refers;
             const int score = nps_score(s);
             ++groups[(score >= 7) + (score >= 9)];
@@ -441,10 +438,13 @@ void Simulation::pass(double gamma_term) {
     impression_sum_ = sum;
     active_ -= gone;
 
-    current_.purchases += purchases;
+    for (std::size_t m = 0; m < outcomes_.size(); ++m)
+        if (fast[m].purchase) {
+            const std::int64_t bought = outcomes_[m][0] + outcomes_[m][1] - ok_before_[m];
+            st[m].purchases += bought;
+            current_.purchases += bought;
+        }
     current_.magic += magics;
-    current_.lost += lost;
-    current_.done += done;
     totals_.detractors += groups[0];
     totals_.passives += groups[1];
     totals_.promoters += groups[2];
@@ -457,6 +457,17 @@ void Simulation::pass(double gamma_term) {
         advocates_active_ += advocates;
         advocate_batches_.emplace_back(tick + scenario_.referral_ticks, advocates);
     }
+}
+
+// Entries counted in the pass go to the moments' stats, and those to done and lost to the tick.
+void Simulation::flush_entered() {
+    for (std::size_t m = 0; m < stats_.size(); ++m) {
+        stats_[m].entered += entered_[m + 2];
+        entered_[m + 2] = 0;
+    }
+    current_.done += entered_[0];
+    current_.lost += entered_[1];
+    entered_[0] = entered_[1] = 0;
 }
 
 void Simulation::step() {
@@ -485,10 +496,14 @@ void Simulation::step() {
     // Occupancy is who is at each moment during this tick (after arrivals, before outcomes):
     // a customer who stays one tick counts once, so the steady state is arrivals x visits x
     // dwell, what the exact analysis predicts (Little's law).
-    occupancy_.insert(occupancy_.end(), at_.begin(), at_.end());
+    // Counted as everyone who entered minus everyone who finished.
+    flush_entered();
+    for (std::size_t m = 0; m < stats_.size(); ++m)
+        occupancy_.push_back(stats_[m].entered - outcomes_[m][0] - outcomes_[m][1] - outcomes_[m][2]);
 
     if (plain_) pass<true>(gamma_term);
     else pass<false>(gamma_term);
+    flush_entered();
 
     reviews_pos_ *= review_decay_;
     reviews_neg_ *= review_decay_;

@@ -150,8 +150,9 @@ private:
     };
     struct Slot {
         std::vector<std::uint32_t> blocks;  // indices into the wheel's blocks, all full but the last
-        std::size_t size = 0;
-        Customer* tail = nullptr;  // the next free place in the last block (null: none free)
+        Customer* tail = nullptr;           // the next free place in the last block
+        Customer* end = nullptr;            // the end of the last block (tail == end: full)
+        std::size_t size() const { return blocks.size() * kBlock - static_cast<std::size_t>(end - tail); }
     };
     // The slots and the blocks they hold. Copying a simulation copies the blocks and points
     // each slot's tail into the copies.
@@ -165,13 +166,11 @@ private:
         Wheel(Wheel&&) noexcept = default;
         Wheel& operator=(Wheel&&) noexcept = default;
         void append(Slot& s, const Customer& c) {
-            Customer* p = s.tail ? s.tail : fresh(s);
-            *p = c;
-            ++s.size;
-            s.tail = s.size % kBlock ? p + 1 : nullptr;
+            if (s.tail == s.end) fresh(s);
+            *s.tail++ = c;
         }
-        Customer* fresh(Slot& s);  // a block for s (a spare or a new one)
-        void empty(Slot& s);       // its blocks back to the spares
+        void fresh(Slot& s);  // a new last block for s (a spare or a new one)
+        void empty(Slot& s);  // its blocks back to the spares
     };
     // Per moment, what a finishing customer needs, gathered in one place.
     struct Hot {
@@ -212,8 +211,8 @@ private:
     void spawn(std::int64_t count, bool referred);
     template <bool Plain>
     void pass(double gamma_term);
-    int pick_route(int moment, int outcome, Batched& rng);
-    int draw_cause(int moment, Batched& rng);
+    const Route& route(int moment, int outcome) const;
+    void flush_entered();
     void odds(const Customer& x, const Hot& h, double gamma_term, double& cut_pos, double& cut_neutral);
     bool watched(std::uint32_t id) const;
     // The slot of the tick `ahead` ticks from now (0 <= ahead < wheel size): no division.
@@ -236,7 +235,6 @@ private:
     std::vector<std::uint32_t> taken_;  // the slot being drawn, detached during the pass
     std::int64_t active_ = 0;
     std::int64_t impression_sum_ = 0;  // sum of impressions in units of 2^-32 (exact, no drift)
-    std::vector<std::int64_t> at_;     // customers per moment
 
     // Derived from the scenario.
     std::vector<Hot> hot_;
@@ -257,6 +255,8 @@ private:
     Totals totals_;
     std::vector<MomentStats> stats_;
     std::vector<std::array<std::int64_t, 3>> outcomes_;  // positive, neutral, negative per moment
+    std::vector<std::int64_t> ok_before_;                // positive + neutral before this pass
+    std::vector<std::int64_t> entered_;                  // entries this tick by target + 2 (done, lost first)
     std::vector<TickStats> series_;
     std::vector<std::int64_t> occupancy_;
     TickStats current_;
@@ -270,7 +270,7 @@ void Simulation::for_each_customer(F&& f) const {
     const std::size_t w = wheel_.slots.size();
     for (std::size_t k = 0; k < w; ++k) {
         const Slot& s = wheel_.slots[(now_ + k) % w];
-        std::size_t left = s.size;
+        std::size_t left = s.size();
         for (std::uint32_t b : s.blocks) {
             const std::size_t n = left < kBlock ? left : kBlock;
             const Block& block = *wheel_.blocks[b];
