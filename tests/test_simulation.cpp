@@ -368,3 +368,92 @@ TEST_CASE("same scenario and seed give the same digest; another seed another dig
 TEST_CASE("customer state stays within 32 bytes per customer") {
     CHECK(Simulation::bytes_per_customer() <= 32);
 }
+
+// ==== The timing wheel =========================================================================
+
+namespace {
+Scenario wheel_journey() {
+    Scenario s = journey({M("a", 0.6, 0.2).dwell(1, 3), M("b", 0.5, 0.3).dwell(2, 6).negative_to(to({{0, 1.0}, {kLost, 1.0}})),
+                          M("c", 0.7, 0.1).purchase().dwell(4, 4)});
+    s.segments = {segment("warm", 1.0, 0.5), segment("cold", 2.0, -0.5)};
+    s.segments[0].initial_impression = 0.3;
+    s.beta = 0.5;
+    s.arrivals_per_tick = 60;
+    s.ticks = 80;
+    return s;
+}
+}  // namespace
+
+TEST_CASE("wheel: every customer is visited once, due within its moment's dwell, and the mean impression is theirs") {
+    Simulation sim(wheel_journey(), 7);
+    for (int t = 0; t < 40; ++t) {
+        sim.step();
+        std::int64_t n = 0;
+        double sum = 0;
+        std::vector<std::int64_t> at(3, 0);
+        bool within = true;
+        sim.for_each_customer([&](const Customer& c, int left) {
+            ++n;
+            sum += c.impression;
+            ++at[static_cast<std::size_t>(c.moment)];
+            within = within && left >= 1 && left <= sim.scenario().moments[static_cast<std::size_t>(c.moment)].dwell_max;
+        });
+        CHECK(n == sim.active());
+        CHECK(within);
+        CHECK(sim.series().back().mean_impression == doctest::Approx(n ? sum / static_cast<double>(n) : 0.0).epsilon(1e-6));
+        // Who is at each moment now is everyone who entered it minus everyone who finished it.
+        for (std::size_t m = 0; m < 3; ++m) {
+            const MomentStats& st = sim.moments()[m];
+            CHECK(at[m] == st.entered - st.positive - st.neutral - st.negative);
+        }
+    }
+}
+
+TEST_CASE("wheel: a shorter maximum dwell cuts the remaining dwell, a longer one grows the wheel, a copy runs on alike") {
+    Scenario s = wheel_journey();
+    Simulation sim(s, 3);
+    sim.run(20);
+    const std::int64_t before = sim.active();
+    s.moments[1].dwell_min = 1;
+    s.moments[1].dwell_max = 2;
+    REQUIRE(sim.update_parameters(s));
+    CHECK(sim.active() == before);
+    sim.for_each_customer([&](const Customer& c, int left) {
+        CHECK(left <= s.moments[static_cast<std::size_t>(c.moment)].dwell_max);
+    });
+    s.moments[2].dwell_min = s.moments[2].dwell_max = 40;  // beyond the old wheel
+    REQUIRE(sim.update_parameters(s));
+    CHECK(sim.active() == before);
+    sim.run(5);
+    int longest = 0;
+    sim.for_each_customer([&](const Customer&, int left) { longest = std::max(longest, left); });
+    CHECK(longest > 30);  // customers entering c now wait 40 ticks
+
+    Simulation copy = sim;  // blocks and slots copied, not shared
+    sim.run(30);
+    copy.run(30);
+    CHECK(copy.digest() == sim.digest());
+    CHECK(copy.customer_ids() == sim.customer_ids());
+}
+
+TEST_CASE("wheel: memory held stays within 32 bytes a customer for a large crowd") {
+    Scenario s = journey({M("a", 0.6, 0.2).dwell(1, 3), M("b", 0.6, 0.2).dwell(1, 3)});
+    s.initial = 300000;
+    s.max_customers = s.initial;
+    s.arrivals_per_tick = 0;
+    Simulation sim(s, 1);
+    sim.run(2);
+    REQUIRE(sim.active() > 100000);
+    CHECK(static_cast<double>(sim.memory_bytes()) / static_cast<double>(sim.active()) <= 32.0);
+}
+
+TEST_CASE("impressions within a float's error of a threshold count as on it") {
+    // 0.15 + 0.15 kept as a float may come out a hair under 0.3: still a passive (score 7).
+    CHECK(nps_score(0.3 - 3e-8) == 7);
+    CHECK(nps_score(0.29) == 6);
+    CHECK(nps_score(0.7 - 3e-8) == 9);
+    CHECK(is_advocate(0.5 - 3e-8, 0.5));
+    CHECK_FALSE(is_advocate(0.49, 0.5));
+    CHECK_FALSE(review_is_positive(2e-8));
+    CHECK(review_is_positive(0.01));
+}

@@ -135,7 +135,7 @@ std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& event
     else out += last->target >= 0 ? ", no purchase yet" : ", no purchase";
     // An advocate brings referrals only when the scenario has word of mouth switched on.
     if (last->target == kDone && s.referral_rate > 0.0 && s.referral_ticks > 0 &&
-        last->impression >= s.advocate_threshold)
+        is_advocate(last->impression, s.advocate_threshold))
         out += ", became an advocate";
     return out;
 }

@@ -14,9 +14,6 @@ namespace motsim {
 
 namespace {
 constexpr int kPos = 0, kNeu = 1, kNeg = 2, kMagic = 3;
-// Impressions within this of a threshold count as on it: bucket points are sums of decimal
-// steps, and 0.5 must stay 0.5 for the advocate threshold and the NPS rounding.
-constexpr double kEdge = 1e-9;
 }  // namespace
 
 // ==== Setup ======================================================================================
@@ -205,7 +202,7 @@ void Cohort::leave(int terminal, int b, double count) {
     } else {
         totals_.done += count;
         current_.done += count;
-        if (s >= scenario_.advocate_threshold - kEdge && scenario_.referral_ticks > 0) {
+        if (is_advocate(s, scenario_.advocate_threshold) && scenario_.referral_ticks > 0) {
             totals_.advocates += count;
             advocates_active_ += count;
             const int until = tick_ + scenario_.referral_ticks;
@@ -215,7 +212,7 @@ void Cohort::leave(int terminal, int b, double count) {
                 advocate_batches_.emplace_back(until, count);
         }
     }
-    switch (nps_group(nps_score(s + kEdge))) {
+    switch (nps_group(nps_score(s))) {
         case NpsGroup::Promoter: totals_.promoters += count; break;
         case NpsGroup::Detractor: totals_.detractors += count; break;
         case NpsGroup::Passive: totals_.passives += count; break;
@@ -285,7 +282,7 @@ void Cohort::pass_moment(int m, double gamma_term) {
                 if (mo.review > 0.0) {  // reviews carry the impression after the impact
                     const double k = draw_binomial(n, mo.review);
                     st.reviews += k;
-                    if (bucket_centre(static_cast<int>(b)) > kEdge) {
+                    if (review_is_positive(bucket_centre(static_cast<int>(b)))) {
                         reviews_pos_ += k;
                         totals_.reviews_positive += k;
                         current_.reviews_positive += k;

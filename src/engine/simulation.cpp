@@ -1,6 +1,7 @@
 #include "engine/simulation.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "engine/odds.h"
@@ -8,13 +9,13 @@
 namespace motsim {
 
 int nps_score(double s) {
-    const double v = 5.0 * (s + 1.0) + 0.5;
+    const double v = 5.0 * (s + kImpressionEdge + 1.0) + 0.5;
     int score = static_cast<int>(v);  // v >= 0.5 so truncation is floor
     return std::clamp(score, 0, 10);
 }
 
 int histogram_bin(double s) {
-    const int b = static_cast<int>((s + 1.0) * 0.5 * kHistogramBins);
+    const int b = static_cast<int>((s + kImpressionEdge + 1.0) * 0.5 * kHistogramBins);
     return std::clamp(b, 0, kHistogramBins - 1);
 }
 
@@ -36,7 +37,7 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
     outcomes_.assign(scenario_.moments.size(), {0, 0, 0});
     entered_.assign(scenario_.moments.size() + 2, 0);
     memo_.assign(kMemo, Memo{});
-    wheel_.slots.resize(wheel_size_needed());
+    size_wheel(wheel_size_needed());
     prepare();
 }
 
@@ -90,6 +91,7 @@ void Simulation::prepare() {
         f.dwell_min = h.dwell_min;
         f.dwell_span = h.dwell_span;
         f.purchase = h.purchase;
+        f.column = static_cast<std::uint16_t>(m % std::max<std::size_t>(1, columns_));
         plain_ = plain_ && !h.varies && h.magic <= 0.0 && h.review <= 0.0 && h.cause_total <= 0.0;
     }
     segment_weights_.clear();
@@ -121,7 +123,7 @@ bool Simulation::update_parameters(const Scenario& edited) {
     // Customers already at a moment keep their remaining dwell, capped to the new maximum; a
     // longer maximum may need a bigger wheel.
     const std::size_t need = wheel_size_needed();
-    if (shorter || need > wheel_.slots.size()) rebuild_wheel(std::max(need, wheel_.slots.size()));
+    if (shorter || need > wheel_ticks_) rebuild_wheel(std::max(need, wheel_ticks_));
     prepare();
     return true;
 }
@@ -133,6 +135,16 @@ std::size_t Simulation::wheel_size_needed() const {
     int longest = 1;
     for (const Moment& m : scenario_.moments) longest = std::max(longest, m.dwell_max);
     return static_cast<std::size_t>(longest) + 1;
+}
+
+// An empty wheel of `ticks` rows (the customers must be out of it).
+void Simulation::size_wheel(std::size_t ticks) {
+    const std::size_t nm = scenario_.moments.size();
+    wheel_ticks_ = ticks;
+    columns_ = ticks * nm <= kMaxSlots ? nm : std::max<std::size_t>(1, kMaxSlots / ticks);
+    wheel_.slots.clear();
+    wheel_.slots.resize(ticks * columns_);
+    now_ = static_cast<std::size_t>(tick_) % ticks;
 }
 
 Simulation::Wheel& Simulation::Wheel::operator=(const Wheel& o) {
@@ -175,7 +187,7 @@ void Simulation::Wheel::empty(Slot& s) {
 
 // Takes every customer out with its remaining dwell (capped to its moment's maximum) and puts
 // it back in a wheel of `size` slots, soonest due first.
-void Simulation::rebuild_wheel(std::size_t size) {
+void Simulation::rebuild_wheel(std::size_t ticks) {
     std::vector<std::pair<Customer, int>> all;
     all.reserve(static_cast<std::size_t>(active_));
     for_each_customer([&](const Customer& c, int left) {
@@ -183,9 +195,9 @@ void Simulation::rebuild_wheel(std::size_t size) {
         all.emplace_back(c, std::min(left, cap));
     });
     for (Slot& s : wheel_.slots) wheel_.empty(s);
-    wheel_.slots.resize(size);
-    now_ = static_cast<std::size_t>(tick_) % size;
-    for (const auto& [c, left] : all) wheel_.append(wheel_.slots[slot(left - 1)], c);
+    size_wheel(ticks);
+    for (const auto& [c, left] : all)
+        wheel_.append(wheel_.slots[slot(left - 1) * columns_ + static_cast<std::size_t>(c.moment) % columns_], c);
 }
 
 std::size_t Simulation::memory_bytes() const {
@@ -220,7 +232,7 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     Batched rng = rng_;  // a local, as in the pass
     const Fast* const fast = fast_.data();
     Slot* const slots = wheel_.slots.data();
-    const std::size_t wsize = wheel_.slots.size(), now = now_;
+    const std::size_t wsize = wheel_ticks_, now = now_, columns = columns_;
     const int tick = tick_;
     std::int64_t* const enter = entered_.data() + 2;
     std::uint32_t id = static_cast<std::uint32_t>(created_);
@@ -234,7 +246,7 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         // Arrivals spend this tick at their moment: due at tick + dwell - 1.
         std::size_t s = now + static_cast<std::size_t>(dwell - 1);
         if (s >= wsize) s -= wsize;
-        Slot& to = slots[s];
+        Slot& to = slots[s * columns + f.column];
         if (to.tail == to.end) wheel_.fresh(to);
         Customer* const c = to.tail++;  // written field by field (a whole copy through the stack stalls)
         const float impression = start[static_cast<std::size_t>(seg)];
@@ -246,11 +258,15 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         c->purchases = 0;
         c->segment = static_cast<std::uint8_t>(seg);
         c->flags = flags;
-        ++enter[entry];
-        sum += fixed(impression);
+        // (With one entry and one segment these are counted once, after the loop: a counter
+        // in memory bumped for every arrival waits for its own last store each time.)
+        if (!one_entry) ++enter[entry];
+        if (!one_segment) sum += fixed(impression);
         if (watching && watched(id))
             events_.push_back({tick, id, -1, Outcome::Neutral, impression, entry, -1, false, false});
     }
+    if (one_entry) enter[scenario_.entry.targets[0]] += count;
+    if (one_segment) sum += count * fixed(start[0]);
     rng_ = rng;
     created_ += count;
     impression_sum_ += sum;
@@ -301,11 +317,6 @@ double Simulation::rating() const {
 // journey (no odds shifts, magic, reviews or causes anywhere) compiles without those steps.
 template <bool Plain>
 void Simulation::pass(double gamma_term) {
-    Slot& due = wheel_.slots[now_];
-    std::size_t left = due.size();
-    taken_.swap(due.blocks);
-    due.tail = due.end = nullptr;
-
     Batched rng = rng_;  // a local: its index stays in a register
     const Fast* const fast = fast_.data();
     const Hot* const hot = hot_.data();
@@ -313,10 +324,14 @@ void Simulation::pass(double gamma_term) {
     std::array<std::int64_t, 3>* const outcomes = outcomes_.data();
     std::int64_t* const enter = entered_.data() + 2;  // by target: [-2] done, [-1] lost
     Slot* const slots = wheel_.slots.data();
-    const std::size_t wsize = wheel_.slots.size(), now = now_;
+    const std::size_t wsize = wheel_ticks_, now = now_, columns = columns_;
     const int tick = tick_;
     const bool watching = !watched_.empty();
-    std::int64_t sum = impression_sum_, magics = 0, gone = 0;
+    // The impressions' sum changes by the sum of each customer's change, added up in a double
+    // (floats differ by an exact double) and rounded into the fixed-point total once per pass:
+    // two float-to-integer conversions a customer cost a tenth of the pass.
+    double change = 0;
+    std::int64_t magics = 0, gone = 0;
     // Purchases are positive or neutral outcomes at a purchase moment: counted from the
     // outcome counts after the loop, not one by one.
     ok_before_.resize(outcomes_.size());
@@ -324,118 +339,247 @@ void Simulation::pass(double gamma_term) {
     // Who left, counted without branches: advocates, NPS groups, exit histogram, purchases.
     const double threshold = scenario_.advocate_threshold;
     const bool refers = scenario_.referral_ticks > 0;
-    std::int64_t advocates = 0, groups[3] = {0, 0, 0}, purchases_sq = 0, with_purchase = 0;
-    std::int64_t exit_bins[kHistogramBins] = {};
-    // Each block in three loops: outcomes (every record rewritten in place with where it goes
-    // next), then the movers, then the leavers. The lists of who moves and who leaves are built
-    // without branches, so neither loop guesses wrong about which way a customer went.
-    std::uint16_t movers[kBlock], leavers[kBlock];
+    // Counters bumped by one customer after another stay in registers, or in four lanes taken
+    // in turn (the histogram): a counter in memory hit again and again waits for its own last
+    // store each time.
+    std::int64_t advocates = 0, detractors = 0, promoters = 0, purchases_sq = 0, with_purchase = 0;
+    std::int64_t exit_bins[4][kHistogramBins] = {};
+    std::size_t lane = 0;
+    auto leave = [&](const Customer& c, bool done) {
+        const double s = c.impression;
+        advocates += done & is_advocate(s, threshold) & refers;
+        const int score = nps_score(s);
+        detractors += score <= 6;
+        promoters += score >= 9;
+        ++exit_bins[lane][histogram_bin(s)];
+        lane = (lane + 1) & 3;
+        const std::int64_t p = c.purchases;
+        purchases_sq += p * p;
+        with_purchase += p > 0;
+        change -= static_cast<double>(c.impression);
+    };
+    // Due dwell ticks later at moment `to`. The record is copied as it is and its moment set in
+    // the copy: a store into it just before the copy would stall the copy's loads.
+    auto move = [&](const Customer& c, int to) {
+        const Fast& next = fast[to];
+        const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
+        std::size_t s = now + static_cast<std::size_t>(dwell);
+        if (s >= wsize) s -= wsize;
+        Slot& slot = slots[s * columns + next.column];
+        if (slot.tail == slot.end) wheel_.fresh(slot);
+        Customer* const d = slot.tail++;
+        *d = c;
+        d->moment = static_cast<std::int16_t>(to);
+    };
+    // Copies the customers block[list[0..count)] to the end of a slot, as moment `to`, in runs
+    // that fill its blocks: the slot's end stays in a register.
+    auto append_run = [&](Slot& slot, const Customer* block, const std::uint16_t* list, std::size_t count, int to) {
+        while (count > 0) {
+            if (slot.tail == slot.end) wheel_.fresh(slot);
+            Customer* d = slot.tail;
+            const std::size_t k = std::min(count, static_cast<std::size_t>(slot.end - d));
+            for (std::size_t j = 0; j < k; ++j) {
+                d[j] = block[list[j]];
+                d[j].moment = static_cast<std::int16_t>(to);
+            }
+            slot.tail = d + k;
+            list += k;
+            count -= k;
+        }
+    };
+    auto event = [&](const Customer& c, int m, Outcome outcome, int target, int cause, bool purchased, bool reviewed) {
+        events_.push_back({tick, c.id, m, outcome, c.impression, target, cause, purchased, reviewed});
+    };
+    // Lists of who went which way, built without branches, so the loops after them never
+    // guess wrong about which way a customer went.
+    std::uint16_t lists[3][kBlock];
+    const bool own_columns = columns == fast_.size();
 
-    for (std::uint32_t b : taken_) {
-        const std::size_t n = std::min(left, kBlock);
-        Customer* const block = wheel_.blocks[b]->c;
-        std::size_t n_move = 0, n_leave = 0;
+    for (std::size_t col = 0; col < columns; ++col) {
+        Slot& due = slots[now * columns + col];
+        std::size_t left = due.size();
+        taken_.swap(due.blocks);
+        due.tail = due.end = nullptr;
 
-        for (std::size_t i = 0; i < n; ++i) {
-            Customer& c = block[i];
-            const int m = c.moment;
-            const float before = c.impression;
-            const Fast& f = fast[m];
-            double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
-            if constexpr (!Plain)
-                if (hot[m].varies) odds(c, hot[m], gamma_term, cut_pos, cut_neutral);
+        for (std::uint32_t b : taken_) {
+            const std::size_t n = std::min(left, kBlock);
+            Customer* const block = wheel_.blocks[b]->c;
 
-            // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
-            const double u = rng.uniform();
-            const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
-            bool magic = false;
-            if constexpr (!Plain) magic = hot[m].magic > 0.0 && o == 0 && rng.uniform() < hot[m].magic;
-            const double impact = magic ? hot[m].impact[3] : f.impact[o];
-            const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
-            ++outcomes[m][static_cast<std::size_t>(o)];
-            sum += fixed(after) - fixed(before);
-            const bool purchased = f.purchase & (o != 2);
-
-            bool reviewed = false;
-            int cause = -1;
-            if constexpr (!Plain) {
-                const Hot& h = hot[m];
-                magics += magic;
-                st[m].magic += magic;
-                // What is stored is what counts (float), for reviews and NPS alike.
-                if (h.review > 0.0 && rng.uniform() < h.review) {
-                    reviewed = true;
-                    ++st[m].reviews;
-                    if (after > 0.0f) {
-                        reviews_pos_ += 1.0;
-                        ++current_.reviews_positive;
-                    } else {
-                        reviews_neg_ += 1.0;
-                        ++current_.reviews_negative;
+            if (Plain && own_columns) {
+                // Everyone here is at one moment: its odds, impacts and routes stay in registers.
+                // Outcomes first, every record rewritten in place; then each outcome's list
+                // goes where that outcome routes.
+                const int m = static_cast<int>(col);
+                const Fast& f = fast[m];
+                const double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
+                const double impact[3] = {f.impact[0], f.impact[1], f.impact[2]};
+                const unsigned buys = f.purchase;
+                std::size_t n0 = 0, n1 = 0, n2 = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    Customer& c = block[i];
+                    const double u = rng.uniform();
+                    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+                    const float before = c.impression;
+                    const float after = static_cast<float>(
+                        std::min(std::max(static_cast<double>(before) + impact[o], -1.0), 1.0));
+                    change += static_cast<double>(after) - static_cast<double>(before);
+                    c.impression = after;
+                    c.purchases = static_cast<std::uint16_t>(c.purchases + (buys & (o != 2) & (c.purchases != 0xffff)));
+                    c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative);
+                    c.from = static_cast<std::int16_t>(m);
+                    c.since = tick;
+                    lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
+                    n0 += o == 0;
+                    n1 += o == 1;
+                    n2 += o == 2;
+                }
+                const std::size_t counts[3] = {n0, n1, n2};
+                for (int o = 0; o < 3; ++o) {
+                    const std::uint16_t* const list = lists[o];
+                    const std::size_t count = counts[o];
+                    outcomes[m][static_cast<std::size_t>(o)] += static_cast<std::int64_t>(count);
+                    const int target = f.single[o];
+                    const bool purchased = f.purchase && o != 2;
+                    if (watching)
+                        for (std::size_t k = 0; k < count; ++k)
+                            if (watched(block[list[k]].id) && target != kPick)
+                                event(block[list[k]], m, static_cast<Outcome>(o), target, -1, purchased, false);
+                    if (target == kPick) {  // a weighted route: one customer at a time
+                        const Route& r = route(m, o);
+                        for (std::size_t k = 0; k < count; ++k) {
+                            const Customer& c = block[list[k]];
+                            const int to = r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot[m].route_total[o]))];
+                            if (watching && watched(c.id)) event(c, m, static_cast<Outcome>(o), to, -1, purchased, false);
+                            ++enter[to];
+                            if (to >= 0) {
+                                move(c, to);
+                            } else {
+                                st[m].lost_after += to == kLost;
+                                st[m].done_after += to == kDone;
+                                leave(c, to == kDone);
+                            }
+                        }
+                        continue;
+                    }
+                    // A single route: counted for the whole list at once.
+                    enter[target] += static_cast<std::int64_t>(count);
+                    if (target < 0) {
+                        (target == kLost ? st[m].lost_after : st[m].done_after) += static_cast<std::int64_t>(count);
+                        for (std::size_t k = 0; k < count; ++k) leave(block[list[k]], target == kDone);
+                        continue;
+                    }
+                    const Fast& next = fast[target];
+                    const std::uint32_t span = next.dwell_span + 1;
+                    if (span > 4) {
+                        for (std::size_t k = 0; k < count; ++k) move(block[list[k]], target);
+                        continue;
+                    }
+                    // A short dwell range: sort the list by dwell (without branches), then
+                    // copy each part to its slot in runs.
+                    std::uint16_t by_dwell[4][kBlock];
+                    std::size_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+                    for (std::size_t k = 0; k < count; ++k) {
+                        const unsigned d = span > 1 ? static_cast<unsigned>(rng.below(span)) : 0u;
+                        by_dwell[0][d0] = by_dwell[1][d1] = by_dwell[2][d2] = by_dwell[3][d3] = list[k];
+                        d0 += d == 0;
+                        d1 += d == 1;
+                        d2 += d == 2;
+                        d3 += d == 3;
+                    }
+                    const std::size_t parts[4] = {d0, d1, d2, d3};
+                    for (std::uint32_t d = 0; d < span; ++d) {
+                        std::size_t s = now + static_cast<std::size_t>(next.dwell_min) + d;
+                        if (s >= wsize) s -= wsize;
+                        append_run(slots[s * columns + next.column], block, by_dwell[d], parts[d], target);
                     }
                 }
-                if (h.cause_total > 0.0 && o == 2) {
-                    cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
-                    ++st[m].causes[static_cast<std::size_t>(cause)];
+            } else {
+                // Mixed moments (or odds that vary, magic, reviews, causes): outcomes in place,
+                // then the movers, then the leavers.
+                std::uint16_t* const movers = lists[0];
+                std::uint16_t* const leavers = lists[1];
+                std::size_t n_move = 0, n_leave = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    Customer& c = block[i];
+                    const int m = c.moment;
+                    const float before = c.impression;
+                    const Fast& f = fast[m];
+                    double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
+                    if constexpr (!Plain)
+                        if (hot[m].varies) odds(c, hot[m], gamma_term, cut_pos, cut_neutral);
+
+                    // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
+                    const double u = rng.uniform();
+                    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+                    bool magic = false;
+                    if constexpr (!Plain) magic = hot[m].magic > 0.0 && o == 0 && rng.uniform() < hot[m].magic;
+                    const double impact = magic ? hot[m].impact[3] : f.impact[o];
+                    const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
+                    ++outcomes[m][static_cast<std::size_t>(o)];
+                    change += static_cast<double>(after) - static_cast<double>(before);
+                    const bool purchased = f.purchase & (o != 2);
+
+                    bool reviewed = false;
+                    int cause = -1;
+                    if constexpr (!Plain) {
+                        const Hot& h = hot[m];
+                        magics += magic;
+                        st[m].magic += magic;
+                        // What is stored is what counts (float), for reviews and NPS alike.
+                        if (h.review > 0.0 && rng.uniform() < h.review) {
+                            reviewed = true;
+                            ++st[m].reviews;
+                            if (review_is_positive(after)) {
+                                reviews_pos_ += 1.0;
+                                ++current_.reviews_positive;
+                            } else {
+                                reviews_neg_ += 1.0;
+                                ++current_.reviews_negative;
+                            }
+                        }
+                        if (h.cause_total > 0.0 && o == 2) {
+                            cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
+                            ++st[m].causes[static_cast<std::size_t>(cause)];
+                        }
+                    }
+                    int target = f.single[o];
+                    if (target == kPick) [[unlikely]] {  // a weighted route (the generator stays a local)
+                        const Route& r = route(m, o);
+                        target = r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot[m].route_total[o]))];
+                    }
+                    ++enter[target];
+
+                    c.impression = after;
+                    c.purchases = static_cast<std::uint16_t>(c.purchases + (purchased & (c.purchases != 0xffff)));
+                    c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative |
+                                                        static_cast<int>(magic) * kFlagMagic);
+                    c.from = static_cast<std::int16_t>(m);
+                    c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
+                    c.since = tick;
+                    if (watching && watched(c.id))
+                        event(c, m, magic ? Outcome::Magic : static_cast<Outcome>(o), target, cause, purchased, reviewed);
+                    const bool stays = target >= 0;
+                    movers[n_move] = static_cast<std::uint16_t>(i);
+                    leavers[n_leave] = static_cast<std::uint16_t>(i);
+                    n_move += stays;
+                    n_leave += !stays;
+                }
+                for (std::size_t k = 0; k < n_move; ++k) move(block[movers[k]], block[movers[k]].moment);
+                for (std::size_t k = 0; k < n_leave; ++k) {
+                    const Customer& c = block[leavers[k]];
+                    st[c.from].lost_after += c.moment == kLost;
+                    st[c.from].done_after += c.moment == kDone;
+                    leave(c, c.moment == kDone);
                 }
             }
-            int target = f.single[o];
-            if (target == kPick) [[unlikely]] {  // a weighted route (the generator stays a local)
-                const Route& r = route(m, o);
-                target = r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot[m].route_total[o]))];
-            }
-            if (watching && watched(c.id))
-                events_.push_back({tick, c.id, m, magic ? Outcome::Magic : static_cast<Outcome>(o), after, target,
-                                   cause, purchased, reviewed});
-            ++enter[target];
-
-            c.impression = after;
-            c.purchases = static_cast<std::uint16_t>(c.purchases + (purchased & (c.purchases != 0xffff)));
-            c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative |
-                                                static_cast<int>(magic) * kFlagMagic);
-            c.from = static_cast<std::int16_t>(m);
-            c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
-            c.since = tick;
-            const bool stays = target >= 0;
-            movers[n_move] = static_cast<std::uint16_t>(i);
-            leavers[n_leave] = static_cast<std::uint16_t>(i);
-            n_move += stays;
-            n_leave += !stays;
+            left -= n;
+            wheel_.spare.push_back(b);
         }
-
-        // Movers: due dwell ticks later at their new moment.
-        for (std::size_t k = 0; k < n_move; ++k) {
-            const Customer& c = block[movers[k]];
-            const Fast& next = fast[c.moment];
-            const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
-            std::size_t s = now + static_cast<std::size_t>(dwell);
-            if (s >= wsize) s -= wsize;
-            wheel_.append(slots[s], c);
-        }
-
-        // Leavers: counted.
-        for (std::size_t k = 0; k < n_leave; ++k) {
-            const Customer& c = block[leavers[k]];
-            const double s = c.impression;
-            const bool is_lost = c.moment == kLost;
-            st[c.from].lost_after += is_lost;
-            st[c.from].done_after += !is_lost;
-            advocates += !is_lost & (s >= threshold) & refers;
-            const int score = nps_score(s);
-            ++groups[(score >= 7) + (score >= 9)];
-            ++exit_bins[histogram_bin(s)];
-            const std::int64_t p = c.purchases;
-            purchases_sq += p * p;
-            with_purchase += p > 0;
-            sum -= fixed(c.impression);
-        }
-        gone += static_cast<std::int64_t>(n_leave);
-        left -= n;
-        wheel_.spare.push_back(b);
+        taken_.clear();
     }
-    taken_.clear();
+    gone = enter[kLost] + enter[kDone];
     rng_ = rng;
-    impression_sum_ = sum;
+    impression_sum_ += static_cast<std::int64_t>(std::floor(change * 4294967296.0 + 0.5));
     active_ -= gone;
 
     for (std::size_t m = 0; m < outcomes_.size(); ++m)
@@ -445,10 +589,11 @@ void Simulation::pass(double gamma_term) {
             current_.purchases += bought;
         }
     current_.magic += magics;
-    totals_.detractors += groups[0];
-    totals_.passives += groups[1];
-    totals_.promoters += groups[2];
-    for (int k = 0; k < kHistogramBins; ++k) totals_.exit_histogram[static_cast<std::size_t>(k)] += exit_bins[k];
+    totals_.detractors += detractors;
+    totals_.passives += gone - detractors - promoters;
+    totals_.promoters += promoters;
+    for (int k = 0; k < kHistogramBins; ++k)
+        totals_.exit_histogram[static_cast<std::size_t>(k)] += exit_bins[0][k] + exit_bins[1][k] + exit_bins[2][k] + exit_bins[3][k];
     totals_.purchases_sq += purchases_sq;
     totals_.exits_with_purchase += with_purchase;
     // This tick's advocates refer on ticks tick+1 .. tick+referral_ticks.
@@ -525,7 +670,7 @@ void Simulation::step() {
     current_.nps = totals_.nps();
     series_.push_back(current_);
     ++tick_;
-    if (++now_ == wheel_.slots.size()) now_ = 0;
+    if (++now_ == wheel_ticks_) now_ = 0;
 }
 
 void Simulation::run(int ticks) {

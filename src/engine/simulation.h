@@ -197,6 +197,7 @@ private:
         std::int32_t dwell_min = 1;
         std::uint32_t dwell_span = 0;
         bool purchase = false;
+        std::uint16_t column = 0;  // the wheel's column for this moment
     };
     // Odds memo for moments where z varies: z depends on (moment, segment, impression) within a
     // tick, and impressions take few distinct values, so most lookups skip two sigmoids.
@@ -218,9 +219,10 @@ private:
     // The slot of the tick `ahead` ticks from now (0 <= ahead < wheel size): no division.
     std::size_t slot(int ahead) const {
         const std::size_t k = now_ + static_cast<std::size_t>(ahead);
-        return k >= wheel_.slots.size() ? k - wheel_.slots.size() : k;
+        return k >= wheel_ticks_ ? k - wheel_ticks_ : k;
     }
-    void rebuild_wheel(std::size_t size);
+    void rebuild_wheel(std::size_t ticks);
+    void size_wheel(std::size_t ticks);
     std::size_t wheel_size_needed() const;
 
     Scenario scenario_;
@@ -231,7 +233,12 @@ private:
 
     // Customers.
     Wheel wheel_;
-    std::size_t now_ = 0;               // tick_ % wheel size
+    // Slots by due tick (rows, wheel_ticks_ of them) and moment (columns): slot row * columns_
+    // + column. Each moment has its own column unless that would make too many slots; then
+    // moment m shares column m % columns_.
+    std::size_t wheel_ticks_ = 0, columns_ = 1;
+    static constexpr std::size_t kMaxSlots = 1 << 16;
+    std::size_t now_ = 0;               // tick_ % wheel_ticks_
     std::vector<std::uint32_t> taken_;  // the slot being drawn, detached during the pass
     std::int64_t active_ = 0;
     std::int64_t impression_sum_ = 0;  // sum of impressions in units of 2^-32 (exact, no drift)
@@ -267,26 +274,35 @@ private:
 
 template <class F>
 void Simulation::for_each_customer(F&& f) const {
-    const std::size_t w = wheel_.slots.size();
-    for (std::size_t k = 0; k < w; ++k) {
-        const Slot& s = wheel_.slots[(now_ + k) % w];
-        std::size_t left = s.size();
-        for (std::uint32_t b : s.blocks) {
-            const std::size_t n = left < kBlock ? left : kBlock;
-            const Block& block = *wheel_.blocks[b];
-            for (std::size_t i = 0; i < n; ++i) f(block.c[i], static_cast<int>(k) + 1);
-            left -= n;
+    const std::size_t w = wheel_ticks_;
+    for (std::size_t k = 0; k < w; ++k)
+        for (std::size_t col = 0; col < columns_; ++col) {
+            const Slot& s = wheel_.slots[(now_ + k) % w * columns_ + col];
+            std::size_t left = s.size();
+            for (std::uint32_t b : s.blocks) {
+                const std::size_t n = left < kBlock ? left : kBlock;
+                const Block& block = *wheel_.blocks[b];
+                for (std::size_t i = 0; i < n; ++i) f(block.c[i], static_cast<int>(k) + 1);
+                left -= n;
+            }
         }
-    }
 }
 
-// NPS score 0..10 of an impression s in [-1, 1]: round(5 (s + 1)).
+// Impressions are sums of decimal impacts kept as floats (about seven digits): one within
+// kImpressionEdge of a threshold counts as on it, so that 0.15 + 0.15 is 0.3 for the NPS
+// rounding, the advocate threshold and a review's sign, as in the exact analysis and the
+// cohort engine (a float 0.29999998 would otherwise make a detractor of a passive).
+inline constexpr double kImpressionEdge = 1e-6;
+inline bool is_advocate(double s, double threshold) { return s >= threshold - kImpressionEdge; }
+inline bool review_is_positive(double s) { return s > kImpressionEdge; }
+
+// NPS score 0..10 of an impression s in [-1, 1]: round(5 (s + 1)), halves up.
 int nps_score(double s);
 // The NPS group of a score: promoters score 9-10, detractors 0-6, passives 7-8.
 enum class NpsGroup { Detractor, Passive, Promoter };
 inline NpsGroup nps_group(int score) {
     return score >= 9 ? NpsGroup::Promoter : score <= 6 ? NpsGroup::Detractor : NpsGroup::Passive;
 }
-int histogram_bin(double s);
+int histogram_bin(double s);  // of an impression, kHistogramBins over [-1, 1]
 
 }  // namespace motsim
