@@ -237,7 +237,57 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     std::int64_t* const enter = entered_.data() + 2;
     std::uint32_t id = static_cast<std::uint32_t>(created_);
     std::int64_t sum = 0;
-    for (std::int64_t k = 0; k < count; ++k, ++id) {
+    std::int64_t placed = 0;
+    const Fast& first = fast[scenario_.entry.targets[0]];
+    if (one_segment && one_entry && first.dwell_span < 4 && !watching) {
+        // Everyone arrives alike but for an id and a dwell: draw the dwells of up to a block of
+        // arrivals, sort them by dwell (without branches), and write each part to its slot in
+        // runs (the same records, in the same order, as one at a time).
+        const int entry = scenario_.entry.targets[0];
+        const std::uint32_t span = first.dwell_span + 1;
+        Customer proto{};
+        proto.impression = start[0];
+        proto.since = tick;
+        proto.moment = static_cast<std::int16_t>(entry);
+        proto.from = -1;
+        proto.flags = flags;
+        std::uint16_t by_dwell[4][kBlock];
+        for (std::int64_t base = 0; base < count; base += static_cast<std::int64_t>(kBlock)) {
+            const std::size_t chunk = static_cast<std::size_t>(std::min<std::int64_t>(count - base, kBlock));
+            std::size_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+            for (std::size_t k = 0; k < chunk; ++k) {
+                const unsigned d = span > 1 ? static_cast<unsigned>(rng.below(span)) : 0u;
+                by_dwell[0][d0] = by_dwell[1][d1] = by_dwell[2][d2] = by_dwell[3][d3] = static_cast<std::uint16_t>(k);
+                d0 += d == 0;
+                d1 += d == 1;
+                d2 += d == 2;
+                d3 += d == 3;
+            }
+            const std::size_t parts[4] = {d0, d1, d2, d3};
+            for (std::uint32_t d = 0; d < span; ++d) {
+                std::size_t s = now + static_cast<std::size_t>(first.dwell_min) + d - 1;  // due at tick + dwell - 1
+                if (s >= wsize) s -= wsize;
+                Slot& to = slots[s * columns + first.column];
+                const std::uint16_t* list = by_dwell[d];
+                std::size_t left = parts[d];
+                while (left > 0) {
+                    if (to.tail == to.end) wheel_.fresh(to);
+                    Customer* out = to.tail;
+                    const std::size_t k = std::min(left, static_cast<std::size_t>(to.end - out));
+                    for (std::size_t j = 0; j < k; ++j) {
+                        out[j] = proto;
+                        out[j].id = id + static_cast<std::uint32_t>(list[j]);
+                    }
+                    to.tail = out + k;
+                    list += k;
+                    left -= k;
+                }
+            }
+            id += static_cast<std::uint32_t>(chunk);
+        }
+        placed = count;
+    }
+    for (std::int64_t k = placed; k < count; ++k, ++id) {  // the general case, one at a time
         const int seg = one_segment ? 0 : pick_weighted(rng, segment_weights_, segment_total_);
         const int entry = scenario_.entry.targets[one_entry ? 0 : static_cast<std::size_t>(pick_weighted(
                                                                     rng, scenario_.entry.weights, entry_total_))];
@@ -411,13 +461,16 @@ void Simulation::pass(double gamma_term) {
                 // goes where that outcome routes.
                 const int m = static_cast<int>(col);
                 const Fast& f = fast[m];
-                const double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
+                // u = (x >> 11) 2^-53 >= cut exactly when (x >> 11) >= ceil(cut 2^53): the draw
+                // is compared as an integer, with no conversion.
+                const std::uint64_t cut_pos = static_cast<std::uint64_t>(std::ceil(f.cut_pos * 0x1p53));
+                const std::uint64_t cut_neutral = static_cast<std::uint64_t>(std::ceil(f.cut_neutral * 0x1p53));
                 const double impact[3] = {f.impact[0], f.impact[1], f.impact[2]};
                 const unsigned buys = f.purchase;
                 std::size_t n0 = 0, n1 = 0, n2 = 0;
                 for (std::size_t i = 0; i < n; ++i) {
                     Customer& c = block[i];
-                    const double u = rng.uniform();
+                    const std::uint64_t u = rng.next() >> 11;
                     const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
                     const float before = c.impression;
                     const float after = static_cast<float>(
