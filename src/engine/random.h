@@ -99,13 +99,13 @@ private:
     std::uint64_t drawn_ = 0;
 };
 
-// The generator's values in batches of 64, in the generator's order. A batch is made in a
+// The generator's values in batches of 256, in the generator's order. A batch is made in a
 // tight loop that keeps the generator's four words in registers; a busy loop that takes one
 // value at a time (the engine's pass) then holds only an index, not the generator. Copy it
 // into a local for such a loop and back afterwards.
 class Batched {
 public:
-    static constexpr unsigned kSize = 64;
+    static constexpr unsigned kSize = 256;
     explicit Batched(std::uint64_t seed = 1) : rng_(seed) {}
 
     std::uint64_t next() {
@@ -121,6 +121,13 @@ public:
         return buf_[pos_];
     }
     void skip(bool used) { pos_ += used; }
+    // Up to `want` values in a row without a check each: use them, then advance(count).
+    std::size_t ready(std::size_t want) {
+        if (pos_ == kSize) refill();
+        return want < kSize - pos_ ? want : kSize - pos_;
+    }
+    const std::uint64_t* values() const { return buf_ + pos_; }
+    void advance(std::size_t count) { pos_ += static_cast<unsigned>(count); }
 
     // The generator itself, for samplers that draw directly (Poisson): its values come after
     // the batch's.

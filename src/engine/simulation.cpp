@@ -468,23 +468,30 @@ void Simulation::pass(double gamma_term) {
                 const double impact[3] = {f.impact[0], f.impact[1], f.impact[2]};
                 const unsigned buys = f.purchase;
                 std::size_t n0 = 0, n1 = 0, n2 = 0;
-                for (std::size_t i = 0; i < n; ++i) {
-                    Customer& c = block[i];
-                    const std::uint64_t u = rng.next() >> 11;
-                    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
-                    const float before = c.impression;
-                    const float after = static_cast<float>(
-                        std::min(std::max(static_cast<double>(before) + impact[o], -1.0), 1.0));
-                    change += static_cast<double>(after) - static_cast<double>(before);
-                    c.impression = after;
-                    c.purchases = static_cast<std::uint16_t>(c.purchases + (buys & (o != 2) & (c.purchases != 0xffff)));
-                    c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative);
-                    c.from = static_cast<std::int16_t>(m);
-                    c.since = tick;
-                    lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
-                    n0 += o == 0;
-                    n1 += o == 1;
-                    n2 += o == 2;
+                // The draws come straight from the batch, a run at a time, without a check each.
+                for (std::size_t i = 0; i < n;) {
+                    const std::size_t run = rng.ready(n - i);
+                    const std::uint64_t* const draws = rng.values();
+                    for (std::size_t j = 0; j < run; ++j, ++i) {
+                        Customer& c = block[i];
+                        const std::uint64_t u = draws[j] >> 11;
+                        const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+                        const float before = c.impression;
+                        const float after = static_cast<float>(
+                            std::min(std::max(static_cast<double>(before) + impact[o], -1.0), 1.0));
+                        change += static_cast<double>(after) - static_cast<double>(before);
+                        c.impression = after;
+                        if (buys)  // (a test the compiler takes out of the loop)
+                            c.purchases = static_cast<std::uint16_t>(c.purchases + ((o != 2) & (c.purchases != 0xffff)));
+                        c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative);
+                        c.from = static_cast<std::int16_t>(m);
+                        c.since = tick;
+                        lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
+                        n0 += o == 0;
+                        n1 += o == 1;
+                        n2 += o == 2;
+                    }
+                    rng.advance(run);
                 }
                 const std::size_t counts[3] = {n0, n1, n2};
                 for (int o = 0; o < 3; ++o) {
