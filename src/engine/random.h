@@ -34,7 +34,7 @@ public:
         for (auto& w : state_) w = splitmix64(s);
     }
 
-    std::uint64_t next() {
+    std::uint64_t next() noexcept {
         ++drawn_;
         const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
         const std::uint64_t t = state_[1] << 17;
@@ -48,14 +48,14 @@ public:
     }
 
     // Uniform in [0, 1) with 53 random bits.
-    double uniform() { return to_unit(next()); }
-    static double to_unit(std::uint64_t x) { return static_cast<double>(x >> 11) * 0x1.0p-53; }
+    double uniform() noexcept { return to_unit(next()); }
+    static double to_unit(std::uint64_t x) noexcept { return static_cast<double>(x >> 11) * 0x1.0p-53; }
 
     // Uniform integer in [0, n) without modulo bias (n > 0).
-    std::uint64_t below(std::uint64_t n) { return bounded(*this, n); }
+    std::uint64_t below(std::uint64_t n) noexcept { return bounded(*this, n); }
 
     // Uniform integer in [lo, hi].
-    int between(int lo, int hi) {
+    int between(int lo, int hi) noexcept {
         if (hi <= lo) return lo;
         return lo + static_cast<int>(below(static_cast<std::uint64_t>(hi - lo) + 1));
     }
@@ -63,8 +63,10 @@ public:
     // Small ranges (dwell, picks) use Lemire's multiply-and-shift on 32 random bits, which needs
     // a division only on the rare rejection path; large ones the classic modulo rejection. Any
     // source of 64-bit values with next() will do (the generator, or its batches).
+    // (Never throws, always inlined: in WebAssembly with exceptions on, a call that might
+    // throw goes through a JavaScript trampoline, which cost more than the engine's work.)
     template <class Source>
-    static std::uint64_t bounded(Source& g, std::uint64_t n) {
+    [[gnu::always_inline]] static std::uint64_t bounded(Source& g, std::uint64_t n) noexcept {
         if (n <= 0xffffffffULL) {
             const std::uint32_t n32 = static_cast<std::uint32_t>(n);
             std::uint64_t m = (g.next() >> 32) * n32;
@@ -108,26 +110,26 @@ public:
     static constexpr unsigned kSize = 256;
     explicit Batched(std::uint64_t seed = 1) : rng_(seed) {}
 
-    std::uint64_t next() {
+    [[gnu::always_inline]] std::uint64_t next() noexcept {
         if (pos_ == kSize) refill();
         return buf_[pos_++];
     }
-    double uniform() { return Random::to_unit(next()); }
-    std::uint64_t below(std::uint64_t n) { return Random::bounded(*this, n); }
+    [[gnu::always_inline]] double uniform() noexcept { return Random::to_unit(next()); }
+    [[gnu::always_inline]] std::uint64_t below(std::uint64_t n) noexcept { return Random::bounded(*this, n); }
     // The next value without using it; skip(true) then uses it. Lets a loop draw a value only
     // for some items without a branch.
-    std::uint64_t peek() {
+    std::uint64_t peek() noexcept {
         if (pos_ == kSize) refill();
         return buf_[pos_];
     }
-    void skip(bool used) { pos_ += used; }
+    void skip(bool used) noexcept { pos_ += used; }
     // Up to `want` values in a row without a check each: use them, then advance(count).
-    std::size_t ready(std::size_t want) {
+    std::size_t ready(std::size_t want) noexcept {
         if (pos_ == kSize) refill();
         return want < kSize - pos_ ? want : kSize - pos_;
     }
-    const std::uint64_t* values() const { return buf_ + pos_; }
-    void advance(std::size_t count) { pos_ += static_cast<unsigned>(count); }
+    const std::uint64_t* values() const noexcept { return buf_ + pos_; }
+    void advance(std::size_t count) noexcept { pos_ += static_cast<unsigned>(count); }
 
     // The generator itself, for samplers that draw directly (Poisson): its values come after
     // the batch's.
@@ -136,7 +138,7 @@ public:
     std::uint64_t drawn() const { return rng_.drawn() - (kSize - pos_); }
 
 private:
-    void refill() {
+    [[gnu::noinline]] void refill() noexcept {
         Random g = rng_;  // a local copy: the stores into the batch cannot touch its state
         for (unsigned k = 0; k < kSize; ++k) buf_[k] = g.next();
         rng_ = g;
@@ -154,7 +156,7 @@ double lgamma_portable(double x);
 // `total` is their sum; one uniform draw, a linear scan (routes have a handful of targets).
 // Always inlined: a caller's local generator must not have its address taken.
 template <class Source>
-[[gnu::always_inline]] inline int pick_weighted(Source& rng, const std::vector<double>& weights, double total) {
+[[gnu::always_inline]] inline int pick_weighted(Source& rng, const std::vector<double>& weights, double total) noexcept {
     const std::size_t n = weights.size();
     if (n == 1) return 0;
     double u = rng.uniform() * total;
