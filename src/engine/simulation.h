@@ -1,5 +1,6 @@
-// The agent engine: customers as a structure of arrays, one tick a linear pass over them.
-// Never draws, never reads files, never sleeps; the caller decides how many ticks to run.
+// The agent engine: every customer a 20-byte record on a timing wheel (slots by the tick its
+// dwell ends and by moment), so a tick touches only the customers who finish in it.
+// Never reads files, never sleeps; the caller decides how many ticks to run.
 #pragma once
 #include <array>
 #include <cstdint>
