@@ -410,7 +410,7 @@ void Simulation::pass(double gamma_term) {
     };
     // Due dwell ticks later at moment `to`. The record is copied as it is and its moment set in
     // the copy: a store into it just before the copy would stall the copy's loads.
-    auto move = [&](const Customer& c, int to) {
+    auto move = [&](const Customer& c, int to, int from, std::uint8_t flags) {
         const Fast& next = fast[to];
         const int dwell = next.dwell_min + (next.dwell_span ? static_cast<int>(rng.below(next.dwell_span + 1ULL)) : 0);
         std::size_t s = now + static_cast<std::size_t>(dwell);
@@ -420,17 +420,26 @@ void Simulation::pass(double gamma_term) {
         Customer* const d = slot.tail++;
         *d = c;
         d->moment = static_cast<std::int16_t>(to);
+        d->from = static_cast<std::int16_t>(from);
+        d->since = tick;
+        d->flags = flags;
     };
-    // Copies the customers block[list[0..count)] to the end of a slot, as moment `to`, in runs
-    // that fill its blocks: the slot's end stays in a register.
-    auto append_run = [&](Slot& slot, const Customer* block, const std::uint16_t* list, std::size_t count, int to) {
+    // Copies the customers block[list[0..count)] to the end of a slot, as moment `to` come from
+    // `from` (with `negative` as its flag), in runs that fill its blocks: the slot's end stays in
+    // a register.
+    auto append_run = [&](Slot& slot, const Customer* block, const std::uint16_t* list, std::size_t count, int to,
+                          int from, std::uint8_t negative) {
         while (count > 0) {
             if (slot.tail == slot.end) wheel_.fresh(slot);
             Customer* d = slot.tail;
             const std::size_t k = std::min(count, static_cast<std::size_t>(slot.end - d));
             for (std::size_t j = 0; j < k; ++j) {
-                d[j] = block[list[j]];
+                const Customer& c = block[list[j]];
+                d[j] = c;
                 d[j].moment = static_cast<std::int16_t>(to);
+                d[j].from = static_cast<std::int16_t>(from);
+                d[j].since = tick;
+                d[j].flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | negative);
             }
             slot.tail = d + k;
             list += k;
@@ -483,9 +492,6 @@ void Simulation::pass(double gamma_term) {
                         c.impression = after;
                         if (buys)  // (a test the compiler takes out of the loop)
                             c.purchases = static_cast<std::uint16_t>(c.purchases + ((o != 2) & (c.purchases != 0xffff)));
-                        c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | (o >> 1) * kFlagNegative);
-                        c.from = static_cast<std::int16_t>(m);
-                        c.since = tick;
                         lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
                         n0 += o == 0;
                         n1 += o == 1;
@@ -500,6 +506,7 @@ void Simulation::pass(double gamma_term) {
                     outcomes[m][static_cast<std::size_t>(o)] += static_cast<std::int64_t>(count);
                     const int target = f.single[o];
                     const bool purchased = f.purchase && o != 2;
+                    const std::uint8_t negative = o == 2 ? kFlagNegative : 0;
                     if (watching)
                         for (std::size_t k = 0; k < count; ++k)
                             if (watched(block[list[k]].id) && target != kPick)
@@ -512,7 +519,7 @@ void Simulation::pass(double gamma_term) {
                             if (watching && watched(c.id)) event(c, m, static_cast<Outcome>(o), to, -1, purchased, false);
                             ++enter[to];
                             if (to >= 0) {
-                                move(c, to);
+                                move(c, to, m, static_cast<std::uint8_t>((c.flags & kFlagReferred) | negative));
                             } else {
                                 st[m].lost_after += to == kLost;
                                 st[m].done_after += to == kDone;
@@ -531,7 +538,10 @@ void Simulation::pass(double gamma_term) {
                     const Fast& next = fast[target];
                     const std::uint32_t span = next.dwell_span + 1;
                     if (span > 4) {
-                        for (std::size_t k = 0; k < count; ++k) move(block[list[k]], target);
+                        for (std::size_t k = 0; k < count; ++k) {
+                            const Customer& c = block[list[k]];
+                            move(c, target, m, static_cast<std::uint8_t>((c.flags & kFlagReferred) | negative));
+                        }
                         continue;
                     }
                     // A short dwell range: sort the list by dwell (without branches), then
@@ -550,7 +560,7 @@ void Simulation::pass(double gamma_term) {
                     for (std::uint32_t d = 0; d < span; ++d) {
                         std::size_t s = now + static_cast<std::size_t>(next.dwell_min) + d;
                         if (s >= wsize) s -= wsize;
-                        append_run(slots[s * columns + next.column], block, by_dwell[d], parts[d], target);
+                        append_run(slots[s * columns + next.column], block, by_dwell[d], parts[d], target, m, negative);
                     }
                 }
             } else {
@@ -624,7 +634,10 @@ void Simulation::pass(double gamma_term) {
                     n_move += stays;
                     n_leave += !stays;
                 }
-                for (std::size_t k = 0; k < n_move; ++k) move(block[movers[k]], block[movers[k]].moment);
+                for (std::size_t k = 0; k < n_move; ++k) {
+                    const Customer& c = block[movers[k]];
+                    move(c, c.moment, c.from, c.flags);
+                }
                 for (std::size_t k = 0; k < n_leave; ++k) {
                     const Customer& c = block[leavers[k]];
                     st[c.from].lost_after += c.moment == kLost;
