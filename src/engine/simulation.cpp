@@ -214,6 +214,54 @@ std::vector<std::uint32_t> Simulation::customer_ids() const {
     return ids;
 }
 
+// Sorts `count` items (their indices, or 0..count-1 with Identity) by a dwell offset drawn in
+// [0, span), span <= 4, without branches: parts[d] of them end up in by[d], in their order. The
+// draws are Random::below's (Lemire's, rejection included), read straight from the batch a run
+// at a time.
+template <bool Identity>
+[[gnu::always_inline]] inline void Simulation::sort_by_dwell(Batched& rng, std::uint32_t span, const std::uint16_t* items,
+                                                             std::size_t count, std::uint16_t (&by)[4][kBlock],
+                                                             std::size_t (&parts)[4]) {
+    std::size_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
+    auto put = [&](std::size_t k, unsigned d) {
+        const std::uint16_t item = Identity ? static_cast<std::uint16_t>(k) : items[k];
+        by[0][d0] = by[1][d1] = by[2][d2] = by[3][d3] = item;
+        d0 += d == 0;
+        d1 += d == 1;
+        d2 += d == 2;
+        d3 += d == 3;
+    };
+    if (span <= 1) {
+        for (std::size_t k = 0; k < count; ++k) put(k, 0);
+    } else {
+        const std::uint32_t threshold = (0u - span) % span;  // below it a draw is rejected
+        for (std::size_t k = 0; k < count;) {
+            const std::size_t run = rng.ready(count - k);
+            const std::uint64_t* const x = rng.values();
+            std::size_t j = 0;
+            for (; j < run; ++j, ++k) {
+                const std::uint64_t mm = (x[j] >> 32) * span;
+                if (static_cast<std::uint32_t>(mm) < threshold) [[unlikely]] break;
+                put(k, static_cast<unsigned>(mm >> 32));
+            }
+            if (j == run) {
+                rng.advance(run);
+                continue;
+            }
+            // A rejected value: used up, then fresh ones until one is accepted.
+            std::uint64_t mm = (x[j] >> 32) * span;
+            rng.advance(j + 1);
+            while (static_cast<std::uint32_t>(mm) < threshold) mm = (rng.next() >> 32) * span;
+            put(k, static_cast<unsigned>(mm >> 32));
+            ++k;
+        }
+    }
+    parts[0] = d0;
+    parts[1] = d1;
+    parts[2] = d2;
+    parts[3] = d3;
+}
+
 void Simulation::spawn(std::int64_t count, bool referred) {
     const std::int64_t room = std::max<std::int64_t>(0, scenario_.max_customers - created_);
     count = std::min(count, room);
@@ -254,16 +302,8 @@ void Simulation::spawn(std::int64_t count, bool referred) {
         std::uint16_t by_dwell[4][kBlock];
         for (std::int64_t base = 0; base < count; base += static_cast<std::int64_t>(kBlock)) {
             const std::size_t chunk = static_cast<std::size_t>(std::min<std::int64_t>(count - base, kBlock));
-            std::size_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-            for (std::size_t k = 0; k < chunk; ++k) {
-                const unsigned d = span > 1 ? static_cast<unsigned>(rng.below(span)) : 0u;
-                by_dwell[0][d0] = by_dwell[1][d1] = by_dwell[2][d2] = by_dwell[3][d3] = static_cast<std::uint16_t>(k);
-                d0 += d == 0;
-                d1 += d == 1;
-                d2 += d == 2;
-                d3 += d == 3;
-            }
-            const std::size_t parts[4] = {d0, d1, d2, d3};
+            std::size_t parts[4];
+            sort_by_dwell<true>(rng, span, nullptr, chunk, by_dwell, parts);
             for (std::uint32_t d = 0; d < span; ++d) {
                 std::size_t s = now + static_cast<std::size_t>(first.dwell_min) + d - 1;  // due at tick + dwell - 1
                 if (s >= wsize) s -= wsize;
@@ -547,16 +587,8 @@ void Simulation::pass(double gamma_term) {
                     // A short dwell range: sort the list by dwell (without branches), then
                     // copy each part to its slot in runs.
                     std::uint16_t by_dwell[4][kBlock];
-                    std::size_t d0 = 0, d1 = 0, d2 = 0, d3 = 0;
-                    for (std::size_t k = 0; k < count; ++k) {
-                        const unsigned d = span > 1 ? static_cast<unsigned>(rng.below(span)) : 0u;
-                        by_dwell[0][d0] = by_dwell[1][d1] = by_dwell[2][d2] = by_dwell[3][d3] = list[k];
-                        d0 += d == 0;
-                        d1 += d == 1;
-                        d2 += d == 2;
-                        d3 += d == 3;
-                    }
-                    const std::size_t parts[4] = {d0, d1, d2, d3};
+                    std::size_t parts[4];
+                    sort_by_dwell<false>(rng, span, list, count, by_dwell, parts);
                     for (std::uint32_t d = 0; d < span; ++d) {
                         std::size_t s = now + static_cast<std::size_t>(next.dwell_min) + d;
                         if (s >= wsize) s -= wsize;

@@ -215,6 +215,9 @@ private:
     void pass(double gamma_term);
     const Route& route(int moment, int outcome) const;
     void flush_entered();
+    template <bool Identity>
+    static void sort_by_dwell(Batched& rng, std::uint32_t span, const std::uint16_t* items, std::size_t count,
+                              std::uint16_t (&by)[4][kBlock], std::size_t (&parts)[4]);
     void odds(const Customer& x, const Hot& h, double gamma_term, double& cut_pos, double& cut_neutral);
     bool watched(std::uint32_t id) const;
     // The slot of the tick `ahead` ticks from now (0 <= ahead < wheel size): no division.
