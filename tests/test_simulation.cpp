@@ -1,6 +1,8 @@
 // The agent engine: random numbers, each mechanism of model.md, determinism, stories.
 // Statistical checks use fixed seeds and bounds of several standard errors, so they are
 // deterministic and would fail if the mechanism under test were missing.
+#include <algorithm>
+#include <map>
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -456,4 +458,48 @@ TEST_CASE("impressions within a float's error of a threshold count as on it") {
     CHECK_FALSE(is_advocate(0.49, 0.5));
     CHECK_FALSE(review_is_positive(2e-8));
     CHECK(review_is_positive(0.01));
+}
+
+TEST_CASE("stories with magic, causes, reviews and shifted odds: every event follows from the last") {
+    Scenario s = journey({M("ad", 0.6, 0.2).magic(0.3), M("desk", 0.5, 0.3).dwell(1, 3).negative_to(to({{2, 1.0}, {kLost, 1.0}})),
+                          M("recovery", 0.6, 0.2).magic(0.5).positive_to(to(1)), M("review", 0.6, 0.2)});
+    s.moments[1].causes = {Cause{"rude", 2.0}, Cause{"slow", 1.0}};
+    s.moments[3].review = 0.7;
+    s.moments[0].reads_reviews = true;
+    s.beta = 0.7;
+    s.gamma = 1.0;
+    s.segments = {segment("warm", 1.0, 0.6), segment("cold", 1.0, -0.6)};
+    s.arrivals_per_tick = 40;
+    s.ticks = 60;
+    Simulation plain(s, 5), watched(s, 5);
+    for (std::uint32_t id = 0; id < 400; id += 7) watched.watch(id);
+    plain.run_to_end();
+    watched.run_to_end();
+    CHECK(plain.digest() == watched.digest());  // watching changes nothing
+
+    std::map<std::uint32_t, const StoryEvent*> last;
+    int magic = 0, causes = 0, reviews = 0;
+    for (const StoryEvent& e : watched.story_events()) {
+        const StoryEvent* before = last[e.customer];
+        last[e.customer] = &e;
+        if (!before) {
+            CHECK(e.moment == -1);  // arrival first
+            continue;
+        }
+        REQUIRE(e.moment >= 0);
+        CHECK(e.moment == before->target);  // where the last event sent it
+        const Moment& mo = s.moments[static_cast<std::size_t>(e.moment)];
+        // The impression moved by this outcome's impact (clamped), as stored.
+        const double expected = std::clamp(static_cast<double>(before->impression) + mo.impact[static_cast<int>(e.outcome)], -1.0, 1.0);
+        CHECK(e.impression == doctest::Approx(expected).epsilon(1e-6));
+        CHECK((e.outcome != Outcome::Magic || mo.magic > 0.0));
+        CHECK((e.cause >= 0) == (e.outcome == Outcome::Negative && !mo.causes.empty()));
+        CHECK((!e.review || mo.review > 0.0));
+        magic += e.outcome == Outcome::Magic;
+        causes += e.cause >= 0;
+        reviews += e.review;
+    }
+    CHECK(magic > 0);  // each kind of event happened to someone watched
+    CHECK(causes > 0);
+    CHECK(reviews > 0);
 }

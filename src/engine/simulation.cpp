@@ -468,7 +468,7 @@ void Simulation::pass(double gamma_term) {
     // `from` (with `negative` as its flag), in runs that fill its blocks: the slot's end stays in
     // a register.
     auto append_run = [&](Slot& slot, const Customer* block, const std::uint16_t* list, std::size_t count, int to,
-                          int from, std::uint8_t negative) {
+                          int from, std::uint8_t keep, std::uint8_t negative) {
         while (count > 0) {
             if (slot.tail == slot.end) wheel_.fresh(slot);
             Customer* d = slot.tail;
@@ -479,7 +479,7 @@ void Simulation::pass(double gamma_term) {
                 d[j].moment = static_cast<std::int16_t>(to);
                 d[j].from = static_cast<std::int16_t>(from);
                 d[j].since = tick;
-                d[j].flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | negative);
+                d[j].flags = static_cast<std::uint8_t>((c.flags & keep) | negative);
             }
             slot.tail = d + k;
             list += k;
@@ -504,19 +504,21 @@ void Simulation::pass(double gamma_term) {
             const std::size_t n = std::min(left, kBlock);
             Customer* const block = wheel_.blocks[b]->c;
 
-            if (Plain && own_columns) {
+            if (own_columns) {
                 // Everyone here is at one moment: its odds, impacts and routes stay in registers.
                 // Outcomes first, every record rewritten in place; then each outcome's list
                 // goes where that outcome routes.
                 const int m = static_cast<int>(col);
                 const Fast& f = fast[m];
+                const double impact[3] = {f.impact[0], f.impact[1], f.impact[2]};
+                const unsigned buys = f.purchase;
+                std::size_t n0 = 0, n1 = 0, n2 = 0;
+                pending_.clear();
+                if constexpr (Plain) {
                 // u = (x >> 11) 2^-53 >= cut exactly when (x >> 11) >= ceil(cut 2^53): the draw
                 // is compared as an integer, with no conversion.
                 const std::uint64_t cut_pos = static_cast<std::uint64_t>(std::ceil(f.cut_pos * 0x1p53));
                 const std::uint64_t cut_neutral = static_cast<std::uint64_t>(std::ceil(f.cut_neutral * 0x1p53));
-                const double impact[3] = {f.impact[0], f.impact[1], f.impact[2]};
-                const unsigned buys = f.purchase;
-                std::size_t n0 = 0, n1 = 0, n2 = 0;
                 // The draws come straight from the batch, a run at a time, without a check each.
                 for (std::size_t i = 0; i < n;) {
                     const std::size_t run = rng.ready(n - i);
@@ -539,6 +541,70 @@ void Simulation::pass(double gamma_term) {
                     }
                     rng.advance(run);
                 }
+                } else {
+                // Odds that vary, magic, reviews or causes at this moment: their draws come
+                // between the outcome draws, one at a time. The magic flag is set in place (and
+                // kept by the copy); what a watched customer's story needs waits in pending_.
+                const Hot& h = hot[m];
+                std::int64_t magic_count = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    Customer& c = block[i];
+                    double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
+                    if (h.varies) odds(c, h, gamma_term, cut_pos, cut_neutral);
+                    const double u = rng.uniform();
+                    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+                    const bool magic = h.magic > 0.0 && o == 0 && rng.uniform() < h.magic;
+                    const float before = c.impression;
+                    const float after = static_cast<float>(
+                        std::min(std::max(static_cast<double>(before) + (magic ? h.impact[3] : impact[o]), -1.0), 1.0));
+                    change += static_cast<double>(after) - static_cast<double>(before);
+                    c.impression = after;
+                    if (buys) c.purchases = static_cast<std::uint16_t>(c.purchases + ((o != 2) & (c.purchases != 0xffff)));
+                    bool reviewed = false;
+                    // What is stored is what counts (float), for reviews and NPS alike.
+                    if (h.review > 0.0 && rng.uniform() < h.review) {
+                        reviewed = true;
+                        ++st[m].reviews;
+                        if (review_is_positive(after)) {
+                            reviews_pos_ += 1.0;
+                            ++current_.reviews_positive;
+                        } else {
+                            reviews_neg_ += 1.0;
+                            ++current_.reviews_negative;
+                        }
+                    }
+                    int cause = -1;
+                    if (h.cause_total > 0.0 && o == 2) {
+                        cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
+                        ++st[m].causes[static_cast<std::size_t>(cause)];
+                    }
+                    c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | static_cast<int>(magic) * kFlagMagic);
+                    magic_count += magic;
+                    if (watching && watched(c.id))
+                        pending_.push_back({static_cast<std::uint16_t>(i), magic, reviewed, cause});
+                    lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
+                    n0 += o == 0;
+                    n1 += o == 1;
+                    n2 += o == 2;
+                }
+                st[m].magic += magic_count;
+                magics += magic_count;
+                }
+                // The flags a copy keeps: referred always, magic where this pass set it.
+                const std::uint8_t keep = Plain ? kFlagReferred : kFlagReferred | kFlagMagic;
+                // A watched customer's event, with what the outcome loop noted for it.
+                auto note = [&](std::uint16_t index, int o, int target, bool purchased) {
+                    Outcome outcome = static_cast<Outcome>(o);
+                    int cause = -1;
+                    bool reviewed = false;
+                    for (const Pending& p : pending_)
+                        if (p.index == index) {
+                            if (p.magic) outcome = Outcome::Magic;
+                            cause = p.cause;
+                            reviewed = p.reviewed;
+                        }
+                    event(block[index], m, outcome, target, cause, purchased, reviewed);
+                };
                 const std::size_t counts[3] = {n0, n1, n2};
                 for (int o = 0; o < 3; ++o) {
                     const std::uint16_t* const list = lists[o];
@@ -549,17 +615,16 @@ void Simulation::pass(double gamma_term) {
                     const std::uint8_t negative = o == 2 ? kFlagNegative : 0;
                     if (watching)
                         for (std::size_t k = 0; k < count; ++k)
-                            if (watched(block[list[k]].id) && target != kPick)
-                                event(block[list[k]], m, static_cast<Outcome>(o), target, -1, purchased, false);
+                            if (watched(block[list[k]].id) && target != kPick) note(list[k], o, target, purchased);
                     if (target == kPick) {  // a weighted route: one customer at a time
                         const Route& r = route(m, o);
                         for (std::size_t k = 0; k < count; ++k) {
                             const Customer& c = block[list[k]];
                             const int to = r.targets[static_cast<std::size_t>(pick_weighted(rng, r.weights, hot[m].route_total[o]))];
-                            if (watching && watched(c.id)) event(c, m, static_cast<Outcome>(o), to, -1, purchased, false);
+                            if (watching && watched(c.id)) note(list[k], o, to, purchased);
                             ++enter[to];
                             if (to >= 0) {
-                                move(c, to, m, static_cast<std::uint8_t>((c.flags & kFlagReferred) | negative));
+                                move(c, to, m, static_cast<std::uint8_t>((c.flags & keep) | negative));
                             } else {
                                 st[m].lost_after += to == kLost;
                                 st[m].done_after += to == kDone;
@@ -580,7 +645,7 @@ void Simulation::pass(double gamma_term) {
                     if (span > 4) {
                         for (std::size_t k = 0; k < count; ++k) {
                             const Customer& c = block[list[k]];
-                            move(c, target, m, static_cast<std::uint8_t>((c.flags & kFlagReferred) | negative));
+                            move(c, target, m, static_cast<std::uint8_t>((c.flags & keep) | negative));
                         }
                         continue;
                     }
@@ -592,7 +657,7 @@ void Simulation::pass(double gamma_term) {
                     for (std::uint32_t d = 0; d < span; ++d) {
                         std::size_t s = now + static_cast<std::size_t>(next.dwell_min) + d;
                         if (s >= wsize) s -= wsize;
-                        append_run(slots[s * columns + next.column], block, by_dwell[d], parts[d], target, m, negative);
+                        append_run(slots[s * columns + next.column], block, by_dwell[d], parts[d], target, m, keep, negative);
                     }
                 }
             } else {

@@ -267,6 +267,12 @@ private:
     std::vector<MomentStats> stats_;
     std::vector<std::array<std::int64_t, 3>> outcomes_;  // positive, neutral, negative per moment
     std::vector<std::int64_t> ok_before_;                // positive + neutral before this pass
+    struct Pending {  // what a watched customer's event needs from the outcome loop
+        std::uint16_t index;
+        bool magic, reviewed;
+        int cause;
+    };
+    std::vector<Pending> pending_;
     std::vector<std::int64_t> entered_;                  // entries this tick by target + 2 (done, lost first)
     std::vector<TickStats> series_;
     std::vector<std::int64_t> occupancy_;
