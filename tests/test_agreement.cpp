@@ -98,6 +98,19 @@ TEST_CASE("agreement: multi-target routes on every outcome and several purchase 
                              M("helpdesk", 0.5, 0.3).positive_to(to({{1, 1.0}, {kDone, 1.0}}))}));
 }
 
+TEST_CASE("agreement: moments sharing the wheel's columns (a very long dwell) take the mixed path, same answers") {
+    // 20,000 ticks at the last moment make 20,001 rows: a column per moment would be over the
+    // 65,536 slots, so moments share columns and blocks hold several moments (magic makes it the
+    // general loop).
+    Scenario s = journey({M("ad", 0.6, 0.2).dwell(1, 3), M("shop", 0.6, 0.2).purchase().dwell(2, 4),
+                          M("care", 0.5, 0.3).magic(0.2).negative_to(to({{1, 1.0}, {kLost, 1.0}})).dwell(1, 2),
+                          M("loyal", 0.7, 0.1).dwell(1, 20000)});
+    s.initial = 10;
+    const Simulation probe(s, 1);
+    REQUIRE(probe.wheel_columns() < s.moments.size());
+    check_agreement(s, 8000);
+}
+
 TEST_CASE("agreement: the test scenarios and every memoryless shipped scenario") {
     int checked = 0;
     for (const char* dir : {"/tests/scenarios", "/assets/scenarios"}) {

@@ -1,11 +1,11 @@
 // The agent engine: random numbers, each mechanism of model.md, determinism, stories.
 // Statistical checks use fixed seeds and bounds of several standard errors, so they are
 // deterministic and would fail if the mechanism under test were missing.
-#include <algorithm>
-#include <map>
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "engine/fmath.h"

@@ -139,6 +139,9 @@ public:
     static constexpr std::size_t bytes_per_customer() { return sizeof(Customer); }
     // Bytes held for customers now: every block allocated, in use or spare, and the wheel.
     std::size_t memory_bytes() const;
+    // The wheel's rows (ticks ahead) and columns (moments, shared when there would be too many).
+    std::size_t wheel_rows() const { return wheel_ticks_; }
+    std::size_t wheel_columns() const { return columns_; }
 
 private:
     // Customers live in a timing wheel: slot (due tick mod wheel size) holds the customers whose
