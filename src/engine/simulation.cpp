@@ -46,52 +46,41 @@ void Simulation::prepare() {
     const bool any_shift = std::any_of(scenario_.segments.begin(), scenario_.segments.end(),
                                        [](const Segment& s) { return s.shift != 0.0; });
     hot_.assign(scenario_.moments.size(), Hot{});
+    fast_.assign(scenario_.moments.size(), Fast{});
     cause_weights_.assign(scenario_.moments.size(), {});
+    plain_ = true;
     for (std::size_t m = 0; m < scenario_.moments.size(); ++m) {
         const Moment& mo = scenario_.moments[m];
         Hot& h = hot_[m];
+        Fast& f = fast_[m];
         h.p_pos = mo.positive;
         h.p_neg = mo.negative;
         h.logit_pos = safe_logit(mo.positive);
         h.logit_neg = safe_logit(mo.negative);
         const Odds base = odds_shifted(mo.positive, mo.negative, h.logit_pos, h.logit_neg, 0.0);
-        h.cut_pos = base.positive;
-        h.cut_neutral = base.positive + base.neutral;
+        f.cut_pos = base.positive;
+        f.cut_neutral = base.positive + base.neutral;
         h.magic = mo.magic;
         h.review = mo.review;
-        for (int o = 0; o < 4; ++o) h.impact[o] = mo.impact[o];
+        for (int o = 0; o < 3; ++o) f.impact[o] = mo.impact[o];
+        h.magic_impact = mo.impact[static_cast<int>(Outcome::Magic)];
         for (int o = 0; o < 3; ++o) {
             const Route& r = mo.next[static_cast<std::size_t>(o)];
             h.route_total[o] = 0;
             for (double w : r.weights) h.route_total[o] += w;
-            h.single[o] = r.targets.size() == 1 ? r.targets[0] : kPick;
+            f.single[o] = r.targets.size() == 1 ? r.targets[0] : kPick;
         }
         h.cause_total = 0;
         for (const Cause& cause : mo.causes) {
             cause_weights_[m].push_back(cause.weight);
             h.cause_total += cause.weight;
         }
-        h.dwell_min = mo.dwell_min;
-        h.dwell_span = static_cast<std::uint32_t>(std::max(0, mo.dwell_max - mo.dwell_min));
-        h.reads_reviews = mo.reads_reviews;
-        h.purchase = mo.purchase;
-        h.varies = scenario_.beta != 0.0 || any_shift || (mo.reads_reviews && scenario_.gamma != 0.0);
-    }
-    fast_.assign(hot_.size(), Fast{});
-    plain_ = true;
-    for (std::size_t m = 0; m < hot_.size(); ++m) {
-        const Hot& h = hot_[m];
-        Fast& f = fast_[m];
-        f.cut_pos = h.cut_pos;
-        f.cut_neutral = h.cut_neutral;
-        for (int o = 0; o < 3; ++o) {
-            f.impact[o] = h.impact[o];
-            f.single[o] = h.single[o];
-        }
-        f.dwell_min = h.dwell_min;
-        f.dwell_span = h.dwell_span;
-        f.purchase = h.purchase;
+        f.dwell_min = mo.dwell_min;
+        f.dwell_span = static_cast<std::uint32_t>(std::max(0, mo.dwell_max - mo.dwell_min));
+        f.purchase = mo.purchase;
         f.column = static_cast<std::uint16_t>(m % std::max<std::size_t>(1, columns_));
+        h.reads_reviews = mo.reads_reviews;
+        h.varies = scenario_.beta != 0.0 || any_shift || (mo.reads_reviews && scenario_.gamma != 0.0);
         plain_ = plain_ && !h.varies && h.magic <= 0.0 && h.review <= 0.0 && h.cause_total <= 0.0;
     }
     segment_weights_.clear();
@@ -556,7 +545,7 @@ void Simulation::pass(double gamma_term) {
                     const bool magic = h.magic > 0.0 && o == 0 && rng.uniform() < h.magic;
                     const float before = c.impression;
                     const float after = static_cast<float>(
-                        std::min(std::max(static_cast<double>(before) + (magic ? h.impact[3] : impact[o]), -1.0), 1.0));
+                        std::min(std::max(static_cast<double>(before) + (magic ? h.magic_impact : impact[o]), -1.0), 1.0));
                     change += static_cast<double>(after) - static_cast<double>(before);
                     c.impression = after;
                     if (buys) c.purchases = static_cast<std::uint16_t>(c.purchases + ((o != 2) & (c.purchases != 0xffff)));
@@ -680,7 +669,7 @@ void Simulation::pass(double gamma_term) {
                     const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
                     bool magic = false;
                     if constexpr (!Plain) magic = hot[m].magic > 0.0 && o == 0 && rng.uniform() < hot[m].magic;
-                    const double impact = magic ? hot[m].impact[3] : f.impact[o];
+                    const double impact = magic ? hot[m].magic_impact : f.impact[o];
                     const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
                     ++outcomes[m][static_cast<std::size_t>(o)];
                     change += static_cast<double>(after) - static_cast<double>(before);

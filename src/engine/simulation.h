@@ -177,29 +177,26 @@ private:
         void empty(Slot& s);  // its blocks back to the spares
     };
     // Per moment, what a finishing customer needs, gathered in one place.
+    // Per moment, what a finishing customer needs beyond Fast: odds shifts, magic, reviews,
+    // causes and weighted routes.
     struct Hot {
-        double cut_pos = 0, cut_neutral = 0;  // base odds as cumulative cuts (z = 0)
         double logit_pos = 0, logit_neg = 0;
         double p_pos = 0, p_neg = 0;
         double magic = 0, review = 0;
-        double impact[4] = {0, 0, 0, 0};
+        double magic_impact = 0;
         double cause_total = 0;
         double route_total[3] = {0, 0, 0};
-        std::int32_t single[3] = {0, 0, 0};  // the route's only target, or kPick
-        std::int32_t dwell_min = 1;
-        std::uint32_t dwell_span = 0;  // dwell_max - dwell_min
-        bool varies = false;           // z can differ from 0 here
+        bool varies = false;  // z can differ from 0 here
         bool reads_reviews = false;
-        bool purchase = false;
     };
     static constexpr std::int32_t kPick = -100;
-    // The part of Hot that every finishing customer reads, in one cache line.
+    // Per moment, what every finishing customer reads, in one cache line.
     struct alignas(64) Fast {
-        double cut_pos = 0, cut_neutral = 0;
-        double impact[3] = {0, 0, 0};        // positive, neutral, negative
-        std::int32_t single[3] = {0, 0, 0};  // as Hot::single
+        double cut_pos = 0, cut_neutral = 0;  // base odds as cumulative cuts (z = 0)
+        double impact[3] = {0, 0, 0};         // positive, neutral, negative
+        std::int32_t single[3] = {0, 0, 0};   // the route's only target, or kPick
         std::int32_t dwell_min = 1;
-        std::uint32_t dwell_span = 0;
+        std::uint32_t dwell_span = 0;  // dwell_max - dwell_min
         bool purchase = false;
         std::uint16_t column = 0;  // the wheel's column for this moment
     };
