@@ -475,6 +475,48 @@ void Simulation::pass(double gamma_term) {
             count -= k;
         }
     };
+    // A customer's outcome at moment m, for the loops that take one customer at a time: the
+    // odds (shifted through the memo where they vary), the draw (0 positive, 1 neutral,
+    // 2 negative, without a branch), magic, the impression after, then a review and a cause
+    // where the moment has them. The draws come in that order.
+    struct Decision {
+        int o;
+        bool magic, reviewed;
+        int cause;
+        float after;
+    };
+    auto decide = [&](const Customer& c, int m) {
+        const Fast& f = fast[m];
+        Decision d{0, false, false, -1, c.impression};
+        double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
+        if constexpr (!Plain)
+            if (hot[m].varies) odds(c, hot[m], gamma_term, cut_pos, cut_neutral);
+        const double u = rng.uniform();
+        d.o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
+        if constexpr (!Plain) d.magic = hot[m].magic > 0.0 && d.o == 0 && rng.uniform() < hot[m].magic;
+        const double impact = d.magic ? hot[m].magic_impact : f.impact[d.o];
+        d.after = static_cast<float>(std::min(std::max(static_cast<double>(c.impression) + impact, -1.0), 1.0));
+        if constexpr (!Plain) {
+            const Hot& h = hot[m];
+            // What is stored is what counts (float), for reviews and NPS alike.
+            if (h.review > 0.0 && rng.uniform() < h.review) {
+                d.reviewed = true;
+                ++st[m].reviews;
+                if (review_is_positive(d.after)) {
+                    reviews_pos_ += 1.0;
+                    ++current_.reviews_positive;
+                } else {
+                    reviews_neg_ += 1.0;
+                    ++current_.reviews_negative;
+                }
+            }
+            if (h.cause_total > 0.0 && d.o == 2) {
+                d.cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
+                ++st[m].causes[static_cast<std::size_t>(d.cause)];
+            }
+        }
+        return d;
+    };
     auto event = [&](const Customer& c, int m, Outcome outcome, int target, int cause, bool purchased, bool reviewed) {
         events_.push_back({tick, c.id, m, outcome, c.impression, target, cause, purchased, reviewed});
     };
@@ -534,43 +576,18 @@ void Simulation::pass(double gamma_term) {
                 // Odds that vary, magic, reviews or causes at this moment: their draws come
                 // between the outcome draws, one at a time. The magic flag is set in place (and
                 // kept by the copy); what a watched customer's story needs waits in pending_.
-                const Hot& h = hot[m];
                 std::int64_t magic_count = 0;
                 for (std::size_t i = 0; i < n; ++i) {
                     Customer& c = block[i];
-                    double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
-                    if (h.varies) odds(c, h, gamma_term, cut_pos, cut_neutral);
-                    const double u = rng.uniform();
-                    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
-                    const bool magic = h.magic > 0.0 && o == 0 && rng.uniform() < h.magic;
-                    const float before = c.impression;
-                    const float after = static_cast<float>(
-                        std::min(std::max(static_cast<double>(before) + (magic ? h.magic_impact : impact[o]), -1.0), 1.0));
-                    change += static_cast<double>(after) - static_cast<double>(before);
-                    c.impression = after;
+                    const Decision d = decide(c, m);
+                    const int o = d.o;
+                    change += static_cast<double>(d.after) - static_cast<double>(c.impression);
+                    c.impression = d.after;
                     if (buys) c.purchases = static_cast<std::uint16_t>(c.purchases + ((o != 2) & (c.purchases != 0xffff)));
-                    bool reviewed = false;
-                    // What is stored is what counts (float), for reviews and NPS alike.
-                    if (h.review > 0.0 && rng.uniform() < h.review) {
-                        reviewed = true;
-                        ++st[m].reviews;
-                        if (review_is_positive(after)) {
-                            reviews_pos_ += 1.0;
-                            ++current_.reviews_positive;
-                        } else {
-                            reviews_neg_ += 1.0;
-                            ++current_.reviews_negative;
-                        }
-                    }
-                    int cause = -1;
-                    if (h.cause_total > 0.0 && o == 2) {
-                        cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
-                        ++st[m].causes[static_cast<std::size_t>(cause)];
-                    }
-                    c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | static_cast<int>(magic) * kFlagMagic);
-                    magic_count += magic;
+                    c.flags = static_cast<std::uint8_t>((c.flags & kFlagReferred) | static_cast<int>(d.magic) * kFlagMagic);
+                    magic_count += d.magic;
                     if (watching && watched(c.id))
-                        pending_.push_back({static_cast<std::uint16_t>(i), magic, reviewed, cause});
+                        pending_.push_back({static_cast<std::uint16_t>(i), d.magic, d.reviewed, d.cause});
                     lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
                     n0 += o == 0;
                     n1 += o == 1;
@@ -658,46 +675,16 @@ void Simulation::pass(double gamma_term) {
                 for (std::size_t i = 0; i < n; ++i) {
                     Customer& c = block[i];
                     const int m = c.moment;
-                    const float before = c.impression;
                     const Fast& f = fast[m];
-                    double cut_pos = f.cut_pos, cut_neutral = f.cut_neutral;
-                    if constexpr (!Plain)
-                        if (hot[m].varies) odds(c, hot[m], gamma_term, cut_pos, cut_neutral);
-
-                    // 0 positive, 1 neutral, 2 negative, without a branch on the draw.
-                    const double u = rng.uniform();
-                    const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
-                    bool magic = false;
-                    if constexpr (!Plain) magic = hot[m].magic > 0.0 && o == 0 && rng.uniform() < hot[m].magic;
-                    const double impact = magic ? hot[m].magic_impact : f.impact[o];
-                    const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact, -1.0), 1.0));
+                    const Decision d = decide(c, m);
+                    const int o = d.o;
+                    const bool magic = d.magic;
+                    const float after = d.after;
                     ++outcomes[m][static_cast<std::size_t>(o)];
-                    change += static_cast<double>(after) - static_cast<double>(before);
+                    change += static_cast<double>(after) - static_cast<double>(c.impression);
                     const bool purchased = f.purchase & (o != 2);
-
-                    bool reviewed = false;
-                    int cause = -1;
-                    if constexpr (!Plain) {
-                        const Hot& h = hot[m];
-                        magics += magic;
-                        st[m].magic += magic;
-                        // What is stored is what counts (float), for reviews and NPS alike.
-                        if (h.review > 0.0 && rng.uniform() < h.review) {
-                            reviewed = true;
-                            ++st[m].reviews;
-                            if (review_is_positive(after)) {
-                                reviews_pos_ += 1.0;
-                                ++current_.reviews_positive;
-                            } else {
-                                reviews_neg_ += 1.0;
-                                ++current_.reviews_negative;
-                            }
-                        }
-                        if (h.cause_total > 0.0 && o == 2) {
-                            cause = pick_weighted(rng, cause_weights_[static_cast<std::size_t>(m)], h.cause_total);
-                            ++st[m].causes[static_cast<std::size_t>(cause)];
-                        }
-                    }
+                    magics += magic;
+                    st[m].magic += magic;
                     int target = f.single[o];
                     if (target == kPick) [[unlikely]] {  // a weighted route (the generator stays a local)
                         const Route& r = route(m, o);
@@ -713,7 +700,7 @@ void Simulation::pass(double gamma_term) {
                     c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
                     c.since = tick;
                     if (watching && watched(c.id))
-                        event(c, m, magic ? Outcome::Magic : static_cast<Outcome>(o), target, cause, purchased, reviewed);
+                        event(c, m, magic ? Outcome::Magic : static_cast<Outcome>(o), target, d.cause, purchased, d.reviewed);
                     const bool stays = target >= 0;
                     movers[n_move] = static_cast<std::uint16_t>(i);
                     leavers[n_leave] = static_cast<std::uint16_t>(i);
