@@ -116,13 +116,6 @@ public:
     }
     [[gnu::always_inline]] double uniform() noexcept { return Random::to_unit(next()); }
     [[gnu::always_inline]] std::uint64_t below(std::uint64_t n) noexcept { return Random::bounded(*this, n); }
-    // The next value without using it; skip(true) then uses it. Lets a loop draw a value only
-    // for some items without a branch.
-    std::uint64_t peek() noexcept {
-        if (pos_ == kSize) refill();
-        return buf_[pos_];
-    }
-    void skip(bool used) noexcept { pos_ += used; }
     // Up to `want` values in a row without a check each: use them, then advance(count).
     std::size_t ready(std::size_t want) noexcept {
         if (pos_ == kSize) refill();
