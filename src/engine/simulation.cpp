@@ -698,7 +698,6 @@ void Simulation::pass(double gamma_term) {
                                                         static_cast<int>(magic) * kFlagMagic);
                     c.from = static_cast<std::int16_t>(m);
                     c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
-                    c.since = tick;
                     if (watching && watched(c.id))
                         event(c, m, magic ? Outcome::Magic : static_cast<Outcome>(o), target, d.cause, purchased, d.reviewed);
                     const bool stays = target >= 0;
