@@ -2,6 +2,7 @@
 // panels, and what a host page does through the bridge, checked on the App object itself.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -162,13 +163,14 @@ TEST_CASE("app: a lesson step is checked by the engine on a fresh run and fires 
     REQUIRE(app.configure(R"({"lesson": {"title": "Fix the desk", "steps": [
         {"text": "Lose at most 15% of customers, changing one moment",
          "goals": [{"metric": "lost_share", "at_most": 0.15}], "max_changed_moments": 1}]}})"));
-    CHECK_FALSE(app.check_lesson());  // lost: 0.2 + 0.8 x 0.1 = 28%
+    CHECK_FALSE(app.check_lesson_now());  // lost: 0.2 + 0.8 x 0.1 = 28%
     CHECK(host.count("lesson_step") == 0);
+    CHECK(host.count("lesson_checked") == 1);
     REQUIRE(app.set_param("/moments/desk/negative", 0.02, true));
     REQUIRE(app.set_param("/moments/stay/negative", 0.02, true));
-    CHECK_FALSE(app.check_lesson());  // two moments changed: over the limit
+    CHECK_FALSE(app.check_lesson_now());  // two moments changed: over the limit
     REQUIRE(app.set_param("/moments/stay/negative", 0.1, true));
-    CHECK(app.check_lesson());  // lost: 0.02 + 0.98 x 0.1 = 11.8%, one moment changed
+    CHECK(app.check_lesson_now());  // lost: 0.02 + 0.98 x 0.1 = 11.8%, one moment changed
     CHECK(host.count("lesson_step") == 1);
     CHECK(host.count("lesson_done") == 1);
     CHECK(app.lesson_step() == 1);
@@ -227,7 +229,7 @@ TEST_CASE("app: the live view switches to the cohort engine and back") {
         App other(host);  // finishing runs the engine that is live (the agents stay at tick 0)
         REQUIRE(other.load_text(kDesk, "desk.json"));
         REQUIRE(other.set_param("engine", 1));
-        other.finish();
+        other.finish_now();
         CHECK(other.finished());
         CHECK(other.tick() == 30);
     }
@@ -261,4 +263,192 @@ TEST_CASE("app: experiment results say when the scenario changed after they were
     REQUIRE(app.set_param("seed", 5));
     while (app.experiment_running()) app.update(1.0 / 60);
     CHECK(stale());
+}
+
+// ==== Long work in slices, text limits, the drawn crowd (issue 9) ===============================
+
+namespace {
+// Frames until the app has no long work left (or a bound is hit); how many it took.
+int frames_until_idle(App& app, int bound = 100000) {
+    int frames = 0;
+    while (!app.busy().empty() && frames < bound) {
+        app.update(1.0 / 60);
+        ++frames;
+    }
+    return frames;
+}
+const char* kLong = R"({"motsim": 1, "name": "Long", "ticks": 5000, "seed": 9,
+  "population": {"arrivals_per_tick": 200},
+  "moments": [{"id": "a", "positive": 0.5, "negative": 0.2, "dwell": 3, "purchase": true,
+               "next": {"neutral": "a"}},
+              {"id": "b", "positive": 0.6, "negative": 0.1, "dwell": 2}]})";
+}  // namespace
+
+TEST_CASE("app: run_to and finish return at once and reach their tick over frames, same numbers as stepping") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kLong, "long.json"));
+    app.pause();
+    REQUIRE(app.run_to(1200));
+    CHECK(app.tick() == 0);  // nothing done inside the call
+    CHECK(app.busy() == "run_to");
+    CHECK(nlohmann::json::parse(app.state_json())["busy"]["kind"] == "run_to");
+    const int frames = frames_until_idle(app);
+    CHECK(app.tick() == 1200);
+    CHECK(frames >= 1);
+    REQUIRE(host.count("reached") == 1);
+    CHECK(nlohmann::json::parse(host.events.back().second)["tick"] == 1200);
+    CHECK(nlohmann::json::parse(app.state_json())["busy"].is_null());
+
+    // The same run stepped tick by tick gives the same digest.
+    FakeHost host2;
+    App stepped(host2);
+    REQUIRE(stepped.load_text(kLong, "long.json"));
+    stepped.pause();
+    for (int t = 0; t < 1200; ++t) stepped.step();
+    CHECK(stepped.simulation().digest() == app.simulation().digest());
+
+    app.finish();
+    CHECK(app.tick() == 1200);
+    frames_until_idle(app);
+    CHECK(app.finished());
+    CHECK(app.tick() == 5000);
+    CHECK(host.count("finished") == 1);
+    CHECK(host.count("reached") == 2);
+}
+
+TEST_CASE("app: long work can be cancelled, and a target behind the run is reached at once") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kLong, "long.json"));
+    app.pause();
+    app.step();
+    app.step();
+    REQUIRE(app.run_to(1));  // already past: reached at once, nothing run
+    CHECK(app.busy().empty());
+    CHECK(app.tick() == 2);
+    REQUIRE(host.count("reached") == 1);
+    app.finish();
+    app.cancel_work();
+    CHECK(app.busy().empty());
+    CHECK(app.tick() == 2);
+    const auto last = nlohmann::json::parse(host.events.back().second);
+    CHECK(host.events.back().first == "reached");
+    CHECK(last["cancelled"] == true);
+    // A new scenario ends any work in progress (cancelled), it never runs on the new one.
+    app.finish();
+    REQUIRE(app.load_text(kDesk, "desk.json"));
+    CHECK(app.busy().empty());
+    CHECK(app.tick() == 0);
+}
+
+TEST_CASE("app: the lesson check runs in slices with the live view's cap and tells its result") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kLong, "long.json"));
+    REQUIRE(app.configure(R"({"lesson": {"title": "T", "steps": [
+        {"text": "Lose nobody", "goals": [{"metric": "lost_share", "at_most": 0.01}]}]}})"));
+    REQUIRE(app.check_lesson());
+    CHECK(app.lesson_checking());
+    CHECK(app.busy() == "lesson");
+    CHECK(host.count("lesson_checked") == 0);
+    CHECK(frames_until_idle(app) >= 1);
+    CHECK_FALSE(app.lesson_checking());
+    REQUIRE(host.count("lesson_checked") == 1);
+    CHECK(nlohmann::json::parse(host.events.back().second)["met"] == false);
+    CHECK(app.lesson_step() == 0);
+}
+
+TEST_CASE("app: text over the limit is refused before parsing, and the current scenario keeps running") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kDesk, "desk.json"));
+    app.step();
+    // Valid JSON, just too long: whitespace after a small scenario.
+    std::string text = kDesk;
+    text.append(kMaxTextBytes, ' ');
+    CHECK_FALSE(app.load_text(text, "padded.json"));
+    CHECK(app.scenario().name == "Desk");
+    CHECK(app.tick() == 1);
+    REQUIRE_FALSE(app.messages().empty());
+    CHECK(app.messages().back().text.find("the limit is 4.0 MB") != std::string::npos);
+    CHECK_FALSE(app.configure(std::string(kMaxTextBytes + 1, ' ')));
+    CHECK_FALSE(app.load_share(std::string(kMaxTextBytes + 1, ' ')));
+    CHECK(app.scenario().name == "Desk");
+    // At the limit itself the text is read (and here refused only for being blank).
+    CHECK(app.load_text(std::string(kDesk) + std::string(kMaxTextBytes - std::string(kDesk).size(), ' '), "x.json"));
+}
+
+TEST_CASE("app: a shared link's tick is reached in slices, not inside the call") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kLong, "long.json"));
+    const std::string share = R"({"v": 1, "seed": 3, "tick": 4000, "scenario": )" + app.scenario_json() + "}";
+    App b(host);
+    REQUIRE(b.load_share(share));
+    CHECK(b.tick() < 4000);
+    CHECK(b.busy() == "run_to");
+    frames_until_idle(b);
+    CHECK(b.tick() == 4000);
+}
+
+TEST_CASE("app: a huge crowd is drawn as a sample spread over the moments, rebuilt only on change") {
+    Scenario s;
+    s.ticks = 100;
+    s.arrivals_per_tick = 30000;
+    s.max_customers = 1000000000;
+    for (const char* id : {"a", "b"}) {
+        Moment m;
+        m.id = m.name = id;
+        m.positive = 0.5;
+        m.negative = 0.0;
+        m.dwell_min = m.dwell_max = 20;
+        m.next = {Route{{kDone}, {1.0}}, Route{{kDone}, {1.0}}, Route{{kLost}, {1.0}}};
+        s.moments.push_back(m);
+    }
+    s.moments[0].next[0] = Route{{1}, {1.0}};
+    s.entry = Route{{0}, {1.0}};
+    Simulation sim(s, 5);
+    for (int t = 0; t < 30; ++t) sim.step();
+    REQUIRE(sim.active() > 300000);
+    const JourneyLayout layout = layout_journey(s, 0, 0, 800, 400, 28.0f);
+    Crowd crowd;
+    CrowdKey key;
+    key.sim = &sim;
+    key.version = 1;
+    key.w = 800, key.h = 400, key.scale = 1;
+    CHECK(build_crowd(crowd, sim, layout, key));
+    CHECK(crowd.customers == static_cast<std::size_t>(sim.active()));
+    CHECK(crowd.dots.size() <= kMaxDrawnCustomers);
+    CHECK(crowd.dots.size() >= kMaxDrawnCustomers * 9 / 10);
+    CHECK(crowd.ids.size() == crowd.dots.size());
+    // The sample keeps each moment's share of the crowd (within a few percent).
+    std::int64_t at_b = 0, sampled_b = 0;
+    sim.for_each_customer([&](const Customer& c, int) { at_b += c.moment == 1; });
+    const Node* na = find_node(layout, 0);
+    const Node* nb = find_node(layout, 1);
+    REQUIRE(na != nullptr);
+    REQUIRE(nb != nullptr);
+    auto d2 = [](const CrowdInstance& d, const Node* n) { return (d.x - n->x) * (d.x - n->x) + (d.y - n->y) * (d.y - n->y); };
+    for (const CrowdInstance& d : crowd.dots) sampled_b += d2(d, nb) < d2(d, na);
+    const double share = static_cast<double>(at_b) / static_cast<double>(sim.active());
+    const double sampled = static_cast<double>(sampled_b) / static_cast<double>(crowd.dots.size());
+    CHECK(sampled == doctest::Approx(share).epsilon(0.1));
+    // Same key: nothing rebuilt; a new tick: rebuilt.
+    const std::uint64_t v = crowd.version;
+    CHECK_FALSE(build_crowd(crowd, sim, layout, key));
+    CHECK(crowd.version == v);
+    sim.step();
+    key.version = 2;
+    CHECK(build_crowd(crowd, sim, layout, key));
+    CHECK(crowd.version == v + 1);
+    // A small crowd is drawn whole.
+    Scenario small = s;
+    small.arrivals_per_tick = 10;
+    Simulation few(small, 5);
+    for (int t = 0; t < 5; ++t) few.step();
+    Crowd all;
+    key.sim = &few;
+    build_crowd(all, few, layout, key);
+    CHECK(all.dots.size() == static_cast<std::size_t>(few.active()));
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
@@ -47,7 +48,26 @@ App::App(Host& host) : host_(host) {
     lesson_base_ = edited_;
 }
 
+namespace {
+// "5.2 MB": a size for a message.
+std::string megabytes(std::size_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f MB", static_cast<double>(bytes) / (1024.0 * 1024.0));
+    return buf;
+}
+}  // namespace
+
+bool App::refuse_long_text(const std::string& text, const std::string& what) {
+    if (text.size() <= kMaxTextBytes) return false;
+    const std::string msg = what + " is " + megabytes(text.size()) + "; the limit is " + megabytes(kMaxTextBytes) +
+                            ". Nothing was changed.";
+    note(msg, true);
+    host_.emit("error", nlohmann::json{{"message", msg}}.dump());
+    return true;
+}
+
 bool App::load_text(const std::string& text, const std::string& origin) {
+    if (refuse_long_text(text, "The scenario " + origin)) return false;
     io::LoadResult r = io::load_scenario(text);
     std::string summary;
     int errors = 0;
@@ -90,6 +110,8 @@ std::string App::scenario_json() const {
 
 void App::restart() {
     ++scenario_version_;
+    ++sim_version_;
+    if (work_ != Work::None) end_work(true);
     // The live view keeps every customer as a dot; beyond a few million a browser tab runs out
     // of memory, so the live run is capped (the command line and the cohort engine are not).
     const Scenario live = live_scenario(edited_);
@@ -106,6 +128,7 @@ void App::restart() {
     edit_log_.clear();
     tick_clock_ = 0;
     story_tick_ = -1;
+    story_replay_.reset();
     if (watched_) sim_->watch(*watched_);
     finished_sent_ = false;
     cohort_.reset();
@@ -118,7 +141,13 @@ void App::start_cohort(int ticks) {
     CohortOptions opt;
     opt.mode = engine_ == 2 ? CohortMode::Expected : CohortMode::Stochastic;
     cohort_ = std::make_unique<Cohort>(edited_, seed_, opt);  // counts: no cap on the population
-    while (cohort_->tick() < ticks && !cohort_->finished()) cohort_->step();
+    // Replayed here while it is quick; the rest in slices across frames (a long run of a big
+    // journey must not freeze a slider drag).
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+    while (cohort_->tick() < ticks && !cohort_->finished() && std::chrono::steady_clock::now() < until)
+        cohort_->step();
+    if (cohort_->tick() < ticks && !cohort_->finished()) run_to(std::max(ticks, work_ != Work::None ? work_target_ : 0));
 }
 
 void App::refresh_view() { view_ = cohort_ ? view_of(*cohort_) : view_of(*sim_); }
@@ -144,17 +173,83 @@ Scenario App::live_scenario(const Scenario& s) const {
     return live;
 }
 
-void App::step() {
+void App::engine_step() {
     if (cohort_) {
         if (!cohort_->finished()) cohort_->step();
     } else if (!sim_->finished()) {
         sim_->step();
     }
+    ++sim_version_;
+}
+
+void App::step() {
+    engine_step();
     refresh_view();
 }
 
+// ==== Long work in slices =========================================================================
+
+bool App::run_to(int target) {
+    target = std::clamp(target, tick(), edited_.ticks);
+    work_ = Work::RunTo;
+    work_from_ = tick();
+    work_target_ = target;
+    if (tick() >= target || finished()) end_work(false);  // nothing to do: say so at once
+    return true;
+}
+
 void App::finish() {
-    while (!finished()) step();
+    work_ = Work::Finish;
+    work_from_ = tick();
+    work_target_ = edited_.ticks;
+    if (finished()) end_work(false);
+}
+
+void App::finish_now() {
+    while (!finished()) engine_step();
+    if (work_ != Work::None) end_work(false);
+    refresh_view();
+}
+
+void App::cancel_work() {
+    if (work_ != Work::None) end_work(true);
+    if (lesson_sim_) {
+        lesson_sim_.reset();
+        note("Lesson check cancelled", false);
+        host_.emit("lesson_checked", nlohmann::json{{"met", false}, {"step", lesson_step_}, {"cancelled", true},
+                                                    {"detail", "cancelled"}}.dump());
+    }
+}
+
+void App::end_work(bool cancelled) {
+    work_ = Work::None;
+    host_.emit("reached", nlohmann::json{{"tick", tick()}, {"cancelled", cancelled}}.dump());
+}
+
+std::string App::busy() const {
+    if (work_ == Work::RunTo) return "run_to";
+    if (work_ == Work::Finish) return "finish";
+    if (lesson_sim_) return "lesson";
+    return "";
+}
+
+double App::busy_progress() const {
+    if (work_ != Work::None) {
+        const int span = std::max(1, work_target_ - work_from_);
+        return std::clamp(static_cast<double>(tick() - work_from_) / span, 0.0, 1.0);
+    }
+    if (lesson_sim_) return static_cast<double>(lesson_sim_->tick()) / std::max(1, lesson_sim_->scenario().ticks);
+    return 0.0;
+}
+
+void App::advance_work(std::chrono::steady_clock::time_point until) {
+    if (work_ == Work::None) return;
+    // At least one tick a frame, so the work ends however slow a tick is.
+    do {
+        if (tick() >= work_target_ || finished()) break;
+        engine_step();
+    } while (std::chrono::steady_clock::now() < until);
+    if (tick() >= work_target_ || finished()) end_work(false);
 }
 
 void App::reset() {
@@ -200,6 +295,7 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
     if (sim_->update_parameters(live)) {
         edit_log_.emplace_back(sim_->tick(), live);
         story_tick_ = -1;
+        ++sim_version_;
         // The cohort engine has no live edit: it replays the edited scenario up to now.
         if (cohort_) start_cohort(cohort_->tick());
     } else {
@@ -248,7 +344,11 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
 
 void App::update(double dt) {
     time_ += dt;
-    if (playing_ && !finished()) {
+    const auto slice_end = std::chrono::steady_clock::now() +
+                           std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+    advance_work(slice_end);
+    advance_lesson_check(slice_end);
+    if (playing_ && !finished() && work_ == Work::None) {
         tick_clock_ += std::min(dt, 0.25) * speed_;  // a stalled tab does not catch up in one go
         // Whole ticks only: the numbers never depend on the frame rate.
         // At most ~30 ms of ticks a frame: a huge crowd at a high speed slows the run down
@@ -261,8 +361,7 @@ void App::update(double dt) {
                 out_of_time = true;
                 break;
             }
-            if (cohort_) cohort_->step();
-            else sim_->step();
+            engine_step();
             tick_clock_ -= 1.0;
         }
         if (out_of_time) tick_clock_ = 0;
@@ -270,6 +369,7 @@ void App::update(double dt) {
     if (finished()) tick_clock_ = 0;
     refresh_view();
     advance_experiments();
+    if (watched_) advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(4));
     emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();
 }
@@ -292,6 +392,7 @@ void App::emit_tick_events() {
 // ==== Embedding: configuration, lessons, shareable state ========================================
 
 bool App::configure(const std::string& text) {
+    if (refuse_long_text(text, "The page's configuration")) return false;
     std::vector<io::Problem> problems;
     const bool had_lesson = ui_.lesson.has_value();
     if (!parse_ui_config(text, ui_, problems)) {
@@ -311,19 +412,42 @@ bool App::configure(const std::string& text) {
 
 bool App::check_lesson() {
     if (!ui_.lesson || lesson_step_ >= static_cast<int>(ui_.lesson->steps.size())) return false;
+    // A fresh run of the scenario as it is now, with the live view's cap, in slices.
+    lesson_checked_ = edited_;
+    lesson_sim_ = std::make_unique<Simulation>(live_scenario(edited_), seed_);
+    return true;
+}
+
+bool App::check_lesson_now() {
+    if (!check_lesson()) return false;
+    while (lesson_sim_) advance_lesson_check(std::chrono::steady_clock::time_point::max());
+    return lesson_last_met_;
+}
+
+void App::advance_lesson_check(std::chrono::steady_clock::time_point until) {
+    if (!lesson_sim_) return;
+    do {
+        if (lesson_sim_->finished()) break;
+        lesson_sim_->step();
+    } while (std::chrono::steady_clock::now() < until);
+    if (!lesson_sim_->finished()) return;
+    const std::unique_ptr<Simulation> sim = std::move(lesson_sim_);
+    if (!ui_.lesson || lesson_step_ >= static_cast<int>(ui_.lesson->steps.size())) return;
     const LessonStep& step = ui_.lesson->steps[static_cast<std::size_t>(lesson_step_)];
-    const StepResult r = check_step(step, lesson_base_, edited_, seed_);
+    const StepResult r = evaluate_step(step, lesson_base_, lesson_checked_, *sim);
     lesson_detail_ = r.detail;
+    lesson_last_met_ = r.met;
+    host_.emit("lesson_checked",
+               nlohmann::json{{"met", r.met}, {"step", lesson_step_}, {"detail", r.detail}}.dump());
     if (!r.met) {
         note("Not yet: " + r.detail, false);
-        return false;
+        return;
     }
     host_.emit("lesson_step", nlohmann::json{{"step", lesson_step_}, {"text", step.text}, {"detail", r.detail}}.dump());
     note("Step " + std::to_string(lesson_step_ + 1) + " done: " + r.detail, false);
     ++lesson_step_;
     if (lesson_step_ == static_cast<int>(ui_.lesson->steps.size()))
         host_.emit("lesson_done", nlohmann::json{{"title", ui_.lesson->title}}.dump());
-    return true;
 }
 
 std::string App::lesson_json() const {
@@ -353,6 +477,7 @@ std::string App::share_json() const {
 }
 
 bool App::load_share(const std::string& text) {
+    if (refuse_long_text(text, "The shared link's state")) return false;
     const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
     if (j.is_discarded() || !j.is_object() || !j.contains("scenario") || j.value("v", 0) != 1) {
         note("This link's state could not be read; showing the default scenario.", true);
@@ -365,8 +490,8 @@ bool App::load_share(const std::string& text) {
     if (j.contains("selected") && j["selected"].is_number_integer())
         selected_ = std::clamp(j["selected"].get<int>(), 0, std::max(0, static_cast<int>(edited_.moments.size()) - 1));
     if (j.contains("tick") && j["tick"].is_number_integer()) {
-        const int tick = std::clamp(j["tick"].get<int>(), 0, edited_.ticks);
-        while (this->tick() < tick && !finished()) step();
+        // In slices across frames: a link's tick can be far into a long run.
+        run_to(std::clamp(j["tick"].get<int>(), 0, edited_.ticks));
     }
     return true;
 }
@@ -427,23 +552,43 @@ void App::advance_experiments() {
 void App::watch_customer(std::uint32_t id) {
     watched_ = id;
     story_tick_ = -1;
+    story_replay_.reset();
 }
 
 // The story is replayed from tick 0 with the same seed and the same live edits, so it is the
-// customer's whole journey even if they were picked halfway: the engine is deterministic.
-std::vector<std::string> App::story() const {
-    if (!watched_) return {};
-    if (story_tick_ == sim_->tick()) return story_cache_;
-    Simulation replay(started_, seed_);
-    replay.watch(*watched_);
-    std::size_t next_edit = 0;
+// customer's whole journey even if they were picked halfway: the engine is deterministic. The
+// replay is kept and advanced a slice at a time (each frame, and by story()), so following a
+// customer deep into a long run never stalls a frame.
+void App::advance_story(std::chrono::steady_clock::time_point until) const {
+    if (!watched_ || cohort_) return;
+    if (story_tick_ == sim_->tick()) return;
+    if (!story_replay_ || story_replay_->tick() > sim_->tick()) {
+        story_replay_ = std::make_unique<Simulation>(started_, seed_);
+        story_replay_->watch(*watched_);
+        story_next_edit_ = 0;
+        story_tick_ = -1;
+    }
+    Simulation& replay = *story_replay_;
     while (replay.tick() < sim_->tick()) {
-        while (next_edit < edit_log_.size() && edit_log_[next_edit].first == replay.tick())
-            replay.update_parameters(edit_log_[next_edit++].second);
+        while (story_next_edit_ < edit_log_.size() && edit_log_[story_next_edit_].first == replay.tick())
+            replay.update_parameters(edit_log_[story_next_edit_++].second);
         replay.step();
+        if (std::chrono::steady_clock::now() >= until) break;
+    }
+    if (replay.tick() < sim_->tick()) {
+        // Not there yet: keep the story so far, more on the next frame.
+        story_cache_ = story_lines(replay.scenario(), replay.story_events(), *watched_);
+        story_cache_.push_back("(replaying: " + std::to_string(replay.tick()) + " of " +
+                               std::to_string(sim_->tick()) + " " + edited_.time_unit + "s)");
+        return;
     }
     story_cache_ = story_lines(replay.scenario(), replay.story_events(), *watched_);
     story_tick_ = sim_->tick();
+}
+
+std::vector<std::string> App::story() const {
+    if (!watched_) return {};
+    advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
     return story_cache_;
 }
 
@@ -533,6 +678,9 @@ std::string App::state_json() const {
         for (const RankEntry& e : rank_->entries) order.push_back(e.id);
         j["experiment"]["rank_order"] = order;
     }
+    const std::string what = busy();
+    j["busy"] = what.empty() ? nlohmann::ordered_json(nullptr)
+                             : nlohmann::ordered_json{{"kind", what}, {"progress", busy_progress()}};
     j["locked"] = ui_.locked;
     j["digest"] = v.individuals() ? sim_->digest() : "";
     return j.dump();

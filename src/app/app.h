@@ -4,12 +4,14 @@
 // here throws into the frame loop: a bad file or a bad value is a message and the current run
 // goes on.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "app/crowd.h"
 #include "app/host.h"
 #include "app/live_view.h"
 #include "app/ui_config.h"
@@ -23,12 +25,6 @@ struct ImDrawCmd;
 
 namespace motsim::app {
 
-struct CrowdInstance {
-    float x, y;        // ImGui coordinates
-    float impression;  // -1..1
-    float flash;       // 0..1: a moment of magic just happened
-};
-
 // A drawing hook the platform provides to render the crowd inside the journey window.
 using CrowdDrawFn = void (*)(const ImDrawList*, const ImDrawCmd*);
 
@@ -41,8 +37,20 @@ struct Message {
 // What a sweep of the selected moment can vary (the panel's list and the job's path).
 inline constexpr const char* kSweepFields[] = {"positive", "negative", "magic"};
 
-// The most customers the live view creates in one run (each is a dot and 24 bytes of state).
-inline constexpr std::int64_t kLiveCustomerCap = 2000000;
+// The most customers the live view creates in one run: a classroom laptop steps a tick of them
+// in a few milliseconds in a browser (the map draws a sample, crowd.h). Larger populations run
+// in the cohort engine (the engine switch, "Large populations") or on the command line.
+inline constexpr std::int64_t kLiveCustomerCap = 250000;
+
+// The longest text the app takes from outside (a scenario, a page's configuration or lesson, a
+// shared link's state), in bytes of UTF-8. The page refuses longer text before it reaches the
+// module (web/motsim-embed.js, MAX_TEXT_BYTES) and the app refuses it again here.
+inline constexpr std::size_t kMaxTextBytes = 4u * 1024u * 1024u;
+
+// How much of a frame the app spends on long work the page or the learner asked for (running to
+// a tick or to the end, checking a lesson, replaying a story): the rest goes on the next frames,
+// so no call and no frame blocks the page.
+inline constexpr double kWorkSliceMs = 8.0;
 
 class App {
 public:
@@ -61,7 +69,16 @@ public:
     void pause() { playing_ = false; }
     bool playing() const { return playing_; }
     void step();                    // one tick
+    // Long runs are sliced across frames (kWorkSliceMs each): run_to and finish return at once,
+    // the frames advance the run, and the host hears "reached" ({"tick", "cancelled"}) when the
+    // target is reached or the work is cancelled ("finished" too at the last tick).
+    bool run_to(int tick);          // clamped to [now, last tick]
     void finish();                  // run to the last tick, whichever engine runs
+    void finish_now();              // the same, in this call (command line, native --finish)
+    void cancel_work();             // stops run_to / finish / a lesson check
+    // What long work is under way: "run_to", "finish", "lesson" or "" (none), and how far.
+    std::string busy() const;
+    double busy_progress() const;
     void reset();                   // restart the run with the edited scenario and the seed
     void set_seed(std::uint64_t seed);
     void set_speed(double ticks_per_second);
@@ -82,8 +99,13 @@ public:
     bool configure(const std::string& json);
     const UiConfig& ui() const { return ui_; }
     bool locked(const std::string& path) const { return path_locked(ui_.locked, path); }
-    // Checks the current lesson step on a fresh run; advances and tells the host when met.
+    // Starts checking the current lesson step on a fresh run (capped like the live view, sliced
+    // across frames); false if there is no step to check. When the run ends the host hears
+    // "lesson_checked" ({"met", "step", "detail"}) and, when met, "lesson_step"/"lesson_done".
     bool check_lesson();
+    // The same in this call (tests): true if the step was met.
+    bool check_lesson_now();
+    bool lesson_checking() const { return lesson_sim_ != nullptr; }
     int lesson_step() const { return lesson_step_; }
     std::string lesson_json() const;
     // The state a shareable link carries: scenario, seed, speed, selected moment.
@@ -94,8 +116,9 @@ public:
     void update(double dt_seconds);  // advances whole ticks at the chosen speed
     void draw();                     // all ImGui panels, between NewFrame and Render
     void set_crowd_draw(CrowdDrawFn fn) { crowd_draw_ = fn; }
-    const std::vector<CrowdInstance>& crowd() const { return crowd_; }
-    float crowd_radius() const { return crowd_radius_; }
+    const std::vector<CrowdInstance>& crowd() const { return crowd_.dots; }
+    float crowd_radius() const { return crowd_.radius; }
+    std::uint64_t crowd_version() const { return crowd_.version; }  // changes when the dots do
     void set_ui_scale(float s) { ui_scale_ = s; }
 
     // ---- engines ---------------------------------------------------------------------------
@@ -133,9 +156,17 @@ private:
     void refresh_analysis();
     Scenario live_scenario(const Scenario& s) const;  // capped to kLiveCustomerCap customers
     void note(const std::string& text, bool error);
+    // True (with a message and an "error" event) if `text` is longer than kMaxTextBytes.
+    bool refuse_long_text(const std::string& text, const std::string& what);
     void remember_rect(const std::string& name);  // the current window's rectangle
     void remember_item(const std::string& name);  // the last item's rectangle
-    void build_crowd(float x0, float y0, float w, float h);
+    void update_crowd(float x0, float y0, float w, float h);
+    // Long work in slices: each returns when done or when `until` has passed.
+    void advance_work(std::chrono::steady_clock::time_point until);
+    void advance_lesson_check(std::chrono::steady_clock::time_point until);
+    void advance_story(std::chrono::steady_clock::time_point until) const;
+    void engine_step();  // one tick of whichever engine runs, without refreshing the view
+    void end_work(bool cancelled);
 
     // Panels (panels.cpp, journey_view.cpp, charts_panel.cpp).
     void draw_menu();
@@ -175,13 +206,25 @@ private:
     double time_ = 0;       // seconds since start
     int selected_ = 0;
     std::optional<std::uint32_t> watched_;
-    // The last replayed story and the tick it was replayed at (a cache, refreshed by story()).
+    // The last replayed story and the tick it was replayed at (a cache, refreshed by story() and
+    // each frame; story_tick_ = -1 restarts the replay).
     mutable std::vector<std::string> story_cache_;
     mutable int story_tick_ = -1;
     std::vector<Message> messages_;
-    std::vector<CrowdInstance> crowd_;
-    std::vector<std::uint32_t> crowd_ids_;  // the customer behind each dot, for picking
-    float crowd_radius_ = 2.5f;
+    Crowd crowd_;
+    std::uint64_t sim_version_ = 0;  // bumped by every tick, edit and restart (the crowd's key)
+    // Sliced long work (run_to / finish): the target tick and where it started.
+    enum class Work { None, RunTo, Finish };
+    Work work_ = Work::None;
+    int work_from_ = 0, work_target_ = 0;
+    // A lesson check in progress: its own run of the scenario as it was when asked.
+    std::unique_ptr<Simulation> lesson_sim_;
+    Scenario lesson_checked_;
+    bool lesson_last_met_ = false;
+    // The watched customer's story: a replay from tick 0 with the same seed and edits, advanced
+    // in slices up to the live tick (restarted when the customer or the run changes).
+    mutable std::unique_ptr<Simulation> story_replay_;
+    mutable std::size_t story_next_edit_ = 0;
     CrowdDrawFn crowd_draw_ = nullptr;
     float ui_scale_ = 1.0f;
     float last_w_ = 0, last_h_ = 0;

@@ -56,39 +56,32 @@ std::string fit_text(const std::string& text, float max_width) {
     return s + "...";
 }
 
+// 250000 -> "250,000".
+std::string with_thousands(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    std::string digits = buf, out;
+    const std::size_t lead = digits.size() % 3;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (i + 3 - lead) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return out;
+}
+
 }  // namespace
 
-void App::build_crowd(float x0, float y0, float w, float h) {
+void App::update_crowd(float x0, float y0, float w, float h) {
     const JourneyLayout layout = layout_journey(edited_, x0, y0, w, h, 28.0f * ui_scale_);
-    const Simulation& sim = *sim_;
-    crowd_.clear();
-    crowd_ids_.clear();
-    crowd_.reserve(static_cast<std::size_t>(sim.active()));
-    crowd_ids_.reserve(static_cast<std::size_t>(sim.active()));
-    // Dots cluster within each node's disc; a customer who moved during the last tick glides
-    // from where it was, over the fraction of the tick that has passed (frame-rate independent).
-    const float t = static_cast<float>(std::clamp(tick_clock_, 0.0, 1.0));
-    const float glide = t * t * (3 - 2 * t);
-    const int last_tick = sim.tick() - 1;
-    sim.for_each_customer([&](const Customer& c, int) {
-        const Node* node = find_node(layout, c.moment);
-        const float r = node ? node->radius * 1.6f : 10.0f;
-        const Point off = crowd_offset(c.id, r);
-        Point at = node_position(layout, c.moment);
-        float flash = 0;
-        if (c.since == last_tick) {
-            const Point src = c.from >= 0 ? node_position(layout, c.from) : Point{x0, at.y};
-            at.x = src.x + (at.x - src.x) * glide;
-            at.y = src.y + (at.y - src.y) * glide;
-            // The flash fades over the tick; a finished or paused run shows no stale flashes.
-            if ((c.flags & Simulation::kFlagMagic) && playing_ && !sim.finished()) flash = 1.0f - 0.7f * t;
-        }
-        crowd_.push_back({at.x + off.x, at.y + off.y, c.impression, flash});
-        crowd_ids_.push_back(c.id);
-    });
-    // Smaller dots for bigger crowds so 100,000 customers stay readable.
-    const float n = static_cast<float>(std::max<std::size_t>(crowd_.size(), 1));
-    crowd_radius_ = std::clamp(14.0f / std::sqrt(std::sqrt(n)), 1.2f, 4.0f) * ui_scale_;
+    // Movers glide from where they were over the fraction of the tick that has passed (frame-rate
+    // independent); while paused nothing changes and the crowd is not rebuilt.
+    CrowdKey key;
+    key.sim = sim_.get();
+    key.version = sim_version_;
+    key.x0 = x0, key.y0 = y0, key.w = w, key.h = h, key.scale = ui_scale_;
+    key.glide = static_cast<float>(std::clamp(tick_clock_, 0.0, 1.0));
+    key.flashes = playing_ && !sim_->finished();
+    build_crowd(crowd_, *sim_, layout, key);
 }
 
 void App::draw_journey() {
@@ -143,11 +136,25 @@ void App::draw_journey() {
 
     // Crowd: the platform draws it here through a callback, under the node labels. The cohort
     // engine has counts, not customers: no dots, the counts in the nodes tell the story.
-    if (v.individuals()) build_crowd(p0.x, p0.y, size.x, size.y);
-    else crowd_.clear();
-    if (crowd_draw_ && !crowd_.empty()) {
+    if (v.individuals()) {
+        update_crowd(p0.x, p0.y, size.x, size.y);
+    } else if (!crowd_.dots.empty()) {
+        crowd_.dots.clear();
+        crowd_.ids.clear();
+        crowd_.customers = 0;
+        crowd_.key = CrowdKey{};
+        ++crowd_.version;
+    }
+    if (crowd_draw_ && !crowd_.dots.empty()) {
         dl->AddCallback(crowd_draw_, this);
         dl->AddCallback(ImDrawCallback_ResetRenderState, nullptr);
+    }
+    if (crowd_.dots.size() < crowd_.customers) {
+        // A sample is drawn: say so, so nobody counts dots and gets the wrong population.
+        const std::string note = "Showing " + with_thousands(static_cast<double>(crowd_.dots.size())) + " of " +
+                                 with_thousands(static_cast<double>(crowd_.customers)) + " customers (a sample)";
+        const float lh = ImGui::GetTextLineHeight();
+        dl->AddText({p0.x + 6 * ui_scale_, p0.y + size.y - lh - 4 * ui_scale_}, IM_COL32(200, 205, 215, 230), note.c_str());
     }
 
     // Nodes with labels and live counts.
@@ -192,15 +199,15 @@ void App::draw_journey() {
         const int hit = hit_test(layout, mp.x, mp.y);
         float best = 36.0f * ui_scale_ * ui_scale_;
         int pick = -1;
-        for (std::size_t i = 0; i < crowd_.size(); ++i) {
-            const float dx = crowd_[i].x - mp.x, dy = crowd_[i].y - mp.y;
+        for (std::size_t i = 0; i < crowd_.dots.size(); ++i) {
+            const float dx = crowd_.dots[i].x - mp.x, dy = crowd_.dots[i].y - mp.y;
             if (dx * dx + dy * dy < best) {
                 best = dx * dx + dy * dy;
                 pick = static_cast<int>(i);
             }
         }
         if (hit >= 0) selected_ = hit;
-        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(crowd_ids_[static_cast<std::size_t>(pick)]);
+        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(crowd_.ids[static_cast<std::size_t>(pick)]);
     }
     if (hovered) {
         const ImVec2 mp = ImGui::GetMousePos();

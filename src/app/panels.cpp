@@ -133,7 +133,11 @@ void App::draw_lesson() {
         ImGui::PopStyleColor();
     }
     if (lesson_step_ < static_cast<int>(lesson.steps.size())) {
-        if (ImGui::Button("Check my answer")) check_lesson();
+        if (lesson_checking()) {
+            ImGui::ProgressBar(static_cast<float>(busy_progress()), {-1, 0}, "Checking your answer...");
+        } else if (ImGui::Button("Check my answer")) {
+            check_lesson();
+        }
         remember_item("lesson_check");
         if (!lesson_detail_.empty()) ImGui::TextWrapped("Last check: %s", lesson_detail_.c_str());
     } else {
@@ -224,6 +228,17 @@ void App::draw_controls() {
     if (ImGui::Button("Reset", {bw, 0})) reset();
     ImGui::SameLine();
     if (ImGui::Button("End", {bw, 0})) finish();
+    if (!busy().empty()) {
+        // Long work runs a slice a frame: show how far, and let the learner stop it.
+        const float cw = ImGui::CalcTextSize("Cancel").x + 2 * ImGui::GetStyle().FramePadding.x;
+        const std::string what = busy() == "lesson" ? "Checking the lesson" : busy() == "finish" ? "Running to the end"
+                                                                                               : "Running to the tick";
+        ImGui::ProgressBar(static_cast<float>(busy_progress()),
+                           {ImGui::GetContentRegionAvail().x - cw - ImGui::GetStyle().ItemSpacing.x, 0}, what.c_str());
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel")) cancel_work();
+        remember_item("cancel");
+    }
     ImGui::ProgressBar(static_cast<float>(v.tick) / static_cast<float>(std::max(1, edited_.ticks)), {-1, 0},
                        (std::string(edited_.time_unit) + " " + std::to_string(v.tick) + " of " +
                         std::to_string(edited_.ticks))

@@ -51,9 +51,13 @@ std::vector<std::string> changed_moments(const Scenario& base, const Scenario& n
 }
 
 StepResult check_step(const LessonStep& step, const Scenario& base, const Scenario& now, std::uint64_t seed) {
-    StepResult r;
     Simulation sim(now, seed);
     sim.run_to_end();
+    return evaluate_step(step, base, now, sim);
+}
+
+StepResult evaluate_step(const LessonStep& step, const Scenario& base, const Scenario& now, const Simulation& sim) {
+    StepResult r;
     r.met = true;
     char buf[160];
     for (const LessonGoal& g : step.goals) {

@@ -47,5 +47,7 @@ struct StepResult {
 // Runs `now` from tick 0 with `seed` to its end and checks the step's goals and its limit on
 // changed moments against `base` (the scenario the lesson started from).
 StepResult check_step(const LessonStep& step, const Scenario& base, const Scenario& now, std::uint64_t seed);
+// The same for a run of `now` that has already ended (the app runs it in slices).
+StepResult evaluate_step(const LessonStep& step, const Scenario& base, const Scenario& now, const Simulation& sim);
 
 }  // namespace motsim

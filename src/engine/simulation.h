@@ -123,6 +123,10 @@ public:
     template <class F>
     void for_each_customer(F&& f) const;
     std::vector<std::uint32_t> customer_ids() const;  // in for_each_customer order
+    // Every `stride`-th customer of for_each_customer's order, f(customer): the cost is the
+    // customers visited plus one step per block skipped (a sample for drawing a huge crowd).
+    template <class F>
+    void for_each_customer_strided(std::size_t stride, F&& f) const;
     static constexpr std::uint8_t kFlagMagic = 1, kFlagNegative = 2, kFlagReferred = 4;
     // Impression histogram of the customers in the journey now.
     std::vector<std::int64_t> live_histogram() const;
@@ -293,6 +297,30 @@ void Simulation::for_each_customer(F&& f) const {
                 const std::size_t n = left < kBlock ? left : kBlock;
                 const Block& block = *wheel_.blocks[b];
                 for (std::size_t i = 0; i < n; ++i) f(block.c[i], static_cast<int>(k) + 1);
+                left -= n;
+            }
+        }
+}
+
+template <class F>
+void Simulation::for_each_customer_strided(std::size_t stride, F&& f) const {
+    if (stride == 0) stride = 1;
+    const std::size_t w = wheel_ticks_;
+    std::size_t next = 0;  // position (in for_each_customer's order) of the next one to visit
+    std::size_t pos = 0;   // position of the current block's first customer
+    for (std::size_t k = 0; k < w; ++k)
+        for (std::size_t col = 0; col < columns_; ++col) {
+            const Slot& s = wheel_.slots[(now_ + k) % w * columns_ + col];
+            std::size_t left = s.size();
+            for (std::uint32_t b : s.blocks) {
+                const std::size_t n = left < kBlock ? left : kBlock;
+                if (next < pos + n) {
+                    const Block& block = *wheel_.blocks[b];
+                    std::size_t i = next - pos;
+                    for (; i < n; i += stride) f(block.c[i]);
+                    next = pos + i;
+                }
+                pos += n;
                 left -= n;
             }
         }

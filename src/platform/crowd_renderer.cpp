@@ -79,18 +79,23 @@ void CrowdRenderer::shutdown() {
     program_ = vao_ = quad_vbo_ = instance_vbo_ = 0;
 }
 
-void CrowdRenderer::draw(const CrowdInstance* crowd, std::size_t count, float radius, const float clip[4],
-                         const float display_pos[2], const float display_size[2],
+void CrowdRenderer::draw(const CrowdInstance* crowd, std::size_t count, std::uint64_t version, float radius,
+                         const float clip[4], const float display_pos[2], const float display_size[2],
                          const float fb_scale[2], int fb_height) {
     if (!program_ || count == 0) return;
-    // One upload per frame; the buffer grows, never shrinks, to avoid reallocating every frame.
+    // Uploaded only when the crowd changed (a paused run uploads nothing); the buffer grows,
+    // never shrinks, to avoid reallocating.
     glBindBuffer(GL_ARRAY_BUFFER, instance_vbo_);
-    const std::size_t bytes = count * sizeof(CrowdInstance);
-    if (bytes > capacity_) {
-        capacity_ = bytes + bytes / 2;
-        glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(capacity_), nullptr, GL_STREAM_DRAW);
+    if (version != uploaded_version_ || count != uploaded_count_) {
+        const std::size_t bytes = count * sizeof(CrowdInstance);
+        if (bytes > capacity_) {
+            capacity_ = bytes + bytes / 2;
+            glBufferData(GL_ARRAY_BUFFER, static_cast<GLsizeiptr>(capacity_), nullptr, GL_STREAM_DRAW);
+        }
+        glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), crowd);
+        uploaded_version_ = version;
+        uploaded_count_ = count;
     }
-    glBufferSubData(GL_ARRAY_BUFFER, 0, static_cast<GLsizeiptr>(bytes), crowd);
 
     const float l = display_pos[0], r = display_pos[0] + display_size[0];
     const float t = display_pos[1], b = display_pos[1] + display_size[1];

@@ -195,7 +195,7 @@ void draw_crowd(const ImDrawList*, const ImDrawCmd* cmd) {
     const float size[2] = {dd->DisplaySize.x, dd->DisplaySize.y};
     const float scale[2] = {dd->FramebufferScale.x, dd->FramebufferScale.y};
     const auto& crowd = g->app->crowd();
-    g->crowd.draw(crowd.data(), crowd.size(), g->app->crowd_radius(), clip, pos, size, scale,
+    g->crowd.draw(crowd.data(), crowd.size(), g->app->crowd_version(), g->app->crowd_radius(), clip, pos, size, scale,
                   static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y));
 }
 
@@ -322,14 +322,18 @@ MOTSIM_EXPORT int motsim_configure(const char* json) { return g->app->configure(
 MOTSIM_EXPORT const char* motsim_share() { return (g_out = g->app->share_json()).c_str(); }
 MOTSIM_EXPORT int motsim_load_share(const char* json) { return g->app->load_share(json ? json : "") ? 1 : 0; }
 MOTSIM_EXPORT const char* motsim_lesson() { return (g_out = g->app->lesson_json()).c_str(); }
+// Starts the check (sliced across frames); "lesson_checked" tells the result.
 MOTSIM_EXPORT int motsim_check_lesson() { return g->app->check_lesson() ? 1 : 0; }
+// Runs to a tick in slices across frames; "reached" tells when it is there.
+MOTSIM_EXPORT int motsim_run_to(int tick) { return g->app->run_to(tick) ? 1 : 0; }
 MOTSIM_EXPORT int motsim_command(const char* cmd) {
     const std::string c = cmd ? cmd : "";
     if (c == "play") g->app->play();
     else if (c == "pause") g->app->pause();
     else if (c == "step") g->app->step();
     else if (c == "reset") g->app->reset();
-    else if (c == "finish") g->app->finish();
+    else if (c == "finish") g->app->finish();  // sliced across frames: "reached" tells when done
+    else if (c == "cancel") g->app->cancel_work();
     else if (c == "replicate" || c == "sweep" || c == "rank") return g->app->start_experiment(c) ? 1 : 0;
     else return 0;
     return 1;
@@ -423,7 +427,7 @@ int main(int argc, char** argv) {
     if (seed >= 0) runtime.app->set_seed(static_cast<std::uint64_t>(seed));
     if (finish) {
         runtime.app->pause();
-        runtime.app->finish();
+        runtime.app->finish_now();
     }
 
 #ifdef __EMSCRIPTEN__
