@@ -1,0 +1,58 @@
+#include "platform/bridge.h"
+
+#include <string>
+
+#include "app/app.h"
+
+namespace {
+motsim::app::App* g_app = nullptr;
+std::string g_out;  // the last text returned to the page
+}  // namespace
+
+namespace motsim::platform {
+void bridge_attach(app::App* app) { g_app = app; }
+}  // namespace motsim::platform
+
+// Every function answers "not ready" (0, "null" or "") until the app exists.
+extern "C" {
+const char* motsim_state() { return g_app ? (g_out = g_app->state_json()).c_str() : "null"; }
+const char* motsim_scenario() { return g_app ? (g_out = g_app->scenario_json()).c_str() : "null"; }
+const char* motsim_widget(const char* name) {
+    return g_app ? (g_out = g_app->widget_rect_json(name ? name : "")).c_str() : "null";
+}
+int motsim_load(const char* text, const char* name) {
+    return g_app && g_app->load_text(text ? text : "", name && *name ? name : "scenario") ? 1 : 0;
+}
+int motsim_set(const char* path, double value) { return g_app && g_app->set_param(path ? path : "", value) ? 1 : 0; }
+// The same, as the learner's own change (locked parameters refused, "param" events say so).
+int motsim_set_learner(const char* path, double value) {
+    return g_app && g_app->set_param(path ? path : "", value, true) ? 1 : 0;
+}
+int motsim_configure(const char* json) { return g_app && g_app->configure(json ? json : "") ? 1 : 0; }
+const char* motsim_share() { return g_app ? (g_out = g_app->share_json()).c_str() : "null"; }
+int motsim_load_share(const char* json) { return g_app && g_app->load_share(json ? json : "") ? 1 : 0; }
+const char* motsim_lesson() { return g_app ? (g_out = g_app->lesson_json()).c_str() : "null"; }
+// Starts the check (sliced across frames); "lesson_checked" tells the result.
+int motsim_check_lesson() { return g_app && g_app->check_lesson() ? 1 : 0; }
+// Runs to a tick in slices across frames; "reached" tells when it is there.
+int motsim_run_to(int tick) { return g_app && g_app->run_to(tick) ? 1 : 0; }
+int motsim_command(const char* cmd) {
+    if (!g_app) return 0;
+    const std::string c = cmd ? cmd : "";
+    if (c == "play") g_app->play();
+    else if (c == "pause") g_app->pause();
+    else if (c == "step") g_app->step();
+    else if (c == "reset") g_app->reset();
+    else if (c == "finish") g_app->finish();  // sliced across frames: "reached" tells when done
+    else if (c == "cancel") g_app->cancel_work();
+    else if (c == "replicate" || c == "sweep" || c == "rank") return g_app->start_experiment(c) ? 1 : 0;
+    else return 0;
+    return 1;
+}
+const char* motsim_story() {
+    if (!g_app) return "";
+    std::string s;
+    for (const std::string& line : g_app->story()) s += line + "\n";
+    return (g_out = s).c_str();
+}
+}

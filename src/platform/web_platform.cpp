@@ -1,0 +1,165 @@
+// The browser's side of the platform (platform.h): the page's services through
+// Module.motsimHost (web/motsim-page.js or web/motsim-embed.js), the canvas following its CSS box
+// and the device pixel ratio, keyboard input that plays well with a host page, and
+// requestAnimationFrame as the loop. Every call into the page is guarded, so a page without a
+// host still runs the app.
+#include <GLFW/glfw3.h>
+#include <emscripten.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "platform/platform.h"
+
+namespace motsim::platform {
+
+namespace {
+
+// Reads the page's storage; the string is malloc'ed for C++ to free (null: nothing stored).
+EM_JS(char*, host_load, (const char* key), {
+    var v = (Module.motsimHost && Module.motsimHost.load) ? Module.motsimHost.load(UTF8ToString(key)) : null;
+    if (v === null || v === undefined) return 0;
+    var n = lengthBytesUTF8(v) + 1;
+    var p = _malloc(n);
+    stringToUTF8(v, p, n);
+    return p;
+});
+
+// The canvas's CSS box and the device pixel ratio, read from this module's own canvas (a page
+// may hold several simulators, so never look the canvas up by a fixed id).
+EM_JS(void, canvas_css_size, (double* w, double* h, double* dpr), {
+    var c = Module.canvas;
+    var r = c ? c.getBoundingClientRect() : {width: 1, height: 1};
+    HEAPF64[w >> 3] = r.width;
+    HEAPF64[h >> 3] = r.height;
+    HEAPF64[dpr >> 3] = window.devicePixelRatio || 1;
+});
+
+// Sets the drawing buffer through Emscripten's Browser helper, which tells GLFW (its resize
+// listener) the new size, then hands the CSS size back to the page. glfwSetWindowSize is not
+// used: when the size equals the screen's it asks for fullscreen instead of resizing.
+EM_JS(void, set_canvas_buffer_size, (int w, int h), {
+    Browser.setCanvasSize(w, h);
+    var c = Module.canvas;
+    if (c) { c.style.removeProperty('width'); c.style.removeProperty('height'); }
+});
+
+// Keys reach the simulator only while its canvas has focus, and Tab is never swallowed
+// (keyboard users must be able to move on). Touch is the page's job (MotsimEmbed.adaptTouch in
+// web/motsim-embed.js, one adapter for the full page and embeds): GLFW 3.1.6's own touch
+// handling reads fields only SDL sets, so its listeners are removed here.
+EM_JS(void, adapt_input_to_page, (), {
+    var c = Module.canvas;
+    if (!c || typeof GLFW === 'undefined') return;
+    window.removeEventListener("keydown", GLFW.onKeydown, true);
+    window.removeEventListener("keypress", GLFW.onKeyPress, true);
+    window.removeEventListener("keyup", GLFW.onKeyup, true);
+    c.addEventListener("keydown", function (e) { if (e.keyCode !== 9) GLFW.onKeydown(e); }, true);
+    c.addEventListener("keypress", GLFW.onKeyPress, true);
+    c.addEventListener("keyup", function (e) { if (e.keyCode !== 9) GLFW.onKeyup(e); }, true);
+    c.removeEventListener("touchmove", GLFW.onMousemove, true);
+    c.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
+    c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
+    c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
+    if (Module.motsimHost && Module.motsimHost.adaptTouch) { Module.motsimHost.adaptTouch(c); return; }
+    // TODO(touch): the page shells below pass adaptTouch; until then, the same adapter here.
+    function forward(type, t) {
+        var ev = new MouseEvent(type, { clientX: t.clientX, clientY: t.clientY, button: 0,
+                                        buttons: type === "mouseup" ? 0 : 1, bubbles: true, cancelable: true });
+        Object.defineProperty(ev, "pageX", { value: t.pageX });
+        Object.defineProperty(ev, "pageY", { value: t.pageY });
+        c.dispatchEvent(ev);
+    }
+    c.addEventListener("touchstart", function (e) {
+        var t = e.changedTouches[0]; forward("mousemove", t); forward("mousedown", t); e.preventDefault(); c.focus();
+    }, { passive: false });
+    c.addEventListener("touchmove", function (e) { forward("mousemove", e.changedTouches[0]); e.preventDefault(); }, { passive: false });
+    c.addEventListener("touchend", function (e) { forward("mouseup", e.changedTouches[0]); e.preventDefault(); }, { passive: false });
+    c.addEventListener("touchcancel", function (e) { forward("mouseup", e.changedTouches[0]); }, { passive: false });
+});
+
+class WebHost final : public PlatformHost {
+public:
+    void open_file(const std::string&) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.openFile) Module.motsimHost.openFile(); });
+    }
+    std::string save_file(const std::string& name, const std::string& mime, const std::string& text) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.download)
+                     Module.motsimHost.download(UTF8ToString($0), UTF8ToString($1), UTF8ToString($2)); },
+               name.c_str(), mime.c_str(), text.c_str());
+        return name + " (downloaded)";
+    }
+    void store(const std::string& key, const std::string& value) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.store) Module.motsimHost.store(UTF8ToString($0), UTF8ToString($1)); },
+               key.c_str(), value.c_str());
+    }
+    std::string load(const std::string& key) override {
+        char* text = host_load(key.c_str());
+        if (!text) return "";
+        std::string out(text);
+        std::free(text);
+        return out;
+    }
+    bool is_browser() const override { return true; }
+    void emit(const std::string& name, const std::string& json) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.event) Module.motsimHost.event(UTF8ToString($0), UTF8ToString($1)); },
+               name.c_str(), json.c_str());
+    }
+    void copy_link(const std::string& json) override {
+        EM_ASM({ if (Module.motsimHost && Module.motsimHost.copyLink) Module.motsimHost.copyLink(UTF8ToString($0)); },
+               json.c_str());
+    }
+};
+
+WebHost g_host;
+
+}  // namespace
+
+PlatformHost& host() { return g_host; }
+void set_state_dir(const std::string&) {}
+
+void window_hints() {
+    glfwWindowHint(GLFW_CLIENT_API, GLFW_OPENGL_ES_API);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+}
+const char* glsl_version() { return "#version 300 es"; }
+bool gles() { return true; }
+
+// glfwSwapInterval is skipped: the browser paces frames (and logs an error if asked).
+void adapt_window(GLFWwindow*) { adapt_input_to_page(); }
+
+// The drawing buffer is CSS size x ratio, and ImGui works in buffer pixels with fonts and sizes
+// scaled by the ratio, so text is sharp on HiDPI screens and mouse coordinates (which GLFW
+// reports in buffer pixels) match.
+float follow_canvas(GLFWwindow* window) {
+    double css_w = 0, css_h = 0, ratio = 1;
+    canvas_css_size(&css_w, &css_h, &ratio);
+    const float dpr = static_cast<float>(ratio);
+    const int w = std::max(1, static_cast<int>(std::lround(css_w * dpr)));
+    const int h = std::max(1, static_cast<int>(std::lround(css_h * dpr)));
+    int cw = 0, ch = 0;
+    glfwGetWindowSize(window, &cw, &ch);
+    if (cw != w || ch != h) set_canvas_buffer_size(w, h);
+    return dpr;
+}
+
+// Read the canvas in the same frame it was drawn (WebGL clears it after compositing).
+void save_screenshot(const std::string& name, int, int) {
+    EM_ASM({ if (Module.motsimHost && Module.motsimHost.screenshot) Module.motsimHost.screenshot(UTF8ToString($0)); },
+           name.c_str());
+}
+
+void present(GLFWwindow*) {}
+
+void announce_ready() {
+    EM_ASM({ if (Module.motsimHost && Module.motsimHost.ready) Module.motsimHost.ready(); });
+}
+
+bool run(void (*frame)(), bool (*)()) {
+    emscripten_set_main_loop(frame, 0, 0);
+    return false;
+}
+
+}  // namespace motsim::platform
