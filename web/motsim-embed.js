@@ -20,9 +20,14 @@
   var FRAGMENT_PREFIX = "motsim=";
   var MAX_FRAGMENT = 32 * 1024;        // characters of the encoded fragment
   var MAX_STATE_JSON = 1024 * 1024;    // bytes of decoded JSON
-  var MAX_FETCH = 4 * 1024 * 1024;     // a scenario or lesson fetched from a URL
+  // Any text handed to the module (a scenario, a lesson or configuration, a link's state) is at
+  // most 4 MiB of UTF-8. Longer text is refused before the call (textLimitProblem, enforced in
+  // Bridge.call, which every module call goes through), and the simulator keeps its scenario.
+  var MAX_TEXT_BYTES = 4 * 1024 * 1024;
+  var MAX_FETCH = MAX_TEXT_BYTES;      // a scenario or lesson fetched from a URL
   var PANELS = ["menu", "controls", "editor", "charts", "story"];
-  var EVENTS = ["ready", "tick", "finished", "param", "error", "lesson_step", "lesson_done", "loaded", "share"];
+  var EVENTS = ["ready", "tick", "finished", "param", "error", "lesson_step", "lesson_done", "loaded", "share",
+                "reached", "lesson_checked"];
   var METRICS = ["conversion", "nps", "rating", "done_share", "lost_share", "purchases", "arrivals", "advocates",
                  "referrals"];
   var MIRROR_DEFAULT_MAX = 12;
@@ -58,14 +63,16 @@
   function nextId(prefix) { return prefix + "-" + (++uid) + "-" + Math.random().toString(36).slice(2, 7); }
 
   // A tiny event emitter: listener errors are reported on the console, never break the caller.
-  function Emitter() { this.map = {}; }
+  // Listeners live in a Map, so any name ("__proto__", "constructor") is only a name.
+  function Emitter() { this.map = new Map(); }
   Emitter.prototype.on = function (name, fn) {
     if (typeof name !== "string" || typeof fn !== "function") return false;
-    (this.map[name] = this.map[name] || []).push(fn);
+    if (!this.map.has(name)) this.map.set(name, []);
+    this.map.get(name).push(fn);
     return true;
   };
   Emitter.prototype.off = function (name, fn) {
-    var list = this.map[name];
+    var list = this.map.get(name);
     if (!list) return false;
     var i = list.indexOf(fn);
     if (i < 0) return false;
@@ -73,25 +80,346 @@
     return true;
   };
   Emitter.prototype.emit = function (name, data) {
-    var list = (this.map[name] || []).slice();
+    var list = (this.map.get(name) || []).slice();
     for (var i = 0; i < list.length; i++) {
       try { list[i](data); } catch (e) { console.error("motsim: a '" + name + "' listener threw:", e); }
     }
     return list.length;
   };
 
+  // ==== Text for the module: the size limit, strict decoding ======================================
+
+  // Bytes of `s` in UTF-8 (what the module receives).
+  function utf8Bytes(s) {
+    var n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var c = s.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xD800 && c <= 0xDBFF && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xFC00) === 0xDC00) { n += 4; i++; }
+      else n += 3;
+    }
+    return n;
+  }
+  function megabytes(bytes) { return (Math.round(bytes / 104857.6) / 10) + " MB"; }
+  // The one rule for text sizes: null when `bytes` of `what` may go to the module, else the message.
+  function textLimitProblem(bytes, what) {
+    if (bytes <= MAX_TEXT_BYTES) return null;
+    return "the " + what + " is " + megabytes(bytes) + "; the limit is 4 MB";
+  }
+  // The same for a string (cheap for short ones: a UTF-16 unit is at most 3 bytes of UTF-8).
+  function textTooLong(s, what) {
+    if (s.length * 3 <= MAX_TEXT_BYTES) return null;
+    if (s.length > 4 * MAX_TEXT_BYTES) return "the " + what + " is more than 16 MB; the limit is 4 MB";
+    return textLimitProblem(utf8Bytes(s), what);
+  }
+  // Bytes -> text, refusing anything that is not UTF-8 (no silent U+FFFD).
+  function decodeUtf8(bytes, what) {
+    try { return new TextDecoder("utf-8", { fatal: true }).decode(bytes); } catch (e) {
+      throw new Error(what + " is not UTF-8 text (save it as UTF-8 and try again)");
+    }
+  }
+  // A file from a file picker -> Promise of its text: the size limit first (nothing large is
+  // read), then strict UTF-8.
+  function readTextFile(file) {
+    return Promise.resolve().then(function () {
+      var tooBig = textLimitProblem(file.size, "file " + file.name);
+      if (tooBig) throw new Error(tooBig);
+      return file.arrayBuffer();
+    }).then(function (buf) { return decodeUtf8(new Uint8Array(buf), file.name); });
+  }
+
   // Fetches text with a size limit (a hostile or mistaken URL cannot fill the memory).
-  function fetchText(url, what) {
+  // `allow(url)`, when given, must accept the final URL after any redirect.
+  function fetchText(url, what, allow) {
     return fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (allow && r.url && !allow(r.url)) throw new Error("the " + what + " at " + url + " was redirected outside the allowed folders");
       if (!r.ok) throw new Error("could not fetch the " + what + " at " + url + " (HTTP " + r.status + ")");
-      var len = Number(r.headers.get("Content-Length") || 0);
-      if (len > MAX_FETCH) throw new Error("the " + what + " at " + url + " is larger than 4 MB");
-      return r.text();
+      var tooBig = textLimitProblem(Number(r.headers.get("Content-Length") || 0), what + " at " + url);
+      if (tooBig) throw new Error(tooBig);
+      return r.arrayBuffer();
     }, function (e) {
       throw new Error("could not fetch the " + what + " at " + url + ": " + errorText(e));
-    }).then(function (text) {
-      if (text.length > MAX_FETCH) throw new Error("the " + what + " at " + url + " is larger than 4 MB");
-      return text;
+    }).then(function (buf) {
+      var tooBig = textLimitProblem(buf.byteLength, what + " at " + url);
+      if (tooBig) throw new Error(tooBig);
+      return decodeUtf8(new Uint8Array(buf), "the " + what + " at " + url);
+    });
+  }
+
+  // ==== The bridge to one module: every call, the text limit, traps, long work ====================
+  //
+  // Text goes through the heap (malloc + stringToUTF8), never through ccall's "string" argument
+  // type, which copies onto the small WebAssembly stack. A trap (RuntimeError, abort) in any call
+  // stops the bridge: hooks.fail(message) shows the failure box and later calls are refused with
+  // a message. Long work (run to a tick, run to the end, the lesson check) is sliced by the
+  // module across frames (motsim_run_to, "reached", "lesson_checked"); the bridge turns it into
+  // promises. A module without motsim_run_to (an older build) is stepped in slices from here.
+
+  var bridges = [];  // live bridges, for the watch on traps inside frames
+
+  function TextRefused(message) { this.message = message; }
+
+  function Bridge(module, hooks) {
+    this.module = module;
+    this.hooks = hooks || {};
+    this.dead = null;           // the message once the module stopped
+    this.waits = [];            // promises of long work: {kind, target, resolve, quiet}
+    this.pollTimer = null;
+    this.slicer = null;         // the fallback's stepping job
+    this.beats = 0;             // frames seen (see watchFrames)
+    this.hasRunTo = typeof module._motsim_run_to === "function";
+    bridges.push(this);
+  }
+  Bridge.prototype.report = function (message) {
+    if (this.hooks.report) this.hooks.report(message); else console.warn("motsim: " + message);
+  };
+  Bridge.prototype.close = function () {
+    var i = bridges.indexOf(this);
+    if (i >= 0) bridges.splice(i, 1);
+    this.settleAll(false);
+    if (this.slicer) this.slicer.cancelled = true;
+  };
+  // The module trapped: stop its frames, settle the waiting promises, show the failure box.
+  Bridge.prototype.trap = function (e, where) {
+    if (this.dead) return;
+    var what = errorText(e);
+    this.dead = "the simulator stopped after an internal error (" + what + (where ? ", in " + where : "") +
+                "); reload the page to start it again";
+    console.error("motsim: " + this.dead, e);
+    try { if (this.module.pauseMainLoop) this.module.pauseMainLoop(); } catch (x) { /* already stopped */ }
+    this.close();
+    if (this.hooks.fail) this.hooks.fail(this.dead);
+  };
+  Bridge.prototype.refuse = function (name) {
+    this.report("'" + name + "' was refused: " + this.dead);
+  };
+  // Copies `s` into the module's heap; the caller frees the pointer.
+  Bridge.prototype.heapText = function (s) {
+    var m = this.module, n, p;
+    if (typeof m.stringToUTF8 === "function" && typeof m.lengthBytesUTF8 === "function") {
+      n = m.lengthBytesUTF8(s) + 1;
+      p = m._malloc(n);
+      if (!p) throw new TextRefused("not enough memory for a text of " + megabytes(n));
+      m.stringToUTF8(s, p, n);
+      return p;
+    }
+    var bytes = new TextEncoder().encode(s);  // an older build without stringToUTF8
+    p = m._malloc(bytes.length + 1);
+    if (!p) throw new TextRefused("not enough memory for a text of " + megabytes(bytes.length));
+    m.HEAPU8.set(bytes, p);
+    m.HEAPU8[p + bytes.length] = 0;
+    return p;
+  };
+  // call(name, ret, types, args, what): like ccall, where a type "text" passes a string through
+  // the heap; `what` names the text in a refusal ("scenario", "lesson"...). A refused or failed
+  // call returns 0 (ret "number") or null (ret "string").
+  Bridge.prototype.call = function (name, ret, types, args, what) {
+    var fail = ret === "string" ? null : 0;
+    if (this.dead) { this.refuse(name); return fail; }
+    var m = this.module, ptrs = [], t = [], a = [], i;
+    for (i = 0; i < types.length; i++) if (types[i] === "text") {
+      var tooLong = textTooLong(String(args[i]), what || "text");
+      if (tooLong) { this.report(tooLong); return fail; }
+    }
+    try {
+      for (i = 0; i < types.length; i++) {
+        if (types[i] === "text") {
+          var p = this.heapText(String(args[i]));
+          ptrs.push(p);
+          t.push("number");
+          a.push(p);
+        } else {
+          t.push(types[i]);
+          a.push(args[i]);
+        }
+      }
+      return m.ccall(name, ret, t, a);
+    } catch (e) {
+      if (e instanceof TextRefused) this.report(e.message);
+      else this.trap(e, name);
+      return fail;
+    } finally {
+      for (i = 0; i < ptrs.length; i++) try { m._free(ptrs[i]); } catch (e) { /* trapped */ }
+    }
+  };
+  Bridge.prototype.json = function (name, types, args) {
+    var text = this.call(name, "string", types || [], args || []);
+    if (text === null) return null;
+    try { return JSON.parse(text); } catch (e) { return null; }
+  };
+  Bridge.prototype.state = function () { return this.json("motsim_state"); };
+  Bridge.prototype.command = function (c) { return this.call("motsim_command", "number", ["text"], [c], "command") === 1; };
+  Bridge.prototype.load = function (text, name, what) {
+    return this.call("motsim_load", "number", ["text", "text"], [text, name || "scenario"], what || "scenario") === 1;
+  };
+  Bridge.prototype.set = function (path, value, learner) {
+    return this.call(learner ? "motsim_set_learner" : "motsim_set", "number", ["text", "number"], [path, value], "path") === 1;
+  };
+  Bridge.prototype.configure = function (config, what) {
+    return this.call("motsim_configure", "number", ["text"], [JSON.stringify(config)], what || "configuration") === 1;
+  };
+
+  // ---- long work ----
+  // A promise of long work, settled by the module's events or, should one be missed, by the poll.
+  Bridge.prototype.wait = function (kind, target, quiet) {
+    var self = this;
+    return new Promise(function (resolve) {
+      self.waits.push({ kind: kind, target: target, resolve: resolve, quiet: !!quiet, idle: 0 });
+      self.startPoll();
+    });
+  };
+  Bridge.prototype.settle = function (w, value) {
+    var i = this.waits.indexOf(w);
+    if (i >= 0) this.waits.splice(i, 1);
+    w.resolve(value);
+  };
+  Bridge.prototype.settleAll = function (value, kind) {
+    var self = this;
+    this.waits.slice().forEach(function (w) { if (!kind || w.kind === kind) self.settle(w, value); });
+  };
+  Bridge.prototype.startPoll = function () {
+    var self = this;
+    if (this.pollTimer) return;
+    this.pollTimer = setInterval(function () { self.poll(); }, 250);
+  };
+  // Settles runs that are over: the module is no longer busy with them (their "reached" event
+  // may also do it). A lesson check with no event after two idle polls counts as not met.
+  Bridge.prototype.poll = function () {
+    if (!this.waits.length || this.dead) { clearInterval(this.pollTimer); this.pollTimer = null; return; }
+    if (!this.hasRunTo) return;  // the fallback settles its own promises
+    var s = this.state();
+    if (!s) return;
+    var self = this;
+    this.waits.slice().forEach(function (w) {
+      if (s.busy) { w.idle = 0; return; }
+      if (w.kind === "run") self.settle(w, s.tick >= w.target || !!s.finished);
+      else if (++w.idle >= 2) self.settle(w, false);
+    });
+  };
+  // The module's events that end long work (the host passes every event here).
+  Bridge.prototype.onEvent = function (name, data) {
+    if (name === "reached") {
+      var s = this.state(), self = this;
+      if (s && s.busy) return;  // newer work is running: its own "reached" will come
+      this.waits.slice().forEach(function (w) {
+        if (w.kind === "run") self.settle(w, !(data && data.cancelled) && (!s || s.tick >= w.target || !!s.finished));
+      });
+    } else if (name === "lesson_checked") {
+      this.settleAll(!!(data && data.met), "lesson");
+    }
+  };
+  // Runs to `tick` (clamped to the last tick): a promise of true when there, false if cancelled
+  // or refused. A newer run replaces an older one (which settles false).
+  Bridge.prototype.runTo = function (tick) {
+    if (this.dead) { this.refuse("run"); return Promise.resolve(false); }
+    var s = this.state();
+    if (!s) return Promise.resolve(false);
+    var target = Math.min(Math.floor(tick), s.ticks);
+    this.settleAll(false, "run");
+    if (this.slicer) this.slicer.cancelled = true;
+    if (target <= s.tick) return Promise.resolve(true);
+    if (!this.hasRunTo) return this.sliceTo(s.tick, target);
+    var p = this.wait("run", target);
+    if (this.call("motsim_run_to", "number", ["number"], [target]) !== 1) {
+      this.settleAll(false, "run");
+      this.report("the simulator did not accept a run to tick " + target);
+    }
+    return p;
+  };
+  Bridge.prototype.finish = function () {
+    if (this.dead) { this.refuse("finish"); return Promise.resolve(false); }
+    var s = this.state();
+    if (!s) return Promise.resolve(false);
+    if (!this.hasRunTo) return this.runTo(s.ticks);
+    this.settleAll(false, "run");
+    if (s.finished || s.tick >= s.ticks) return Promise.resolve(true);
+    var p = this.wait("run", s.ticks);
+    if (!this.command("finish")) this.settleAll(false, "run");
+    return p;
+  };
+  Bridge.prototype.cancel = function () {
+    if (this.dead) { this.refuse("cancel"); return false; }
+    if (this.slicer) this.slicer.cancelled = true;
+    if (!this.hasRunTo) { this.settleAll(false, "run"); return true; }
+    var ok = this.command("cancel");
+    this.poll();
+    return ok;
+  };
+  // Promise<boolean>: the current lesson step is met (false: not met, no lesson, no step left).
+  Bridge.prototype.checkLesson = function () {
+    if (this.dead) { this.refuse("checkLesson"); return Promise.resolve(false); }
+    if (!this.hasRunTo) return Promise.resolve(this.call("motsim_check_lesson", "number", [], []) === 1);
+    this.settleAll(false, "lesson");
+    var p = this.wait("lesson", 0);
+    if (this.call("motsim_check_lesson", "number", [], []) !== 1) this.settleAll(false, "lesson");
+    return p;
+  };
+  // The fallback for a module without motsim_run_to: steps in slices of ~8 ms between tasks.
+  var warnedNoRunTo = false;
+  Bridge.prototype.sliceTo = function (from, target) {
+    var self = this;
+    if (!warnedNoRunTo) {
+      warnedNoRunTo = true;
+      console.warn("motsim: this build of the simulator has no motsim_run_to; long runs are stepped in slices from the page");
+    }
+    var job = { cancelled: false };
+    this.slicer = job;
+    var left = target - from;
+    return new Promise(function (resolve) {
+      function slice() {
+        if (job.cancelled || self.dead) { resolve(false); return; }
+        var until = Date.now() + 8;
+        while (left > 0 && Date.now() < until) {
+          if (!self.command("step")) { resolve(false); return; }
+          left--;
+        }
+        if (left > 0) { setTimeout(slice, 0); return; }
+        if (self.slicer === job) self.slicer = null;
+        resolve(true);
+      }
+      setTimeout(slice, 0);
+    });
+  };
+
+  // A trap inside one of the module's own frames (requestAnimationFrame) reaches the window as
+  // an uncaught error and stops that module's frames. Each bridge counts its frames (the module
+  // reads its canvas every frame: see countFrames); after such an error, a bridge whose frames
+  // stopped is failed, so its element shows the failure box instead of a frozen canvas.
+  function countFrames(moduleArg, canvas, bridgeRef) {
+    var c = canvas;
+    Object.defineProperty(moduleArg, "canvas", {
+      configurable: true, enumerable: true,
+      get: function () { if (bridgeRef.bridge) bridgeRef.bridge.beats++; return c; },
+      set: function (v) { c = v; }
+    });
+  }
+  function looksLikeTrap(e) {
+    if (!e) return false;
+    if (typeof WebAssembly !== "undefined" && WebAssembly.RuntimeError && e instanceof WebAssembly.RuntimeError) return true;
+    return /RuntimeError|Aborted\(|unreachable|memory access out of bounds/.test(errorText(e));
+  }
+  var trapWatchInstalled = false;
+  function watchTraps() {
+    if (trapWatchInstalled || typeof window === "undefined") return;
+    trapWatchInstalled = true;
+    window.addEventListener("error", function (ev) {
+      var e = ev.error || ev.message;
+      if (!looksLikeTrap(e)) return;
+      var seen = bridges.filter(function (b) { return b.beats > 0 && !b.dead; })
+                        .map(function (b) { return [b, b.beats]; });
+      function check() {
+        if (document.visibilityState === "hidden") {  // no frames in a hidden tab: look again later
+          document.addEventListener("visibilitychange", function again() {
+            document.removeEventListener("visibilitychange", again);
+            seen.forEach(function (p) { p[1] = p[0].beats; });
+            setTimeout(check, 500);
+          });
+          return;
+        }
+        seen.forEach(function (p) { if (p[0].beats === p[1]) p[0].trap(e, "a frame"); });
+      }
+      setTimeout(check, 500);
     });
   }
 
@@ -180,31 +508,48 @@
     });
   }
 
+  // A module, or a bridge to it, as a bridge (applyState and shareState accept either).
+  function asBridge(target) {
+    if (target instanceof Bridge) return target;
+    if (target && target.__motsimBridge instanceof Bridge) return target.__motsimBridge;
+    var b = new Bridge(target, {});
+    bridges.splice(bridges.indexOf(b), 1);  // not watched: its owner did not ask for it
+    return b;
+  }
+
   // The state a link carries: seed, speed, selection and tick from motsim_share(), and the
   // scenario as motsim_scenario() writes it. (motsim_share() and motsim_load_share() pass the
   // scenario through a JSON object that sorts its keys, which reorders route targets and causes
   // and so changes the random draws: the run would not be reproduced exactly.)
-  function shareState(module, shareJson) {
+  function shareState(target, shareJson) {
+    var b = asBridge(target);
     var share = {};
-    try { share = JSON.parse(shareJson || module.ccall("motsim_share", "string", [], [])) || {}; } catch (e) { share = {}; }
-    var scenario = JSON.parse(module.ccall("motsim_scenario", "string", [], []));
+    try { share = JSON.parse(shareJson || b.call("motsim_share", "string", [], [])) || {}; } catch (e) { share = {}; }
+    var scenario = b.json("motsim_scenario");
+    if (!isObject(scenario)) throw new Error("the simulator gave no scenario");
     var out = { v: 1, scenario: scenario };
     ["seed", "speed", "selected", "tick"].forEach(function (k) { if (share[k] !== undefined) out[k] = share[k]; });
     return out;
   }
-  // Applies a decoded state (see decodeState) to a module: the scenario (its key order kept), the
-  // seed, the speed, then steps to the tick. False if the scenario was refused.
-  function applyState(module, state) {
-    if (!isObject(state) || !isObject(state.scenario)) return false;
-    if (module.ccall("motsim_load", "number", ["string", "string"], [JSON.stringify(state.scenario), "shared link"]) !== 1)
-      return false;
-    if (Number.isSafeInteger(state.seed) && state.seed >= 0) module.ccall("motsim_set", "number", ["string", "number"], ["seed", state.seed]);
-    if (isFiniteNumber(state.speed)) module.ccall("motsim_set", "number", ["string", "number"], ["speed", state.speed]);
-    if (Number.isInteger(state.tick) && state.tick > 0) {
-      var n = Math.min(state.tick, 1000000);
-      for (var i = 0; i < n; i++) module.ccall("motsim_command", "number", ["string"], ["step"]);
-    }
-    return true;
+  // Applies a decoded state (see decodeState): the scenario (its key order kept; the text limit
+  // applies to it as written out, since JSON.stringify may write numbers longer than the link
+  // did), the seed, the speed; then the run to the link's tick starts (sliced by the module).
+  // Returns {loaded, reached}: loaded false if the scenario was refused (the simulator keeps its
+  // own), reached a promise of the run to the tick.
+  function applyStateParts(b, state) {
+    if (!isObject(state) || !isObject(state.scenario)) return { loaded: false, reached: Promise.resolve(false) };
+    var text;
+    try { text = JSON.stringify(state.scenario); } catch (e) { return { loaded: false, reached: Promise.resolve(false) }; }
+    if (!b.load(text, "shared link", "link's scenario")) return { loaded: false, reached: Promise.resolve(false) };
+    if (Number.isSafeInteger(state.seed) && state.seed >= 0) b.set("seed", state.seed);
+    if (isFiniteNumber(state.speed)) b.set("speed", state.speed);
+    var reached = Number.isInteger(state.tick) && state.tick > 0 ? b.runTo(Math.min(state.tick, 1000000)) : Promise.resolve(true);
+    return { loaded: true, reached: reached };
+  }
+  // Public form: a promise of true once the scenario is in and the run is at the link's tick.
+  function applyState(target, state) {
+    var r = applyStateParts(asBridge(target), state);
+    return r.loaded ? r.reached.then(function () { return true; }) : Promise.resolve(false);
   }
 
   function hashPayload(hash) {
@@ -416,26 +761,39 @@
     return o;
   }
 
-  // Resolves a scenario option to JSON text (object, JSON text or URL).
-  function scenarioText(v) {
-    if (isObject(v)) return Promise.resolve(JSON.stringify(v));
+  // Resolves a scenario option to JSON text (object, JSON text or URL). `allow(url)`: embed.html's
+  // limit on what may be fetched (the deployer's folders); null elsewhere.
+  function scenarioText(v, allow) {
+    if (isObject(v)) {
+      try { return Promise.resolve(JSON.stringify(v)); } catch (e) { return Promise.reject(new Error("the scenario object cannot be written as JSON")); }
+    }
     var s = String(v).trim();
     if (s.charAt(0) === "{") return Promise.resolve(s);
     var url;
     try { url = new URL(s, document.baseURI).href; } catch (e) { return Promise.reject(new Error("the scenario is neither JSON nor a URL")); }
-    return fetchText(url, "scenario");
+    if (allow && !allow(url)) return Promise.reject(new Error("the scenario URL " + s.slice(0, 200) + " is outside the folders this site allows"));
+    return fetchText(url, "scenario", allow);
   }
   function scenarioName(v) {
-    if (isObject(v)) return typeof v.name === "string" ? v.name : "scenario";
+    if (isObject(v)) return typeof v.name === "string" ? v.name.slice(0, 200) : "scenario";
     var s = String(v).trim();
     if (s.charAt(0) === "{") return "scenario";
-    return s.replace(/[?#].*$/, "").split("/").pop() || "scenario";
+    return s.replace(/[?#].*$/, "").split("/").pop().slice(0, 200) || "scenario";
   }
   // Resolves a lesson option (object or URL) to a checked lesson object.
-  function lessonObject(v, report) {
-    if (v === null || isObject(v)) return Promise.resolve(v);
+  function lessonObject(v, report, allow) {
+    if (v === null || isObject(v)) return Promise.resolve(v);  // an object was checked with the options
     var s = String(v).trim();
-    var p = s.charAt(0) === "{" ? Promise.resolve(s) : fetchText(new URL(s, document.baseURI).href, "lesson");
+    var p;
+    if (s.charAt(0) === "{") {
+      var tooLong = textTooLong(s, "lesson");
+      p = tooLong ? Promise.reject(new Error(tooLong)) : Promise.resolve(s);
+    } else {
+      var url;
+      try { url = new URL(s, document.baseURI).href; } catch (e) { return Promise.reject(new Error("the lesson is neither JSON nor a URL")); }
+      if (allow && !allow(url)) return Promise.reject(new Error("the lesson URL " + s.slice(0, 200) + " is outside the folders this site allows"));
+      p = fetchText(url, "lesson", allow);
+    }
     return p.then(function (text) {
       var obj;
       try { obj = JSON.parse(text); } catch (e) { throw new Error("the lesson is not valid JSON"); }
@@ -568,21 +926,25 @@
     this.opts = opts;
     this.events = new Emitter();
     this.module = null;
+    this.bridge = null;
     this.ready = false;
     this.destroyed = false;
     this.timers = [];
     this.mirrorInputs = {};  // path -> {input, output, spec}
     this.lastMetricsText = "";
     this.lastLessonJson = "";
-    this.callErrors = null;  // error messages collected while a host call runs
+    this.collectors = new Set();  // arrays collecting error messages while a host call runs (embed.html)
     this.pendingProblems = problems || [];
+    this.storage = null;     // the claimed storage prefix (opts.storage unless another instance has it)
+    this.restoring = false;  // replaying saved lesson progress: no events, no storage writes
+    this.fetchAllow = null;  // embed.html: which URLs may be fetched (the deployer's folders)
     if (opts.on) for (var k in opts.on) this.events.on(k, opts.on[k]);
     this.api = this.makeApi();
   }
 
   Instance.prototype.report = function (message) {
     var msg = "motsim: " + message;
-    if (this.callErrors) this.callErrors.push(message);
+    this.collectors.forEach(function (c) { c.push(message); });
     console.warn(msg);
     this.emit("error", { message: message });
     this.announce(message.charAt(0).toUpperCase() + message.slice(1));
@@ -591,18 +953,62 @@
     if (this.destroyed) return;
     this.events.emit(name, data);
   };
-  Instance.prototype.ccall = function (name, ret, types, args) {
-    if (!this.module || this.destroyed) return ret === "string" ? "null" : 0;
-    return this.module.ccall(name, ret, types, args);
+  Instance.prototype.ccall = function (name, ret, types, args, what) {
+    if (!this.bridge || this.destroyed) return ret === "string" ? null : 0;
+    return this.bridge.call(name, ret, types, args, what);
   };
   Instance.prototype.json = function (name, types, args) {
-    try { return JSON.parse(this.ccall(name, "string", types || [], args || [])); } catch (e) { return null; }
+    if (!this.bridge || this.destroyed) return null;
+    return this.bridge.json(name, types, args);
+  };
+
+  // ---- storage: one instance per prefix (in this page, and across tabs where the browser has
+  // Web Locks); a second one runs without storage and says so ----
+  var storageClaims = new Map();
+  function storageKey(prefix, key) { return prefix + key; }
+  Instance.prototype.claimStorage = function () {
+    var self = this, prefix = this.opts.storage;
+    if (!prefix) return Promise.resolve(null);
+    if (storageClaims.has(prefix)) {
+      this.pendingProblems.push("storage '" + prefix + "' is already used by another simulator on this page; " +
+                                "this one runs without storage (give each simulator its own prefix)");
+      return Promise.resolve(null);
+    }
+    storageClaims.set(prefix, this);
+    var locks = typeof navigator !== "undefined" && navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
+    if (!locks) return Promise.resolve(prefix);
+    return new Promise(function (resolve) {
+      locks.request("motsim-storage:" + prefix, { ifAvailable: true }, function (lock) {
+        if (!lock) {
+          storageClaims.delete(prefix);
+          self.pendingProblems.push("storage '" + prefix + "' is in use by this simulator in another tab or window; " +
+                                    "this one runs without storage, so its changes are not saved");
+          resolve(null);
+          return null;
+        }
+        resolve(prefix);
+        return new Promise(function (release) { self.releaseLock = release; });  // held until destroy()
+      }).catch(function () { resolve(prefix); });
+    });
+  };
+  Instance.prototype.releaseStorage = function () {
+    if (this.storage && storageClaims.get(this.storage) === this) storageClaims.delete(this.storage);
+    if (this.releaseLock) { this.releaseLock(); this.releaseLock = null; }
+  };
+  Instance.prototype.readStorage = function (key) {
+    if (!this.storage) return null;
+    try { return localStorage.getItem(storageKey(this.storage, key)); } catch (e) { return null; }
+  };
+  Instance.prototype.writeStorage = function (key, value) {
+    if (!this.storage || this.restoring) return;
+    try { localStorage.setItem(storageKey(this.storage, key), value); } catch (e) { /* private mode or full */ }
   };
 
   // ---- start-up ----
   Instance.prototype.start = function () {
     var self = this, o = this.opts;
     injectCss();
+    watchTraps();
     this.buildShell();
     if (!hasWebGL2()) {
       var why = "This browser or device has no WebGL2, which the simulator needs to draw. Try a current " +
@@ -610,71 +1016,213 @@
       this.fail(why);
       return Promise.reject(new Error(why));
     }
-    var scenarioP = o.scenario !== undefined ? scenarioText(o.scenario).catch(function (e) {
+    var fetchAllow = this.fetchAllow;
+    var scenarioP = o.scenario !== undefined ? scenarioText(o.scenario, fetchAllow).catch(function (e) {
       self.pendingProblems.push(errorText(e) + "; showing the default scenario");
       return null;
     }) : Promise.resolve(null);
     var lessonP = o.lesson !== undefined && o.lesson !== null ? lessonObject(o.lesson, function (m) {
       self.pendingProblems.push(m);
-    }).catch(function (e) {
+    }, fetchAllow).catch(function (e) {
       self.pendingProblems.push(errorText(e));
       return null;
     }) : Promise.resolve(null);
     var hash = o.state === "hash" ? hashPayload(location.hash) : null;
     var shareP = hash !== null ? decodeState(hash).catch(function (e) {
-      self.pendingProblems.push(errorText(e) + "; showing the default scenario");
+      self.pendingProblems.push(errorText(e) + (o.storage ? "" : "; showing the default scenario"));
       return null;
     }) : Promise.resolve(null);
-    return loadRuntime(o.base).then(function (createMotsim) {
-      return createMotsim({
-        canvas: self.canvas,
+    var bridgeRef = { bridge: null };
+    return this.claimStorage().then(function (prefix) {
+      self.storage = prefix;
+      self.savedScenario = !!self.readStorage("motsim.scenario");
+      return loadRuntime(o.base);
+    }).then(function (createMotsim) {
+      if (self.destroyed) throw new Error("destroyed before it was ready");
+      var arg = {
         motsimHost: self.hostServices(),
         locateFile: function (path) { return o.base + path; },
         print: function (t) { console.log(t); },
         printErr: function (t) { console.warn(t); },
         onAbort: function (what) {
-          self.fail("The simulator stopped: " + what);
+          if (self.bridge) self.bridge.trap(new Error("abort: " + what), "the simulator");
+          else self.fail("The simulator stopped: " + what);
           self.emit("error", { message: "the simulator stopped: " + what });
         }
-      });
+      };
+      countFrames(arg, self.canvas, bridgeRef);
+      return createMotsim(arg);
     }).then(function (module) {
       self.module = module;
+      self.bridge = bridgeRef.bridge = new Bridge(module, {
+        fail: function (m) {
+          self.fail(m.charAt(0).toUpperCase() + m.slice(1) + ".");
+          self.emit("error", { message: m });
+          self.announce("The simulator stopped after an internal error. Reload the page to start it again.");
+        },
+        report: function (m) { self.report(m); }
+      });
+      module.__motsimBridge = self.bridge;
       return Promise.all([scenarioP, lessonP, shareP]);
     }).then(function (r) {
       if (self.destroyed) throw new Error("destroyed before it was ready");
-      self.initialise(r[0], r[1], r[2]);
+      return self.initialise(r[0], r[1], r[2]);
+    }).then(function () {
+      if (self.bridge.dead) throw new Error(self.bridge.dead);
       return self.api;
-    }, function (e) {
+    }).catch(function (e) {
       var msg = errorText(e);
-      self.fail("The simulator could not start: " + msg);
+      if (!self.bridge || !self.bridge.dead) self.fail("The simulator could not start: " + msg);
       self.emit("error", { message: msg });
+      self.releaseStorage();
       throw e instanceof Error ? e : new Error(msg);
     });
   };
 
+  // Order: a good link wins; else a scenario the learner edited and saved (storage) wins over
+  // the scenario option; a bad link is reported and changes nothing.
   Instance.prototype.initialise = function (scenario, lesson, share) {
-    var o = this.opts;
-    if (scenario !== null) this.ccall("motsim_load", "number", ["string", "string"], [scenario, scenarioName(o.scenario)]);
-    if (o.seed !== undefined) this.ccall("motsim_set", "number", ["string", "number"], ["seed", o.seed]);
-    if (o.speed !== undefined) this.ccall("motsim_set", "number", ["string", "number"], ["speed", o.speed]);
-    if (share && !applyState(this.module, share))
-      this.pendingProblems.push("the link's scenario could not be loaded; showing the default scenario");
+    var o = this.opts, b = this.bridge, self = this;
+    var restored = this.savedScenario && !this.savedUnreadable();
+    if (scenario !== null && !share) {
+      if (restored) console.info("motsim: kept the scenario saved in this browser (storage '" + this.storage +
+                                 "') over the scenario option");
+      else b.load(scenario, scenarioName(o.scenario));
+    }
+    if (!restored || share) {
+      if (o.seed !== undefined) b.set("seed", o.seed);
+      if (o.speed !== undefined) b.set("speed", o.speed);
+    }
+    var applied = share ? applyStateParts(b, share) : null;
+    if (applied && !applied.loaded)
+      this.pendingProblems.push("the link's scenario could not be loaded; " +
+                                (restored ? "keeping your saved scenario" : "showing the " + (scenario !== null ? "page's" : "default") + " scenario"));
     var config = { theme: this.moduleTheme() };
     if (o.panels) config.panels = o.panels;
     if (o.locked) config.locked = o.locked;
     if (lesson) config.lesson = lesson;
-    this.ccall("motsim_configure", "number", ["string"], [JSON.stringify(config)]);
-    this.ccall("motsim_command", "number", ["string"], [o.autoplay ? "play" : "pause"]);
-    this.ready = true;
-    this.buildMirror();
-    var self = this;
-    this.timers.push(setInterval(function () { self.refresh(); }, 333));
-    this.refresh();
-    var problems = this.pendingProblems;
-    this.pendingProblems = [];
-    problems.forEach(function (m) { self.report(m); });
-    this.emit("ready", this.metrics());
+    b.configure(config, lesson ? "lesson" : "configuration");
+    this.lessonKey = lesson ? lessonHash(lesson) : null;
+    var progress = lesson && this.storage && !(applied && applied.loaded) ? this.savedProgress() : null;
+    return (progress ? this.restoreProgress(progress) : Promise.resolve()).then(function () {
+      if (lesson) self.saveProgress(progress ? null : "start");
+      b.command(o.autoplay ? "play" : "pause");
+      self.ready = true;
+      self.buildMirror();
+      self.timers.push(setInterval(function () { self.refresh(); }, 333));
+      self.refresh();
+      var problems = self.pendingProblems;
+      self.pendingProblems = [];
+      problems.forEach(function (m) { self.report(m); });
+      self.emit("ready", self.metrics());
+    });
   };
+
+  // True when the module said the saved scenario could not be read (it then runs the default).
+  Instance.prototype.savedUnreadable = function () {
+    var s = this.bridge.state();
+    var msgs = s && s.messages ? s.messages : [];
+    return msgs.some(function (m) { return m.error && /saved in this browser could not be read/.test(m.text); });
+  };
+
+  // ---- lesson progress with storage: {v, lesson, step, base, met[]} under PREFIX + "motsim.lesson".
+  // base: the scenario the lesson started from (its "changed moments" count from it); met[i]:
+  // the scenario that met step i. On reload each met step is checked again on its own scenario
+  // (the engine is deterministic, so it is met again), then the base and the learner's edits
+  // are put back.
+  function lessonHash(lesson) {
+    var t = JSON.stringify(lesson), h = 2166136261;
+    for (var i = 0; i < t.length; i++) { h ^= t.charCodeAt(i); h = Math.imul(h, 16777619) >>> 0; }
+    return h.toString(16) + ":" + t.length;
+  }
+  Instance.prototype.savedProgress = function () {
+    var text = this.readStorage("motsim.lesson");
+    if (!text) return null;
+    var p;
+    try { p = JSON.parse(text); } catch (e) { return null; }
+    if (!isObject(p) || p.v !== 1 || p.lesson !== this.lessonKey || typeof p.base !== "string" ||
+        !Array.isArray(p.met) || !Number.isInteger(p.step) || p.step < 0) return null;
+    return p;
+  };
+  // why: "start" (a fresh lesson), "loaded" (a new scenario: the lesson's new base), "step" (a
+  // step was met), or null (after a restore: the step as it now stands).
+  Instance.prototype.saveProgress = function (why) {
+    if (!this.storage || this.restoring || !this.lessonKey) return;
+    var lesson = this.json("motsim_lesson");
+    var now = this.ccall("motsim_scenario", "string", [], []);
+    if (!lesson || now === null) return;
+    var p = why === "start" ? null : this.savedProgress();
+    if (!p) p = { v: 1, lesson: this.lessonKey, step: 0, base: now, met: [] };
+    if (why === "loaded") p.base = now;
+    if (why === "step" && lesson.step > 0) p.met[lesson.step - 1] = now;
+    p.step = Math.max(0, Math.min(lesson.step, p.met.length));
+    p.met = p.met.slice(0, p.step);
+    var text = JSON.stringify(p);
+    if (textTooLong(text, "lesson progress")) return;
+    this.writeStorage("motsim.lesson", text);
+  };
+  Instance.prototype.restoreProgress = function (p) {
+    var self = this, b = this.bridge;
+    var current = b.call("motsim_scenario", "string", [], []);
+    if (current === null) return Promise.resolve();
+    this.restoring = true;
+    var i = 0;
+    function next() {
+      if (i >= p.step || typeof p.met[i] !== "string" || b.dead) return Promise.resolve();
+      if (!b.load(p.met[i], "saved lesson step")) return Promise.resolve();
+      return b.checkLesson().then(function (met) {
+        if (!met) return;
+        i++;
+        return next();
+      });
+    }
+    return next().then(function () {
+      // The lesson counts changed moments from its base: load it, then the learner's edits on top.
+      if (b.dead) return;
+      if (b.load(p.base, "lesson start") && !applyEdits(b, p.base, current)) b.load(current, "your saved scenario");
+      if (i < p.step) console.warn("motsim: only " + i + " of " + p.step + " saved lesson steps could be restored");
+    }).then(function () {
+      self.restoring = false;
+    }, function (e) {
+      self.restoring = false;
+      throw e;
+    });
+  };
+
+  // Puts the parameter edits that turn scenario text `from` into `to` into the module (motsim_set),
+  // and checks the result is `to` exactly. False when the difference is not only parameters.
+  function applyEdits(b, fromText, toText) {
+    var from, to;
+    try { from = JSON.parse(fromText); to = JSON.parse(toText); } catch (e) { return false; }
+    var paths = editablePaths(to);
+    for (var pass = 0; pass < 2; pass++) {
+      paths.forEach(function (path) {
+        var want = paramValue(to, path), have = paramValue(pass ? b.json("motsim_scenario") : from, path);
+        if (want !== null && want !== have) b.set(path, want);
+      });
+    }
+    var now = b.call("motsim_scenario", "string", [], []);
+    return now !== null && now === toText;
+  }
+  function editablePaths(s) {
+    var out = ["/ticks"];
+    [["population", ["arrivals_per_tick", "max_customers", "initial"]], ["influence", ["impression", "reviews"]],
+     ["reviews", ["prior", "half_life"]],
+     ["word_of_mouth", ["advocate_threshold", "referral_rate", "referral_ticks", "referral_boost"]]].forEach(function (g) {
+      g[1].forEach(function (k) { out.push("/" + g[0] + "/" + k); });
+    });
+    (Array.isArray(s.segments) ? s.segments : []).forEach(function (g, i) {
+      ["share", "shift", "initial_impression"].forEach(function (k) { out.push("/segments/" + i + "/" + k); });
+    });
+    (Array.isArray(s.moments) ? s.moments : []).forEach(function (m) {
+      if (!isObject(m) || typeof m.id !== "string") return;
+      var base = "/moments/" + m.id + "/";
+      ["positive", "negative", "magic", "review"].forEach(function (k) { out.push(base + k); });
+      if (isObject(m.dwell)) { out.push(base + "dwell/min"); out.push(base + "dwell/max"); } else out.push(base + "dwell");
+      ["positive", "neutral", "negative", "magic"].forEach(function (k) { out.push(base + "impact/" + k); });
+    });
+    return out;
+  }
 
   Instance.prototype.moduleTheme = function () {
     var t = this.opts.theme;
@@ -685,7 +1233,6 @@
   // What the module asks of the page (the host contract of src/platform/main.cpp).
   Instance.prototype.hostServices = function () {
     var self = this;
-    var prefix = this.opts.storage;
     return {
       ready: function () {},
       openFile: function () {
@@ -697,19 +1244,14 @@
       screenshot: function (name) {
         self.canvas.toBlob(function (blob) { if (blob) download(name, blob); }, "image/png");
       },
-      store: function (key, value) {
-        if (!prefix) return;
-        try { localStorage.setItem(prefix + key, value); } catch (e) { /* private mode */ }
-      },
-      load: function (key) {
-        if (!prefix) return null;
-        try { return localStorage.getItem(prefix + key); } catch (e) { return null; }
-      },
+      store: function (key, value) { self.writeStorage(key, value); },
+      load: function (key) { return self.readStorage(key); },
       event: function (name, json) {
         var data = null;
         try { data = JSON.parse(json); } catch (e) { data = { raw: json }; }
+        var quiet = self.restoring;
         // Later, not inside the module's call: a listener may call back into the simulator.
-        later(function () { self.onModuleEvent(name, data); });
+        later(function () { self.onModuleEvent(name, data, quiet); });
       },
       copyLink: function (shareJson) {
         self.makeLink(shareJson).then(function (url) {
@@ -719,8 +1261,11 @@
     };
   };
 
-  Instance.prototype.onModuleEvent = function (name, data) {
+  // quiet: the event came while saved lesson progress was replayed (not news to the host).
+  Instance.prototype.onModuleEvent = function (name, data, quiet) {
     if (this.destroyed) return;
+    if (this.bridge) this.bridge.onEvent(name, data);
+    if (quiet) return;
     if (name === "param") {
       if (data && typeof data.path === "string") this.updateMirrorValue(data.path, data.value);
       if (data && data.by === "learner") this.emit("param", data);
@@ -729,7 +1274,8 @@
     if (name === "error") {
       this.moduleErrorSeen = true;
       var msg = data && data.message ? data.message : "error";
-      if (this.callErrors) this.callErrors.push(msg);
+      var safe = parentSafe(msg, data && data.problems);
+      this.collectors.forEach(function (c) { c.push(safe); });
       this.emit("error", data);
       this.announce("Problem: " + msg);
       return;
@@ -743,6 +1289,7 @@
       return;
     }
     if (name === "lesson_step") {
+      this.saveProgress("step");
       this.refreshLesson(true);
       this.emit("lesson_step", data);
       this.announce("Step " + ((data && data.step) + 1) + " met. " + (data && data.detail ? data.detail : ""));
@@ -756,11 +1303,15 @@
       return;
     }
     if (name === "loaded") {
-      if (this.ready) this.buildMirror();
+      if (this.ready) {
+        this.saveProgress("loaded");
+        this.buildMirror();
+      }
       this.emit("loaded", data);
       return;
     }
-    this.emit(name, data);  // tick and anything newer
+    if (name === "reached") this.refresh();
+    this.emit(name, data);  // tick, reached, lesson_checked and anything newer
   };
 
   // ---- DOM: shell, mirror, metrics, lesson ----
@@ -782,12 +1333,13 @@
     this.fileInput = el("input", { type: "file", accept: ".json,application/json", hidden: "", "aria-hidden": "true", tabindex: "-1" });
     this.fileInput.style.display = "none";
     var self = this;
+    // A chosen file: the size limit, strict UTF-8, then the loader (which reports a bad scenario
+    // itself); a refused file leaves the current scenario running.
     this.fileInput.addEventListener("change", function () {
       var f = self.fileInput.files[0];
-      if (!f || !self.module) return;
-      if (f.size > 16 * 1024 * 1024) { self.report(f.name + " is larger than 16 MB"); return; }
-      f.text().then(function (text) { self.ccall("motsim_load", "number", ["string", "string"], [text, f.name]); },
-                    function (e) { self.report("could not read " + f.name + ": " + errorText(e)); });
+      if (!f || !self.bridge) return;
+      readTextFile(f).then(function (text) { self.bridge.load(text, f.name, "file " + f.name); },
+                           function (e) { self.report(errorText(e) + "; the current scenario keeps running"); });
     });
     this.root.appendChild(this.fileInput);
     this.mirror = el("section", { className: "motsim-mirror", "aria-label": "Simulator controls and results" });
@@ -854,21 +1406,27 @@
   };
   Instance.prototype.applyAccessible = function () {
     // Without the mirror the live region stays (announcements), the rest goes.
-    var on = this.opts.accessible !== false;
+    var on = this.opts.accessible !== false && !this.failed;
     Array.prototype.forEach.call(this.mirror.children, function (c) {
       if (!c.classList.contains("motsim-live")) c.hidden = !on;
     });
     if (!on) this.live.classList.add("motsim-sr"); else this.live.classList.remove("motsim-sr");
   };
 
+  // The readable failure box in place of the canvas (start-up failed, or the module trapped);
+  // the mirror's controls go too (they would only be refused), the live region stays.
   Instance.prototype.fail = function (message) {
     if (!this.root) return;
     var box = el("div", { className: "motsim-fail", role: "alert" });
-    box.appendChild(el("strong", null, "motsim cannot start"));
+    box.appendChild(el("strong", null, this.ready ? "motsim stopped" : "motsim cannot start"));
     box.appendChild(el("p", null, message));
     this.stage.innerHTML = "";
     this.stage.style.height = "auto";
     this.stage.appendChild(box);
+    this.failed = true;
+    if (this.mirror) Array.prototype.forEach.call(this.mirror.children, function (c) {
+      if (!c.classList.contains("motsim-live")) c.hidden = true;
+    });
   };
 
   Instance.prototype.announce = function (text) {
@@ -905,12 +1463,24 @@
     var reset = el("button", { type: "button", "data-action": "reset", "aria-label": "Reset to the start" }, "Reset");
     reset.addEventListener("click", function () { self.command("reset"); self.refresh(); self.announce("Reset to the start."); });
     var finish = el("button", { type: "button", "data-action": "finish", "aria-label": "Run to the end" }, "Run to end");
-    finish.addEventListener("click", function () { self.command("finish"); self.refresh(); });
+    finish.addEventListener("click", function () { self.finish(); });
     var link = el("button", { type: "button", "data-action": "link", "aria-label": "Copy a link to this run" }, "Copy link");
     link.addEventListener("click", function () {
       self.makeLink().then(function (url) { if (url) self.offerLink(url, true); });
     });
-    [this.playButton, step, reset, finish, link].forEach(function (b) { run.appendChild(b); });
+    // Long work (a run to the end or to a link's tick, a lesson check) shows its progress here,
+    // with a Cancel button.
+    this.busyBox = el("span", { className: "motsim-busy", "data-action": "busy" });
+    this.busyBox.hidden = true;
+    this.busyText = el("span", null, "");
+    this.busyBar = el("progress", { max: "1", value: "0", "aria-label": "Progress" });
+    var cancel = el("button", { type: "button", "data-action": "cancel", "aria-label": "Cancel the long run" }, "Cancel");
+    cancel.addEventListener("click", function () { self.cancel(); });
+    this.busyBox.appendChild(this.busyText);
+    this.busyBox.appendChild(this.busyBar);
+    this.busyBox.appendChild(cancel);
+    this.lastBusy = "";
+    [this.playButton, step, reset, finish, link, this.busyBox].forEach(function (b) { run.appendChild(b); });
     this.mirror.appendChild(run);
 
     // Parameters.
@@ -929,11 +1499,12 @@
     }
     var params = el("fieldset", { className: "motsim-params" });
     params.appendChild(el("legend", null, "Parameters"));
-    var anyLocked = false;
+    var anyLocked = false, badEntries = 0;
     entries.forEach(function (entry) {
       var spec = paramSpec(scenario, entry);
       if (spec.value === null) {
         self.report("mirror: " + entry.path + " is not a parameter of this scenario");
+        badEntries++;
         return;
       }
       var id = nextId("motsim-param");
@@ -949,7 +1520,7 @@
       input.setAttribute("aria-valuetext", formatParam(spec, spec.value));
       input.addEventListener("input", function () {
         var v = Number(input.value);
-        var ok = self.ccall("motsim_set_learner", "number", ["string", "number"], [entry.path, v]) === 1;
+        var ok = self.bridge.set(entry.path, v, true);
         if (!ok) {
           var cur = paramValue(self.json("motsim_scenario"), entry.path);
           if (cur !== null) input.value = String(cur);
@@ -995,6 +1566,7 @@
       var b = this.mirror.querySelector("[data-action=\"" + focusedButton + "\"]");
       if (b) b.focus();
     }
+    return badEntries;
   };
 
   Instance.prototype.updateMirrorValue = function (path, value) {
@@ -1015,6 +1587,7 @@
       if (this.playButton.getAttribute("aria-pressed") !== String(playing))
         this.playButton.setAttribute("aria-pressed", String(playing));
     }
+    this.showBusy(s.busy || (this.bridge && this.bridge.slicer ? { kind: "run_to", progress: null } : null));
     var unit = this.timeUnit || "tick";
     var rows = [
       [unit.charAt(0).toUpperCase() + unit.slice(1), s.tick + " of " + s.ticks + (s.finished ? " (finished)" : "")],
@@ -1038,6 +1611,23 @@
       });
     }
     this.refreshLesson(false, s.lesson);
+  };
+
+  var BUSY_TEXT = { run_to: "Running to the chosen time", finish: "Running to the end", lesson: "Checking your answer" };
+  Instance.prototype.showBusy = function (busy) {
+    if (!this.busyBox) return;
+    var key = busy ? busy.kind + ":" + (isFiniteNumber(busy.progress) ? Math.round(busy.progress * 100) : "") : "";
+    if (key === this.lastBusy) return;
+    var was = this.lastBusy;
+    this.lastBusy = key;
+    this.busyBox.hidden = !busy;
+    if (!busy) {
+      if (was && this.busyBox.contains(document.activeElement) && this.playButton) this.playButton.focus();
+      return;
+    }
+    this.busyText.textContent = (BUSY_TEXT[busy.kind] || "Working") + "... ";
+    if (isFiniteNumber(busy.progress)) this.busyBar.value = Math.max(0, Math.min(1, busy.progress));
+    else this.busyBar.removeAttribute("value");
   };
 
   Instance.prototype.refreshLesson = function (force, lesson) {
@@ -1072,17 +1662,23 @@
     if (hadFocus) check.focus();
   };
 
+  // Promise<boolean>: the engine checks the current step on a fresh run (sliced by the module).
   Instance.prototype.checkLesson = function (fromButton) {
+    var self = this;
     var lesson = this.json("motsim_lesson");
-    if (!lesson) { if (fromButton) this.announce("There is no lesson here."); return false; }
-    if (lesson.step >= lesson.steps.length) { this.announce("The lesson is complete."); return false; }
-    var met = this.ccall("motsim_check_lesson", "number", [], []) === 1;
-    if (!met) {
-      var now = this.json("motsim_lesson");
-      this.announce("Not yet. " + (now && now.detail ? now.detail : ""));
-    }
-    this.refreshLesson(true);
-    return met;
+    if (!lesson) { if (fromButton) this.announce("There is no lesson here."); return Promise.resolve(false); }
+    if (lesson.step >= lesson.steps.length) { this.announce("The lesson is complete."); return Promise.resolve(false); }
+    this.refresh();
+    return this.bridge.checkLesson().then(function (met) {
+      if (self.destroyed) return false;
+      if (!met) {
+        var now = self.json("motsim_lesson");
+        self.announce("Not yet. " + (now && now.detail ? now.detail : ""));
+      }
+      self.refreshLesson(true);
+      self.refresh();
+      return met;
+    });
   };
 
   Instance.prototype.offerLink = function (url, copy) {
@@ -1112,7 +1708,7 @@
   Instance.prototype.makeLink = function (shareJson) {
     var self = this;
     return Promise.resolve().then(function () {
-      return encodeState(shareState(self.module, shareJson));
+      return encodeState(shareState(self.bridge, shareJson));
     }).then(function (payload) {
       var base = self.opts.shareUrl || location.href.replace(/#.*$/, "");
       var url = base + "#" + FRAGMENT_PREFIX + payload;
@@ -1128,14 +1724,24 @@
   };
 
   // ---- host actions ----
-  Instance.prototype.metrics = function () { return this.module ? this.json("motsim_state") : null; };
-  Instance.prototype.command = function (c) {
-    return this.ccall("motsim_command", "number", ["string"], [c]) === 1;
-  };
+  Instance.prototype.metrics = function () { return this.bridge ? this.json("motsim_state") : null; };
+  Instance.prototype.command = function (c) { return this.bridge ? this.bridge.command(c) : false; };
   Instance.prototype.guard = function (what) {
     if (this.destroyed) { console.warn("motsim: " + what + " after destroy() is ignored"); return false; }
+    if (this.bridge && this.bridge.dead) { this.report(what + " was refused: " + this.bridge.dead); return false; }
     if (!this.ready) { this.report(what + " before the simulator is ready is ignored"); return false; }
     return true;
+  };
+  Instance.prototype.finish = function () {
+    var self = this;
+    var p = this.bridge.finish();
+    this.refresh();
+    return p.then(function (ok) { self.refresh(); return ok; });
+  };
+  Instance.prototype.cancel = function () {
+    var ok = this.bridge.cancel();
+    this.refresh();
+    return ok;
   };
 
   Instance.prototype.configure = function (partial) {
@@ -1145,27 +1751,38 @@
     ["base", "scenario", "state", "storage", "on", "label"].forEach(function (k) {
       if (o[k] !== undefined) { problems.push("option '" + k + "' can only be given to mount()"); delete o[k]; }
     });
-    var lessonP = o.lesson !== undefined && o.lesson !== null ? lessonObject(o.lesson, function (m) { problems.push(m); })
+    var lessonP = o.lesson !== undefined && o.lesson !== null ? lessonObject(o.lesson, function (m) { problems.push(m); }, this.fetchAllow)
       .catch(function (e) { problems.push(errorText(e)); return undefined; }) : Promise.resolve(o.lesson);
     return lessonP.then(function (lesson) {
       problems.forEach(function (m) { self.report(m); });
       if (!self.guard("configure()")) return false;
       var ok = problems.length === 0;
       var config = {};
-      if (o.panels) { config.panels = o.panels; self.opts.panels = o.panels; }
-      if (o.locked) { config.locked = o.locked; self.opts.locked = o.locked; }
+      if (o.panels) config.panels = o.panels;
+      if (o.locked) config.locked = o.locked;
       if (o.theme) { self.opts.theme = o.theme; config.theme = self.moduleTheme(); self.applyTheme(); }
       if (lesson) config.lesson = lesson;
-      if (Object.keys(config).length)
-        ok = self.ccall("motsim_configure", "number", ["string"], [JSON.stringify(config)]) === 1 && ok;
-      if (o.seed !== undefined) ok = self.ccall("motsim_set", "number", ["string", "number"], ["seed", o.seed]) === 1 && ok;
-      if (o.speed !== undefined) ok = self.ccall("motsim_set", "number", ["string", "number"], ["speed", o.speed]) === 1 && ok;
+      if (Object.keys(config).length) {
+        // The text limit applies to the configuration as written out (a long lesson is refused
+        // here, before the module sees it, and nothing of this call is applied).
+        if (!self.bridge.configure(config, lesson ? "lesson" : "configuration")) return false;
+        if (o.panels) self.opts.panels = o.panels;
+        if (o.locked) self.opts.locked = o.locked;
+      }
+      if (lesson) {
+        var fresh = self.lessonKey !== lessonHash(lesson);
+        self.lessonKey = lessonHash(lesson);
+        if (fresh) self.saveProgress("start");
+      }
+      if (o.seed !== undefined) ok = self.bridge.set("seed", o.seed) && ok;
+      if (o.speed !== undefined) ok = self.bridge.set("speed", o.speed) && ok;
       if (o.autoplay !== undefined) { self.opts.autoplay = o.autoplay; self.command(o.autoplay ? "play" : "pause"); }
       if (o.width) { self.opts.width = o.width; self.root.style.width = o.width; }
       if (o.height) { self.opts.height = o.height; self.stage.style.height = o.height; }
       if (o.accessible !== undefined) self.opts.accessible = o.accessible;
       if (o.mirror) self.opts.mirror = o.mirror;
-      if (o.locked || o.mirror || lesson || o.accessible !== undefined) self.buildMirror();
+      // A mirror entry that is not a parameter of the scenario is reported and makes the answer false.
+      if (o.locked || o.mirror || lesson || o.accessible !== undefined) ok = self.buildMirror() === 0 && ok;
       self.refresh();
       return ok;
     });
@@ -1177,9 +1794,9 @@
       this.report("load() needs a scenario object, its JSON text or a URL");
       return Promise.resolve(false);
     }
-    return scenarioText(scenario).then(function (text) {
+    return scenarioText(scenario, this.fetchAllow).then(function (text) {
       if (!self.guard("load()")) return false;
-      return self.ccall("motsim_load", "number", ["string", "string"], [text, scenarioName(scenario)]) === 1;
+      return self.bridge.load(text, scenarioName(scenario));
     }, function (e) {
       self.report(errorText(e));
       return false;
@@ -1197,8 +1814,8 @@
       return false;
     }
     this.moduleErrorSeen = false;
-    var ok = this.ccall("motsim_set", "number", ["string", "number"], [path, value]) === 1;
-    if (!ok) {
+    var ok = this.bridge.set(path, value);
+    if (!ok && !this.bridge.dead) {
       // The module reports some refusals itself (an "error" event, delivered in a microtask
       // queued during the call); the others only as a message in the app: report those here.
       var s = this.metrics(), self = this;
@@ -1217,27 +1834,35 @@
       set: function (path, value) { return self.set(path, value); },
       play: function () { return self.guard("play()") && self.command("play"); },
       pause: function () { return self.guard("pause()") && self.command("pause"); },
+      // step() and step(1): one tick, at once (boolean). step(n > 1): a promise of true once the
+      // run is n ticks on (the module runs it in slices across frames), false if cancelled.
       step: function (n) {
-        if (!self.guard("step()")) return false;
         if (n === undefined) n = 1;
-        if (!Number.isInteger(n) || n < 1 || n > 1000000) { self.report("step(n): n must be a whole number from 1 to 1000000"); return false; }
-        for (var i = 0; i < n; i++) self.command("step");
+        if (!Number.isInteger(n) || n < 1 || n > 1000000) {
+          self.report("step(n): n must be a whole number from 1 to 1000000");
+          return false;
+        }
+        if (!self.guard("step()")) return n === 1 ? false : Promise.resolve(false);
+        if (n === 1) {
+          var ok = self.command("step");
+          self.refresh();
+          return ok;
+        }
+        var s = self.metrics();
+        if (!s) return Promise.resolve(false);
+        var p = self.bridge.runTo(s.tick + n);
         self.refresh();
-        return true;
+        return p.then(function (done) { self.refresh(); return done; });
       },
       reset: function () { return self.guard("reset()") && self.command("reset"); },
-      finish: function () {
-        if (!self.guard("finish()")) return false;
-        var ok = self.command("finish");
-        self.refresh();
-        return ok;
-      },
+      finish: function () { return self.guard("finish()") ? self.finish() : Promise.resolve(false); },
+      cancel: function () { return self.guard("cancel()") && self.cancel(); },
       metrics: function () { return self.ready ? self.metrics() : null; },
       scenario: function () { return self.ready ? self.json("motsim_scenario") : null; },
       lesson: function () { return self.ready ? self.json("motsim_lesson") : null; },
-      checkLesson: function () { return self.guard("checkLesson()") && self.checkLesson(false); },
+      checkLesson: function () { return self.guard("checkLesson()") ? self.checkLesson(false) : Promise.resolve(false); },
       widget: function (name) {
-        return self.ready && typeof name === "string" ? self.json("motsim_widget", ["string"], [name]) : null;
+        return self.ready && typeof name === "string" && name.length <= 100 ? self.json("motsim_widget", ["text"], [name]) : null;
       },
       configure: function (partial) { return self.configure(partial); },
       lock: function (paths) {
@@ -1245,14 +1870,14 @@
         var list = checkPaths(paths, function (m) { problems.push(m); }, "lock(paths)");
         if (problems.length || !list) { problems.forEach(function (m) { self.report(m); }); return false; }
         if (!self.guard("lock()")) return false;
-        self.opts.locked = list;
-        var ok = self.ccall("motsim_configure", "number", ["string"], [JSON.stringify({ locked: list })]) === 1;
+        var ok = self.bridge.configure({ locked: list }, "list of locked paths");
+        if (ok) self.opts.locked = list;
         self.buildMirror();
         return ok;
       },
       shareLink: function () { return self.ready ? self.makeLink() : Promise.resolve(null); },
       on: function (name, fn) {
-        if (EVENTS.indexOf(name) < 0) { self.report("on(): unknown event '" + name + "' (events: " + EVENTS.join(", ") + ")"); return false; }
+        if (EVENTS.indexOf(name) < 0) { self.report("on(): unknown event '" + String(name).slice(0, 40) + "' (events: " + EVENTS.join(", ") + ")"); return false; }
         return self.events.on(name, fn);
       },
       off: function (name, fn) { return self.events.off(name, fn); },
@@ -1264,6 +1889,7 @@
     Object.defineProperty(api, "canvas", { get: function () { return self.canvas; }, enumerable: true });
     Object.defineProperty(api, "module", { get: function () { return self.module; }, enumerable: true });
     Object.defineProperty(api, "ready", { get: function () { return self.ready; }, enumerable: true });
+    Object.defineProperty(api, "storage", { get: function () { return self.storage; }, enumerable: true });
     return api;
   };
 
@@ -1273,7 +1899,7 @@
     this.timers = [];
     if (this.resizeObserver) this.resizeObserver.disconnect();
     if (this.module) {
-      try { this.command("pause"); } catch (e) { /* already stopped */ }
+      try { if (!this.bridge.dead) this.command("pause"); } catch (e) { /* already stopped */ }
       try { if (this.module.pauseMainLoop) this.module.pauseMainLoop(); } catch (e) { /* gone */ }
       try {
         var gl = this.canvas.getContext("webgl2");
@@ -1281,6 +1907,8 @@
         if (lose) lose.loseContext();
       } catch (e) { /* no context */ }
     }
+    if (this.bridge) this.bridge.close();
+    this.releaseStorage();
     this.destroyed = true;
     this.ready = false;
     if (this.root && this.root.parentNode) this.root.parentNode.removeChild(this.root);
@@ -1339,8 +1967,10 @@
     }
     if (!exactOrigin(origin)) throw new Error("MotsimEmbed.connect: origin must be the iframe's exact origin, like https://sim.example.org");
     var timeoutMs = isFiniteNumber(options.timeout) && options.timeout > 0 ? options.timeout : 30000;
+    // Long work (step n > 1, finish, check) is answered when it ends: a longer wait.
+    var workTimeoutMs = isFiniteNumber(options.workTimeout) && options.workTimeout > 0 ? options.workTimeout : 600000;
     var events = new Emitter();
-    var pending = {};
+    var pending = new Map();  // id -> {resolve, reject, timer}: any id is only a key
     var seq = 0;
     var closed = false;
     var readyResolve;
@@ -1358,9 +1988,9 @@
       if (!isObject(d) || d.motsim !== PROTOCOL) return;
       if (Object.prototype.hasOwnProperty.call(d, "re")) {
         markReady();
-        var p = pending[d.re];
+        var p = pending.get(d.re);
         if (!p) return;
-        delete pending[d.re];
+        pending.delete(d.re);
         clearTimeout(p.timer);
         p.resolve(d);
       } else if (typeof d.event === "string") {
@@ -1384,21 +2014,23 @@
     if (iframe.contentDocument === null) loadedAlready = true;
     if (loadedAlready) hello();
 
+    var LONG = ["step", "finish", "check"];
     function request(type, payload) {
       if (closed) return Promise.reject(new Error("this client was destroyed"));
       return ready.then(function () {
         return new Promise(function (resolve, reject) {
           var id = "m" + (++seq);
           var msg = { motsim: PROTOCOL, id: id, type: type };
-          if (payload) for (var k in payload) msg[k] = payload[k];
+          if (payload) for (var k in payload) if (Object.prototype.hasOwnProperty.call(payload, k)) msg[k] = payload[k];
+          var wait = LONG.indexOf(type) >= 0 ? Math.max(timeoutMs, workTimeoutMs) : timeoutMs;
           var timer = setTimeout(function () {
-            delete pending[id];
-            reject(new Error("no reply from the simulator to '" + type + "' in " + timeoutMs / 1000 + " s"));
-          }, timeoutMs);
-          pending[id] = { resolve: resolve, reject: reject, timer: timer };
+            pending.delete(id);
+            reject(new Error("no reply from the simulator to '" + type + "' in " + wait / 1000 + " s"));
+          }, wait);
+          pending.set(id, { resolve: resolve, reject: reject, timer: timer });
           if (!post(msg)) {
             clearTimeout(timer);
-            delete pending[id];
+            pending.delete(id);
             reject(new Error("could not post to the simulator frame"));
           }
         });
@@ -1423,6 +2055,7 @@
       step: function (n) { return bool("step", n === undefined ? undefined : { n: n }); },
       reset: function () { return bool("reset"); },
       finish: function () { return bool("finish"); },
+      cancel: function () { return bool("cancel"); },
       metrics: function () { return value("get"); },
       scenario: function () { return value("scenario"); },
       lesson: function () { return value("lesson"); },
@@ -1436,35 +2069,113 @@
         closed = true;
         window.removeEventListener("message", onMessage);
         iframe.removeEventListener("load", hello);
-        for (var id in pending) { clearTimeout(pending[id].timer); pending[id].reject(new Error("this client was destroyed")); }
-        pending = {};
+        pending.forEach(function (p) { clearTimeout(p.timer); p.reject(new Error("this client was destroyed")); });
+        pending.clear();
       },
       origin: origin
     };
   }
 
   // ==== serveFrame(): the iframe side (embed.html) ================================================
+  //
+  // Who may drive the frame, and what it may fetch, is the deployer's choice, read from
+  // motsim-deploy.json beside embed.html (same origin, never from the query):
+  //   {"origins": ["https://lms.example.org"], "folders": ["scenarios/", "lessons/"]}
+  // origins: parent pages (exact origins) allowed to send messages, besides the site's own origin;
+  // folders: where scenario and lesson URLs may point (same origin, relative to the file).
+  // Without the file (or with a bad one): only the site's own origin, the shipped scenarios/ and
+  // lessons/. The query's origins= can only narrow the deployer's list. Messages and events carry
+  // no values from fetched files: a bad fetched scenario is "X is not a valid scenario (3 problems)".
 
-  var FRAME_TYPES = ["hello", "load", "set", "play", "pause", "step", "reset", "finish", "get", "scenario", "configure",
-                     "lock", "share", "check", "lesson"];
+  var FRAME_TYPES = ["hello", "load", "set", "play", "pause", "step", "reset", "finish", "cancel", "get", "scenario",
+                     "configure", "lock", "share", "check", "lesson"];
   var FRAME_CONFIG_KEYS = ["panels", "locked", "theme", "lesson", "speed", "seed", "autoplay", "mirror", "accessible"];
+  var DEPLOY_FILE = "motsim-deploy.json";
+  var DEFAULT_FOLDERS = ["scenarios/", "lessons/"];
 
-  // Options from the frame's query: scenario, lesson (URLs on this site), locked, panels (hidden),
-  // theme, seed, speed, autoplay, accessible, origins.
-  function frameOptions(search, report) {
+  // -> Promise of {origins: [exact origins], folders: [absolute folder URLs ending in "/"]}.
+  function deploySettings(report) {
+    var fileUrl = new URL(DEPLOY_FILE, location.href).href;
+    function folderUrls(list) {
+      var out = [];
+      list.forEach(function (f) {
+        var u;
+        try { u = new URL(String(f).replace(/\/?$/, "/"), fileUrl); } catch (e) { u = null; }
+        if (!u || u.origin !== location.origin || u.search || u.hash) {
+          report(DEPLOY_FILE + ": folder '" + String(f).slice(0, 100) + "' is not a folder on this site (ignored)");
+          return;
+        }
+        if (out.indexOf(u.href) < 0) out.push(u.href);
+      });
+      return out;
+    }
+    var defaults = function () { return { origins: [], folders: folderUrls(DEFAULT_FOLDERS), file: false }; };
+    return fetch(fileUrl, { credentials: "same-origin", cache: "no-store", redirect: "error" }).then(function (r) {
+      if (r.status === 404) return null;
+      if (!r.ok) throw new Error("HTTP " + r.status);
+      return r.text();
+    }).then(function (text) {
+      if (text === null) return defaults();
+      var d;
+      try { d = JSON.parse(text); } catch (e) { throw new Error("not valid JSON"); }
+      if (!isObject(d)) throw new Error("not an object");
+      var out = defaults();
+      out.file = true;
+      if (d.origins !== undefined) {
+        if (!Array.isArray(d.origins)) throw new Error("origins must be a list of origins");
+        d.origins.forEach(function (o) {
+          if (typeof o === "string" && exactOrigin(o)) { if (out.origins.indexOf(o) < 0) out.origins.push(o); }
+          else report(DEPLOY_FILE + ": '" + String(o).slice(0, 100) + "' is not an origin like https://lms.example.org (ignored)");
+        });
+      }
+      if (d.folders !== undefined) {
+        if (!Array.isArray(d.folders)) throw new Error("folders must be a list of folders");
+        out.folders = folderUrls(d.folders);
+      }
+      return out;
+    }).catch(function (e) {
+      report(DEPLOY_FILE + " could not be used (" + errorText(e) + "); only this site may drive the simulator, " +
+             "with the shipped scenarios/ and lessons/");
+      return defaults();
+    });
+  }
+
+  // Is `href` a URL inside one of `folders`? Resolved against the page; same origin; no encoded
+  // separators or dot segments (a server may decode them after this check); no credentials.
+  function inFolders(href, folders) {
+    var u;
+    try { u = new URL(href, location.href); } catch (e) { return false; }
+    if (u.origin !== location.origin || u.username || u.password) return false;
+    var path = u.pathname;
+    if (/%2f|%5c|%2e|%00|\\/i.test(path)) return false;
+    var decoded;
+    try { decoded = decodeURIComponent(path); } catch (e) { return false; }
+    if (decoded.split("/").some(function (seg) { return seg === ".." || seg === "."; })) return false;
+    for (var i = 0; i < folders.length; i++) {
+      var f = new URL(folders[i]).pathname;
+      if (path.length > f.length && path.indexOf(f) === 0) return true;
+    }
+    return false;
+  }
+
+  // Options from the frame's query: scenario, lesson (URLs in the deployer's folders), locked,
+  // panels (hidden), theme, seed, speed, autoplay, accessible. (origins: see frameOrigins.)
+  function frameOptions(search, report, folders) {
     var q = new URLSearchParams(search);
     var o = { state: "hash", width: "100%", height: "calc(100vh - 16px)" };
-    function sameSite(name) {
+    function inAllowedFolder(name) {
       var v = q.get(name);
       if (v === null || v === "") return undefined;
-      try {
-        var u = new URL(v, location.href);
-        if (u.origin !== location.origin) { report(name + "=" + v + " is not on this site (" + location.origin + ") and was not used"); return undefined; }
-        return u.href;
-      } catch (e) { report(name + "=" + v + " is not a URL"); return undefined; }
+      var u;
+      try { u = new URL(v, location.href); } catch (e) { report(name + "= is not a URL"); return undefined; }
+      if (!inFolders(u.href, folders)) {
+        report(name + "=" + v.slice(0, 200) + " is outside the folders this site allows for embedding and was not used");
+        return undefined;
+      }
+      return u.href;
     }
-    o.scenario = sameSite("scenario");
-    o.lesson = sameSite("lesson");
+    o.scenario = inAllowedFolder("scenario");
+    o.lesson = inAllowedFolder("lesson");
     var list = function (name) {
       var v = q.get(name);
       return v ? v.split(",").map(function (s) { return s.trim(); }).filter(Boolean) : undefined;
@@ -1484,40 +2195,58 @@
     return o;
   }
 
-  function frameOrigins(search, report) {
+  // The deployer's origins plus the site's own; the query's origins= keeps only those of them it
+  // names (it can narrow the list, never widen it).
+  function frameOrigins(search, deployOrigins, report) {
+    var base = [location.origin].concat(deployOrigins.filter(function (o) { return o !== location.origin; }));
     var raw = new URLSearchParams(search).get("origins");
-    if (!raw) return [location.origin];
+    if (!raw) return base;
     var out = [];
     raw.split(",").forEach(function (s) {
       s = s.trim();
       if (!s) return;
-      if (exactOrigin(s)) { if (out.indexOf(s) < 0) out.push(s); }
-      else report("origins: '" + s + "' is not an origin like https://lms.example.org (ignored)");
+      if (!exactOrigin(s)) report("origins: '" + s.slice(0, 100) + "' is not an origin like https://lms.example.org (ignored)");
+      else if (base.indexOf(s) < 0) report("origins: " + s + " is not allowed by this site's " + DEPLOY_FILE + " (ignored)");
+      else if (out.indexOf(s) < 0) out.push(s);
     });
-    return out.length ? out : [location.origin];
+    return out;
+  }
+
+  // Text for the parent about an error: its first line, short, with the count of problems the
+  // loader found but none of their text (it may quote a fetched file's keys and values).
+  function parentSafe(message, problems) {
+    var m = String(message || "error").split("\n")[0].slice(0, 300);
+    if (typeof problems === "string" && problems) {
+      var n = problems.split("\n").filter(function (l) { return l && !/: warning: /.test(l); }).length;
+      var name = m.replace(/^could not load /i, "");
+      if (/^could not load /i.test(m)) m = name + " is not a valid scenario (" + n + (n === 1 ? " problem)" : " problems)");
+    }
+    return m;
+  }
+  // The metrics for the parent: the app's messages cut to their first line, and a loader line
+  // ("file: /pointer: text") replaced by a count.
+  function parentSafeState(st) {
+    if (!isObject(st) || !Array.isArray(st.messages)) return st;
+    st.messages = st.messages.map(function (m) {
+      var first = String(m && m.text || "").split("\n")[0];
+      var lines = String(m && m.text || "").split("\n").filter(Boolean).length;
+      var loader = /^(.{1,200}?): (line \d+, column \d+|\/[^\s]*): /.exec(first);
+      if (loader) first = loader[1] + ": " + lines + (lines === 1 ? " note" : " notes") + " from the loader";
+      return { text: first.slice(0, 300), error: !!(m && m.error) };
+    });
+    return st;
   }
 
   function serveFrame(element, extra) {
     var problems = [];
     var report = function (m) { problems.push(m); console.warn("motsim embed: " + m); };
-    var allowed = frameOrigins(location.search, report);
-    var opts = frameOptions(location.search, report);
-    opts.shareUrl = location.href.replace(/#.*$/, "");
-    if (extra) for (var k in extra) opts[k] = extra[k];
     var inParent = window.parent && window.parent !== window;
-    // Where events go: the parent's origin when the browser tells it (ancestorOrigins), else the
-    // only allowed origin, else the origin of the first valid message.
+    var allowed = null;   // known once the deployer's settings are read
+    var folders = [];
     var eventOrigin = null;
-    if (inParent) {
-      var anc = location.ancestorOrigins && location.ancestorOrigins.length ? location.ancestorOrigins[0] : null;
-      if (anc) {
-        if (allowed.indexOf(anc) >= 0) eventOrigin = anc;
-        else console.warn("motsim embed: the page around this frame (" + anc + ") is not in the origins allow-list; " +
-                          "it gets no events and its messages are ignored");
-      } else if (allowed.length === 1) eventOrigin = allowed[0];
-    }
     var sim = null;
-    var queue = [];
+    var queue = [];       // [event, data] waiting for the simulator
+    var early = [];       // message events before the settings were read
     var earlyEvents = [];
 
     function postEvent(name, data) {
@@ -1529,7 +2258,7 @@
 
     function reply(ev, id, ok, result, error) {
       var msg = { motsim: PROTOCOL, re: id, ok: ok };
-      if (ok) msg.result = result === undefined ? null : result; else msg.error = error;
+      if (ok) msg.result = result === undefined ? null : result; else msg.error = parentSafe(error);
       try { ev.source.postMessage(msg, ev.origin); } catch (e) { console.warn("motsim embed: could not reply: " + errorText(e)); }
     }
 
@@ -1537,19 +2266,22 @@
     function handle(d) {
       var errors = [];
       var inst = sim.__inst;
-      inst.callErrors = errors;
+      inst.collectors.add(errors);
       function done(ok, result) {
-        inst.callErrors = null;
+        inst.collectors.delete(errors);
         return ok ? [true, result] : [false, null, errors.length ? errors[errors.length - 1] : "'" + d.type + "' was refused"];
       }
-      function boolResult(v) { return Promise.resolve(v).then(function (ok) { return done(!!ok, !!ok); }); }
+      // Errors of long work arrive while it runs: collect them until it ends.
+      function boolResult(v) {
+        return Promise.resolve(v).then(function (ok) { return done(!!ok, !!ok); });
+      }
       try {
         switch (d.type) {
           case "hello": return Promise.resolve(done(true, { protocol: PROTOCOL, ready: true }));
-          case "get": return Promise.resolve(done(true, sim.metrics()));
+          case "get": return Promise.resolve(done(true, parentSafeState(sim.metrics())));
           case "scenario": return Promise.resolve(done(true, sim.scenario()));
           case "lesson": return Promise.resolve(done(true, sim.lesson()));
-          case "play": case "pause": case "reset": case "finish": return boolResult(sim[d.type]());
+          case "play": case "pause": case "reset": case "finish": case "cancel": return boolResult(sim[d.type]());
           case "check": return boolResult(sim.checkLesson());
           case "step":
             if (d.n !== undefined && (!Number.isInteger(d.n) || d.n < 1 || d.n > 1000000)) {
@@ -1561,14 +2293,18 @@
             return boolResult(sim.set(d.path, d.value));
           case "load":
             if (!isObject(d.scenario) && typeof d.scenario !== "string") {
-              errors.push("load: scenario must be a scenario object, its JSON text or a URL on this site");
+              errors.push("load: scenario must be a scenario object, its JSON text or a URL in this site's scenario folders");
               return Promise.resolve(done(false));
             }
             if (typeof d.scenario === "string" && d.scenario.trim().charAt(0) !== "{") {
               var u;
-              try { u = new URL(d.scenario, location.href); } catch (e) { u = null; }
+              try { u = new URL(d.scenario.trim(), location.href); } catch (e) { u = null; }
               if (!u || u.origin !== location.origin) {
                 errors.push("load: a scenario URL must be on this site (" + location.origin + ")");
+                return Promise.resolve(done(false));
+              }
+              if (!inFolders(u.href, folders)) {
+                errors.push("load: a scenario URL must be in one of the folders this site allows for embedding");
                 return Promise.resolve(done(false));
               }
             }
@@ -1576,7 +2312,7 @@
           case "configure":
             if (!isObject(d.options)) { errors.push("configure: options must be an object"); return Promise.resolve(done(false)); }
             for (var key in d.options) if (FRAME_CONFIG_KEYS.indexOf(key) < 0) {
-              errors.push("configure: option '" + key + "' cannot be set through messages (allowed: " + FRAME_CONFIG_KEYS.join(", ") + ")");
+              errors.push("configure: option '" + key.slice(0, 40) + "' cannot be set through messages (allowed: " + FRAME_CONFIG_KEYS.join(", ") + ")");
               return Promise.resolve(done(false));
             }
             if (typeof d.options.lesson === "string") {
@@ -1596,13 +2332,22 @@
       return Promise.resolve(done(false));
     }
 
+    // One request at a time: a reply's errors are those of its own request.
+    var chain = Promise.resolve();
     function process(ev, d) {
-      handle(d).then(function (r) { reply(ev, d.id, r[0], r[1], r[2]); });
+      var longWork = d.type === "step" && d.n > 1 || d.type === "finish" || d.type === "check";
+      if (longWork) {  // do not hold the queue while it runs: cancel must get through
+        handle(d).then(function (r) { reply(ev, d.id, r[0], r[1], r[2]); });
+        return;
+      }
+      chain = chain.then(function () { return handle(d); }).then(function (r) { reply(ev, d.id, r[0], r[1], r[2]); },
+        function (e) { reply(ev, d.id, false, null, errorText(e)); });
     }
 
-    window.addEventListener("message", function (ev) {
+    function onMessage(ev) {
+      if (!allowed) { early.push(ev); return; }
       if (allowed.indexOf(ev.origin) < 0) {
-        console.warn("motsim embed: ignored a message from " + ev.origin + " (allowed: " + allowed.join(", ") + ")");
+        console.warn("motsim embed: ignored a message from " + ev.origin + " (allowed: " + (allowed.join(", ") || "none") + ")");
         return;
       }
       if (!inParent || ev.source !== window.parent) {
@@ -1623,46 +2368,71 @@
         }
       }
       if (!isObject(d)) { bad("malformed message: expected an object like {motsim: 1, id, type}"); return; }
-      if (d.motsim !== PROTOCOL) { bad("unsupported protocol version " + JSON.stringify(d.motsim) + " (this frame speaks motsim: 1)"); return; }
+      if (d.motsim !== PROTOCOL) { bad("unsupported protocol version " + String(JSON.stringify(d.motsim)).slice(0, 40) + " (this frame speaks motsim: 1)"); return; }
       if (!validId) { bad("malformed message: id must be a short string or a number"); return; }
       if (typeof d.type !== "string" || FRAME_TYPES.indexOf(d.type) < 0) {
-        bad("unknown message type " + JSON.stringify(typeof d.type === "string" ? d.type.slice(0, 40) : d.type) +
+        bad("unknown message type " + JSON.stringify(typeof d.type === "string" ? d.type.slice(0, 40) : typeof d.type) +
             " (types: " + FRAME_TYPES.join(", ") + ")");
         return;
       }
       if (!eventOrigin) eventOrigin = ev.origin;
       if (!sim) queue.push([ev, d]); else process(ev, d);
-    });
+    }
+    window.addEventListener("message", onMessage);
 
     var forward = {};
     EVENTS.forEach(function (name) {
-      forward[name] = function (data) { if (sim) postEvent(name, data); else earlyEvents.push([name, data]); };
+      forward[name] = function (data) {
+        // Errors reach the parent as one safe line (see parentSafe).
+        if (name === "error") data = { message: parentSafe(data && data.message, data && data.problems) };
+        if (sim) postEvent(name, data); else earlyEvents.push([name, data]);
+      };
     });
-    opts.on = forward;
     var target = typeof element === "string" ? document.getElementById(element) : element;
     if (!target) target = document.body;
-    var problemsBefore = problems.slice();
-    return mountWithInstance(target, opts).then(function (r) {
-      sim = r.api;
-      sim.__inst = r.inst;
-      problemsBefore.forEach(function (m) { r.inst.report(m); });
-      earlyEvents.forEach(function (e) { postEvent(e[0], e[1]); });
-      earlyEvents = [];
-      queue.forEach(function (q) { process(q[0], q[1]); });
-      queue = [];
-      global.motsimFrame = { sim: sim, allowed: allowed.slice() };
-      return sim;
+
+    return deploySettings(report).then(function (settings) {
+      folders = settings.folders;
+      allowed = frameOrigins(location.search, settings.origins, report);
+      // Where events go: the parent's origin when the browser tells it (ancestorOrigins), else
+      // the only allowed origin, else the origin of the first valid message.
+      if (inParent) {
+        var anc = location.ancestorOrigins && location.ancestorOrigins.length ? location.ancestorOrigins[0] : null;
+        if (anc) {
+          if (allowed.indexOf(anc) >= 0) eventOrigin = anc;
+          else console.warn("motsim embed: the page around this frame (" + anc + ") is not in the origins allow-list; " +
+                            "it gets no events and its messages are ignored");
+        } else if (allowed.length === 1) eventOrigin = allowed[0];
+      }
+      var opts = frameOptions(location.search, report, folders);
+      opts.shareUrl = location.href.replace(/#.*$/, "");
+      if (extra) for (var k in extra) if (Object.prototype.hasOwnProperty.call(extra, k)) opts[k] = extra[k];
+      opts.on = forward;
+      early.splice(0).forEach(onMessage);
+      var problemsBefore = problems.slice();
+      return mountWithInstance(target, opts, function (url) { return inFolders(url, folders); }).then(function (r) {
+        sim = r.api;
+        sim.__inst = r.inst;
+        problemsBefore.forEach(function (m) { r.inst.report(m); });
+        earlyEvents.forEach(function (e) { postEvent(e[0], e[1]); });
+        earlyEvents = [];
+        queue.forEach(function (q) { process(q[0], q[1]); });
+        queue = [];
+        global.motsimFrame = { sim: sim, allowed: allowed.slice(), folders: folders.slice() };
+        return sim;
+      });
     }).catch(function (e) {
-      postEvent("error", { message: errorText(e) });
+      postEvent("error", { message: parentSafe(errorText(e)) });
       return null;
     });
   }
 
   // mount() for serveFrame: also hands back the instance (for collecting a call's errors).
-  function mountWithInstance(element, options) {
+  function mountWithInstance(element, options, fetchAllow) {
     var problems = [];
     var opts = normalizeOptions(options, function (m) { problems.push(m); }, false);
     var inst = new Instance(element, opts, problems);
+    inst.fetchAllow = fetchAllow || null;
     return inst.start().then(function (api) { return { api: api, inst: inst }; });
   }
 
@@ -1676,7 +2446,12 @@
     applyState: applyState,
     serveFrame: serveFrame,
     download: download,
-    limits: { fragment: MAX_FRAGMENT, json: MAX_STATE_JSON }
+    limits: { fragment: MAX_FRAGMENT, json: MAX_STATE_JSON, text: MAX_TEXT_BYTES },
+    // For the full-window page (motsim-page.js): the same bridge, frame watch and file reading.
+    bridge: function (module, hooks) { watchTraps(); var b = new Bridge(module, hooks); module.__motsimBridge = b; return b; },
+    countFrames: countFrames,
+    readTextFile: readTextFile,
+    textLimitProblem: textLimitProblem
   };
   global.MotsimEmbed = api;
 

@@ -1,19 +1,25 @@
 // The page shell of the full-window app: checks WebGL2, shows loading and readable errors,
 // and gives the module its host services (file picker, downloads, screenshots, local storage,
 // "copy a link to this run"). A #motsim=... fragment (a shared run, see docs/embedding.md) is
-// applied at start; it needs motsim-embed.js (MotsimEmbed.encodeState/decodeState) on the page.
+// applied at start. Needs motsim-embed.js on the page first (MotsimEmbed: links, the bridge that
+// passes text through the module's heap, the text limit, strict file reading).
+// No inline script, style or handler is needed: index.html runs under
+// script-src 'self' 'wasm-unsafe-eval'; style-src 'self'. This file loads motsim_app.js itself.
 "use strict";
 var motsimPage = (function () {
   var statusBox = document.getElementById("status");
-  var statusText = document.getElementById("status-text");
+  var Embed = window.MotsimEmbed;
+  var bridge = null;
 
   function fail(message) {
     statusBox.classList.remove("hidden");
+    statusBox.classList.add("failed");
     statusBox.innerHTML = "";
     var box = document.createElement("div");
     box.className = "error";
+    box.setAttribute("role", "alert");
     var title = document.createElement("strong");
-    title.textContent = "motsim cannot start";
+    title.textContent = bridge ? "motsim stopped" : "motsim cannot start";
     var text = document.createElement("p");
     text.textContent = message;
     box.appendChild(title);
@@ -25,21 +31,33 @@ var motsimPage = (function () {
     try { return !!document.createElement("canvas").getContext("webgl2"); } catch (e) { return false; }
   }
 
-  // Saving a file: the same helper as embedded simulators (motsim-embed.js is on the page).
-  function download(name, blob) { window.MotsimEmbed.download(name, blob); }
+  // Saving a file: the same helper as embedded simulators.
+  function download(name, blob) { Embed.download(name, blob); }
 
-  function host(getModule, canvas, storagePrefix) {
+  // Storage: one tab at a time (Web Locks where the browser has them). A second tab runs
+  // without storage and says so, instead of the two overwriting each other's work.
+  var storageOn = true;
+  function claimStorage() {
+    var locks = navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
+    if (!locks) return Promise.resolve(true);
+    return new Promise(function (resolve) {
+      locks.request("motsim-storage:", { ifAvailable: true }, function (lock) {
+        if (!lock) { resolve(false); return null; }
+        resolve(true);
+        return new Promise(function () {});  // held while the page lives
+      }).catch(function () { resolve(true); });
+    });
+  }
+
+  function host(canvas) {
     var fileInput = document.getElementById("file");
-    // A chosen file goes to the loader; a bad one is reported in the app, which keeps running.
+    // A chosen file goes to the loader: the size limit and strict UTF-8 first; a refused or bad
+    // file is reported and the current scenario keeps running.
     fileInput.addEventListener("change", function () {
       var f = fileInput.files[0];
-      if (!f || !getModule()) return;
-      if (f.size > 16 * 1024 * 1024) {
-        getModule().ccall("motsim_load", "number", ["string", "string"], ["", f.name + " (larger than 16 MB)"]);
-        return;
-      }
-      f.text().then(function (text) {
-        getModule().ccall("motsim_load", "number", ["string", "string"], [text, f.name]);
+      if (!f || !bridge) return;
+      Embed.readTextFile(f).then(function (text) { bridge.load(text, f.name, "file " + f.name); }, function (e) {
+        report((e && e.message ? e.message : String(e)) + "; the current scenario keeps running");
       });
     });
     return {
@@ -56,10 +74,12 @@ var motsimPage = (function () {
         canvas.toBlob(function (blob) { if (blob) download(name, blob); }, "image/png");
       },
       store: function (key, value) {
-        try { localStorage.setItem(storagePrefix + key, value); } catch (e) { /* private mode: no memory */ }
+        if (!storageOn) return;
+        try { localStorage.setItem(key, value); } catch (e) { /* private mode: no memory */ }
       },
       load: function (key) {
-        try { return localStorage.getItem(storagePrefix + key); } catch (e) { return null; }
+        if (!storageOn) return null;
+        try { return localStorage.getItem(key); } catch (e) { return null; }
       },
       event: function (name, json) {
         var data = null;
@@ -67,13 +87,22 @@ var motsimPage = (function () {
         events.push({ name: name, data: data });
         if (events.length > 100) events.shift();
         if (name === "error") console.warn("motsim: " + (data && data.message ? data.message : json));
+        // Later, not inside the module's call (the bridge reads the state back).
+        Promise.resolve().then(function () { if (bridge) bridge.onEvent(name, data); });
       },
-      copyLink: function (shareJson) { if (getModule()) copyLink(getModule(), shareJson); }
+      copyLink: function (shareJson) { if (bridge) copyLink(shareJson); }
     };
   }
 
   // The last events the module sent (window.motsim.events), for tests and curious users.
   var events = [];
+
+  // A refusal from the page (too large, not UTF-8...): the notice and the console.
+  function report(message) {
+    console.warn("motsim: " + message);
+    events.push({ name: "error", data: { message: message } });
+    notice(message.charAt(0).toUpperCase() + message.slice(1) + ".");
+  }
 
   // A small notice at the bottom of the window; with `url`, a read-only field holding the link.
   function notice(text, url) {
@@ -98,18 +127,19 @@ var motsimPage = (function () {
     box.appendChild(close);
     box.classList.remove("hidden");
     clearTimeout(notice.timer);
-    if (!url) notice.timer = setTimeout(function () { box.classList.add("hidden"); }, 6000);
+    if (!url) notice.timer = setTimeout(function () { box.classList.add("hidden"); }, 8000);
   }
 
   // shareJson (motsim_share) -> the page URL with #motsim=..., copied when the browser allows.
-  function shareUrl(m, shareJson) {
-    if (!window.MotsimEmbed) return Promise.reject(new Error("motsim-embed.js is not loaded"));
-    return window.MotsimEmbed.encodeState(window.MotsimEmbed.shareState(m, shareJson)).then(function (payload) {
+  function shareUrl(shareJson) {
+    return Promise.resolve().then(function () {
+      return Embed.encodeState(Embed.shareState(bridge, shareJson));
+    }).then(function (payload) {
       return location.href.replace(/#.*$/, "") + "#motsim=" + payload;
     });
   }
-  function copyLink(m, shareJson) {
-    shareUrl(m, shareJson).then(function (url) {
+  function copyLink(shareJson) {
+    shareUrl(shareJson).then(function (url) {
       var clip = navigator.clipboard && navigator.clipboard.writeText ? navigator.clipboard.writeText(url) : Promise.reject();
       return clip.then(function () { notice("A link to this run was copied to the clipboard (" + Math.ceil(url.length / 1024) + " KB)."); },
                        function () { notice("Copy this link to share the run:", url); });
@@ -118,63 +148,102 @@ var motsimPage = (function () {
     });
   }
 
-  // A #motsim=... fragment: the shared scenario, seed, speed and tick. A bad one gives a clear
-  // message and the default scenario; a good one is applied and then taken out of the address
-  // (the app remembers the run itself, so a reload does not undo later edits).
-  function applyFragment(m) {
+  // A #motsim=... fragment: the shared scenario, seed, speed and tick (the run to the tick is
+  // sliced by the module). A bad one is reported and changes nothing: the scenario the app
+  // restored from storage (the learner's work) or the default keeps running. A good one is
+  // applied and then taken out of the address (the app remembers the run itself, so a reload
+  // does not undo later edits). Resolves true once applied and at the link's tick.
+  function applyFragment() {
     var at = location.hash.indexOf("motsim=");
-    if (at < 0 || !window.MotsimEmbed) return Promise.resolve(null);
-    return window.MotsimEmbed.decodeState(location.hash.slice(at)).then(function (state) {
+    if (at < 0) return Promise.resolve(null);
+    return Embed.decodeState(location.hash.slice(at)).then(function (state) {
       // The scenario goes in with its key order kept (motsim_load_share would re-sort it).
-      if (!window.MotsimEmbed.applyState(m, state)) throw new Error("the link's scenario could not be loaded");
-      try { history.replaceState(history.state, "", location.href.replace(/#.*$/, "")); } catch (e) { /* sandboxed */ }
-      return true;
+      return Embed.applyState(bridge, state).then(function (ok) {
+        if (!ok) throw new Error("the link's scenario could not be loaded");
+        try { history.replaceState(history.state, "", location.href.replace(/#.*$/, "")); } catch (e) { /* sandboxed */ }
+        return true;
+      });
     }).catch(function (e) {
       var why = e && e.message ? e.message : String(e);
       console.warn("motsim: " + why);
-      m.ccall("motsim_load_share", "number", ["string"], [""]);  // the app's own message: default scenario
-      notice("This link could not be used: " + why + ". Showing the default scenario.");
-      return fetch("scenarios/default.json").then(function (r) { return r.ok ? r.text() : null; }).then(function (text) {
-        if (text) m.ccall("motsim_load", "number", ["string", "string"], [text, "default.json"]);
-        return false;
-      }, function () { return false; });
+      events.push({ name: "error", data: { message: "this link could not be used: " + why } });
+      notice("This link could not be used: " + why + ". Your current scenario is unchanged.");
+      return false;
     });
   }
 
   function start() {
-    if (typeof createMotsim !== "function") return;  // the script error handler already said why
+    if (typeof createMotsim !== "function") return;
     if (!hasWebGL2()) {
       fail("This browser or device has no WebGL2, which the simulator needs to draw. " +
            "Try a current Chrome, Edge, Firefox or Safari, or enable hardware acceleration.");
       return;
     }
     var canvas = document.getElementById("canvas");
-    var module = null;
-    createMotsim({
-      canvas: canvas,
-      motsimHost: host(function () { return module; }, canvas, ""),
-      print: function (t) { console.log(t); },
-      printErr: function (t) { console.warn(t); },
-      onAbort: function (what) { fail("The simulator stopped: " + what); }
+    var ref = { bridge: null };
+    claimStorage().then(function (mine) {
+      storageOn = mine;
+      var arg = {
+        motsimHost: host(canvas),
+        print: function (t) { console.log(t); },
+        printErr: function (t) { console.warn(t); },
+        onAbort: function (what) {
+          if (bridge) bridge.trap(new Error("abort: " + what), "the simulator");
+          else fail("The simulator stopped: " + what);
+        }
+      };
+      Embed.countFrames(arg, canvas, ref);
+      return createMotsim(arg);
     }).then(function (m) {
-      module = m;
+      bridge = ref.bridge = Embed.bridge(m, {
+        fail: function (message) { fail(message.charAt(0).toUpperCase() + message.slice(1) + "."); },
+        report: report
+      });
+      if (!storageOn)
+        notice("motsim is open in another tab or window: this one does not save your work (close the other to save here).");
+      var text = function (name, ret, types, args, what) { return bridge.call(name, ret, types, args, what); };
       window.motsim = {
         events: events,
-        fragment: applyFragment(m),
-        shareLink: function () { return shareUrl(m); },
+        fragment: applyFragment(),
+        shareLink: function () { return shareUrl(); },
         module: m,
-        state: function () { return JSON.parse(m.ccall("motsim_state", "string", [], [])); },
-        load: function (text, name) { return m.ccall("motsim_load", "number", ["string", "string"], [text, name || "scenario"]) === 1; },
-        set: function (path, value) { return m.ccall("motsim_set", "number", ["string", "number"], [path, value]) === 1; },
-        command: function (c) { return m.ccall("motsim_command", "number", ["string"], [c]) === 1; },
-        scenario: function () { return JSON.parse(m.ccall("motsim_scenario", "string", [], [])); },
-        widget: function (name) { return JSON.parse(m.ccall("motsim_widget", "string", ["string"], [name])); },
-        story: function () { return m.ccall("motsim_story", "string", [], []); }
+        bridge: bridge,
+        state: function () { return bridge.state(); },
+        load: function (t, name) { return bridge.load(String(t), name || "scenario"); },
+        set: function (path, value) { return bridge.set(String(path), value); },
+        command: function (c) { return bridge.command(String(c)); },
+        runTo: function (tick) { return bridge.runTo(tick); },
+        finish: function () { return bridge.finish(); },
+        cancel: function () { return bridge.cancel(); },
+        checkLesson: function () { return bridge.checkLesson(); },
+        scenario: function () { return bridge.json("motsim_scenario"); },
+        widget: function (name) { return bridge.json("motsim_widget", ["text"], [String(name)]); },
+        story: function () { return text("motsim_story", "string", [], []); },
+        storage: storageOn
       };
     }, function (err) {
       fail("The simulator could not start: " + (err && err.message ? err.message : err));
     });
   }
 
-  return { start: start, fail: fail };
+  // The module's script, loaded from here (no inline onerror in the page).
+  function boot() {
+    if (!Embed) {
+      fail("motsim-embed.js is missing next to index.html.");
+      return;
+    }
+    var s = document.createElement("script");
+    s.src = "motsim_app.js";
+    s.onload = function () {
+      if (typeof createMotsim !== "function") fail("motsim_app.js loaded but defines no createMotsim.");
+      else start();
+    };
+    s.onerror = function () {
+      fail("The simulator (motsim_app.js) could not be loaded. Is the page served by scripts/run.sh?");
+    };
+    document.body.appendChild(s);
+  }
+
+  return { start: start, fail: fail, boot: boot };
 })();
+motsimPage.boot();

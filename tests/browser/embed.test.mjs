@@ -138,11 +138,11 @@ async function testRender(ctx) {
 // b. The host sets a parameter and reads changed metrics back (script and iframe).
 async function testHostSet(ctx) {
   const { page } = ctx;
-  const r = await hotel(page, (sim) => {
-    sim.pause(); sim.reset(); sim.finish();
+  const r = await hotel(page, async (sim) => {
+    sim.pause(); sim.reset(); await sim.finish();
     const before = sim.metrics();
     const ok = sim.set("/moments/ad/positive", 0.9);
-    sim.reset(); sim.finish();
+    sim.reset(); await sim.finish();
     const after = sim.metrics();
     const restored = sim.set("/moments/ad/positive", 0.6);
     const bad = [sim.set("/moments/ad/positive", 1.5), sim.set("no path", 0.5), sim.set("/moments/ad/positive", NaN)];
@@ -297,7 +297,8 @@ async function testMalformed(ctx) {
         "configure with a mount-only option (base) is refused", reply("c1"));
   check(reply("l1") && reply("l1").ok === false && /on this site/.test(reply("l1").error), "a scenario URL on another site is refused", reply("l1"));
   check(reply("s1") && reply("s1").ok === false, "a non-number value is refused (never evaluated)", reply("s1"));
-  check(reply("b1") && reply("b1").ok === false && /could not load|positive/.test(reply("b1").error), "a broken scenario is refused with the loader's message", reply("b1"));
+  check(reply("b1") && reply("b1").ok === false && /is not a valid scenario \(\d+ problems?\)/.test(reply("b1").error),
+        "a broken scenario is refused with a count of the loader's problems (no values quoted)", reply("b1"));
   check(r.errorEvents.some((m) => /malformed message/.test(m)), "a message that is not an object produces an error event", r.errorEvents);
   check(r.m && r.m.scenario.startsWith("Brightwash"), "the frame still answers and still runs the shelf scenario");
 
@@ -334,17 +335,17 @@ async function testMalformed(ctx) {
       check(consoleErrors.length === errorsBefore, `no console errors with a ${what} fragment`, consoleErrors.slice(errorsBefore));
       await p.close();
     }
-    // The full-window app with a corrupt fragment: its own message, the default scenario.
+    // The full-window app with a corrupt fragment: a notice, and the scenario it would run anyway
+    // (here, a fresh browser: the default) - nothing is loaded or saved over it.
     const p = await context.newPage();
     watchConsole(p, "app-corrupt");
     await p.goto(`${url}index.html#motsim=QUJDREVGR0hJSktM`);
     await p.waitForFunction(() => window.motsim && window.motsim.fragment, null, { timeout: 30000 });
     const applied = await p.evaluate(() => window.motsim.fragment);
     await frames(p, 3);
-    const s = await p.evaluate(() => window.motsim.state());
-    const errMsg = s.messages.filter((m) => m.error).map((m) => m.text).join(" | ");
-    check(applied === false && /link/.test(errMsg) && s.scenario.startsWith("A weekend at the Harbour Hotel"),
-          "index.html with a corrupt fragment shows the link error and the default scenario", { applied, errMsg, scenario: s.scenario });
+    const s = await p.evaluate(() => ({ st: window.motsim.state(), notice: document.getElementById("notice").textContent }));
+    check(applied === false && /link could not be used/.test(s.notice) && s.st.scenario.startsWith("A weekend at the Harbour Hotel"),
+          "index.html with a corrupt fragment says so and runs the scenario it had", { applied, notice: s.notice, scenario: s.st.scenario });
     await p.close();
   } finally {
     await context.close();
@@ -360,7 +361,7 @@ async function testFragment(ctx) {
     sim.set("/moments/reviews/positive", 0.7);
     sim.set("seed", 4242);
     sim.reset();
-    sim.finish();
+    await sim.finish();
     const m = sim.metrics();
     const link = await sim.shareLink();
     sim.set("/moments/reviews/positive", 0.55);
@@ -379,9 +380,9 @@ async function testFragment(ctx) {
     watchConsole(p, "shared");
     await p.goto(r.link);
     await p.waitForFunction(() => window.lessonPage && window.lessonPage.hotel && window.lessonPage.hotel.ready, null, { timeout: 30000 });
-    const s = await p.evaluate(() => {
+    const s = await p.evaluate(async () => {
       const sim = window.lessonPage.hotel;
-      sim.finish();
+      await sim.finish();
       const m = sim.metrics();
       return { digest: m.digest, seed: m.seed, tick: m.tick, rp: sim.scenario().moments.find((x) => x.id === "reviews").positive };
     });
@@ -394,7 +395,7 @@ async function testFragment(ctx) {
     await a.goto(`${url}index.html${payload}`);
     await a.waitForFunction(() => window.motsim && window.motsim.fragment, null, { timeout: 30000 });
     const ok = await a.evaluate(() => window.motsim.fragment);
-    const as = await a.evaluate(() => { window.motsim.command("finish"); return window.motsim.state(); });
+    const as = await a.evaluate(async () => { await window.motsim.finish(); return window.motsim.state(); });
     check(ok === true && as.digest === r.digest, `index.html applies the fragment and reproduces the digest (${as.digest})`);
     check(await a.evaluate(() => !location.hash), "index.html takes the applied fragment out of the address");
     const link2 = await a.evaluate(() => window.motsim.shareLink());
@@ -414,9 +415,9 @@ async function testLessonEvent(ctx) {
     const got = [];
     const fn = (d) => got.push(d);
     sim.on("lesson_step", fn);
-    const notYet = sim.checkLesson();
+    const notYet = await sim.checkLesson();
     sim.set("/moments/ad/positive", 0.9);
-    const met = sim.checkLesson();
+    const met = await sim.checkLesson();
     await new Promise((r) => setTimeout(r, 100));
     sim.off("lesson_step", fn);
     return { notYet, met, got, lesson: sim.lesson(), live: document.querySelector("#sim-hotel .motsim-live").textContent };
@@ -615,7 +616,7 @@ async function testMulti(ctx) {
     const hotel = window.lessonPage.hotel;
     hotel.pause();
     const h0 = hotel.metrics().tick;
-    sim2.step(7);
+    await sim2.step(7);
     const s = sim2.metrics();
     const h1 = hotel.metrics().tick;
     const scripts = document.querySelectorAll('script[src$="motsim_app.js"]').length;
@@ -632,10 +633,10 @@ async function testMulti(ctx) {
   await frames(page, 4);
   const c = distinctColours(decodePng(await page.locator("#extra canvas").screenshot({ path: path.join(artifactDir, "second-instance.png") })));
   check(c > 200, `the second instance draws its own canvas (${c} colours)`);
-  const d = await page.evaluate(() => {
+  const d = await page.evaluate(async () => {
     window.__sim2.destroy();
     const hotel = window.lessonPage.hotel;
-    hotel.step(2);
+    await hotel.step(2);
     return { gone: !document.querySelector("#extra .motsim-embed"), after: window.__sim2.metrics(), hotelTick: hotel.metrics().tick };
   });
   check(d.gone && d.after === null && d.hotelTick > 0, "destroy() removes one instance; the other keeps working", d);

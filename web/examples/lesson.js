@@ -16,7 +16,8 @@
   }
   function pct(x) { return Math.round(x * 1000) / 10 + "%"; }
 
-  // 1. The hotel, mounted by script: the default scenario, a lesson, the stay locked.
+  // 1. The hotel, mounted by script: the default scenario, a lesson, the stay locked; the
+  // learner's work is kept in this browser.
   MotsimEmbed.mount(document.getElementById("sim-hotel"), {
     lesson: "lesson.json",
     locked: ["/moments/waiting/*", "/moments/check_in/*", "/moments/recovery/*", "/moments/stay/*",
@@ -30,6 +31,8 @@
     theme: "dark",
     height: "620px",
     state: "hash",
+    // The learner's edits and lesson progress survive a reload (localStorage, under this prefix).
+    storage: "motsim-lesson-hotel.",
     label: "Harbour Hotel journey simulator (drawn; the controls and results are also in the panel beside it)",
     on: {
       ready: function (m) { note("Ready: " + m.scenario + "."); },
