@@ -1063,6 +1063,9 @@
         report: function (m) { self.report(m); }
       });
       module.__motsimBridge = self.bridge;
+      // main() has run by now; a trap inside it is swallowed by the glue, and the app then
+      // answers "not ready" (null): say so instead of showing a canvas that never draws.
+      if (self.bridge.state() === null) throw new Error(self.bridge.dead || "its start-up stopped with an error (the browser's console says more)");
       return Promise.all([scenarioP, lessonP, shareP]);
     }).then(function (r) {
       if (self.destroyed) throw new Error("destroyed before it was ready");

@@ -199,6 +199,10 @@ var motsimPage = (function () {
         fail: function (message) { fail(message.charAt(0).toUpperCase() + message.slice(1) + "."); },
         report: report
       });
+      if (bridge.state() === null) {  // main() trapped: the glue swallows that, the app answers "not ready"
+        if (!bridge.dead) fail("The simulator could not start: its start-up stopped with an error (the browser's console says more).");
+        return;
+      }
       if (!storageOn)
         notice("motsim is open in another tab or window: this one does not save your work (close the other to save here).");
       var text = function (name, ret, types, args, what) { return bridge.call(name, ret, types, args, what); };
