@@ -1,6 +1,7 @@
 // replicate, sweep, rank and `run --engine cohort|expected` (see experiments_cli.h).
 #include "cli/experiments_cli.h"
 
+#include "cli/cohort_digest.h"
 #include "cli/common.h"
 
 #include <algorithm>
@@ -340,6 +341,7 @@ int run_cohort(const Scenario& sc, std::uint64_t seed, bool expected, const std:
             std::printf("  %-18s %12.0f %12.0f %12.0f %12.0f %10.0f %12.0f\n", sc.moments[m].id.c_str(), st.entered,
                         st.positive, st.neutral, st.negative, st.magic, st.lost_after);
         }
+        std::printf("\n  digest %s\n", cohort_digest(c).c_str());
     }
     if (!json_path.empty()) {
         ordered_json j;
@@ -366,6 +368,7 @@ int run_cohort(const Scenario& sc, std::uint64_t seed, bool expected, const std:
         ordered_json active = ordered_json::array();
         for (const CohortTick& tk : c.series()) active.push_back(tk.active);
         j["active_per_tick"] = active;
+        j["digest"] = cohort_digest(c);
         if (!write_text(json_path, j.dump(2) + "\n")) return kBadInput;
     }
     return kOk;

@@ -60,5 +60,13 @@ if grep -qE '"(impression|reviews)": *[1-9.]|"referral_rate": *[0-9]*\.?[0-9]*[1
   contains "analysis says what it ignores" "$tmp/an.txt" "ignores"
 fi
 
+# The cohort engines print a digest of their numbers too (tests/digests pins them).
+"$bin" run "$default" --engine cohort --ticks 20 --json - >"$tmp/co.json"; check "run --engine cohort --json" 0 $?
+grep -qE '"digest": "[0-9a-f]{16}"' "$tmp/co.json" && echo "ok: cohort JSON has a digest" || { echo "FAIL: no digest in cohort JSON"; fails=$((fails + 1)); }
+"$bin" run "$default" --engine expected --ticks 20 >"$tmp/ex.txt"; check "run --engine expected" 0 $?
+contains "expected summary shows its digest" "$tmp/ex.txt" "digest "
+d1=$(grep '"digest"' "$tmp/co.json"); d2=$("$bin" run "$default" --engine cohort --ticks 20 --seed 9 --json - | grep '"digest"')
+[[ -n $d1 && $d1 != "$d2" ]] && echo "ok: another cohort seed, another digest" || { echo "FAIL: cohort digests '$d1' '$d2'"; fails=$((fails + 1)); }
+
 echo "$fails failure(s)"
 exit $((fails > 0))
