@@ -101,7 +101,7 @@
     }
     return n;
   }
-  function megabytes(bytes) { return (Math.round(bytes / 104857.6) / 10) + " MB"; }
+  function megabytes(bytes) { return (bytes / 1048576).toFixed(1) + " MB"; }
   // The one rule for text sizes: null when `bytes` of `what` may go to the module, else the message.
   function textLimitProblem(bytes, what) {
     if (bytes <= MAX_TEXT_BYTES) return null;
@@ -292,16 +292,23 @@
     if (!s) return;
     var self = this;
     this.waits.slice().forEach(function (w) {
-      if (s.busy) { w.idle = 0; return; }
+      if (busyWith(s, w.kind)) { w.idle = 0; return; }
       if (w.kind === "run") self.settle(w, s.tick >= w.target || !!s.finished);
       else if (++w.idle >= 2) self.settle(w, false);
     });
   };
+  // Is the module busy with work of this kind ("run": a run to a tick or to the end; "lesson")?
+  // (A finished run starts a lesson check by itself: that must not hold up the run's promise.)
+  function busyWith(s, kind) {
+    var k = s && s.busy ? s.busy.kind : null;
+    if (!k) return false;
+    return kind === "lesson" ? k === "lesson" : k !== "lesson";
+  }
   // The module's events that end long work (the host passes every event here).
   Bridge.prototype.onEvent = function (name, data) {
     if (name === "reached") {
       var s = this.state(), self = this;
-      if (s && s.busy) return;  // newer work is running: its own "reached" will come
+      if (busyWith(s, "run")) return;  // a newer run is going: its own "reached" will come
       this.waits.slice().forEach(function (w) {
         if (w.kind === "run") self.settle(w, !(data && data.cancelled) && (!s || s.tick >= w.target || !!s.finished));
       });
@@ -977,20 +984,28 @@
     storageClaims.set(prefix, this);
     var locks = typeof navigator !== "undefined" && navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
     if (!locks) return Promise.resolve(prefix);
-    return new Promise(function (resolve) {
-      locks.request("motsim-storage:" + prefix, { ifAvailable: true }, function (lock) {
-        if (!lock) {
-          storageClaims.delete(prefix);
-          self.pendingProblems.push("storage '" + prefix + "' is in use by this simulator in another tab or window; " +
-                                    "this one runs without storage, so its changes are not saved");
-          resolve(null);
-          return null;
-        }
-        resolve(prefix);
-        return new Promise(function (release) { self.releaseLock = release; });  // held until destroy()
-      }).catch(function () { resolve(prefix); });
-    });
+    function refused() {
+      storageClaims.delete(prefix);
+      self.pendingProblems.push("storage '" + prefix + "' is in use by this simulator in another tab or window; " +
+                                "this one runs without storage, so its changes are not saved");
+      return null;
+    }
+    return lockStorage(locks, "motsim-storage:" + prefix, function (release) { self.releaseLock = release; })
+      .then(function (mine) { return mine ? prefix : refused(); });
   };
+  // Holds the Web Lock `name` until release() (handed to onHeld); a promise of whether it was
+  // got. A page being reloaded may still hold it for a moment: wait up to 1.5 s for it.
+  function lockStorage(locks, name, onHeld) {
+    var timed = typeof AbortSignal !== "undefined" && typeof AbortSignal.timeout === "function";
+    return new Promise(function (resolve) {
+      var opts = timed ? { signal: AbortSignal.timeout(1500) } : { ifAvailable: true };
+      locks.request(name, opts, function (lock) {
+        if (!lock) { resolve(false); return null; }
+        resolve(true);
+        return new Promise(function (release) { onHeld(release); });
+      }).catch(function (e) { resolve(!(e && (e.name === "AbortError" || e.name === "TimeoutError"))); });
+    });
+  }
   Instance.prototype.releaseStorage = function () {
     if (this.storage && storageClaims.get(this.storage) === this) storageClaims.delete(this.storage);
     if (this.releaseLock) { this.releaseLock(); this.releaseLock = null; }
@@ -2199,12 +2214,13 @@
   }
 
   // The deployer's origins plus the site's own; the query's origins= keeps only those of them it
-  // names (it can narrow the list, never widen it).
+  // names (it can narrow the list, never widen it). The site's own origin always stays: a page
+  // of the same origin can reach into the frame anyway.
   function frameOrigins(search, deployOrigins, report) {
     var base = [location.origin].concat(deployOrigins.filter(function (o) { return o !== location.origin; }));
     var raw = new URLSearchParams(search).get("origins");
     if (!raw) return base;
-    var out = [];
+    var out = [location.origin];
     raw.split(",").forEach(function (s) {
       s = s.trim();
       if (!s) return;
@@ -2453,6 +2469,7 @@
     // For the full-window page (motsim-page.js): the same bridge, frame watch and file reading.
     bridge: function (module, hooks) { watchTraps(); var b = new Bridge(module, hooks); module.__motsimBridge = b; return b; },
     countFrames: countFrames,
+    lockStorage: lockStorage,
     readTextFile: readTextFile,
     textLimitProblem: textLimitProblem
   };

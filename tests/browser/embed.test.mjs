@@ -36,6 +36,12 @@ fs.writeFileSync(path.join(snapshotDir, "foreign-host.html"), `<!doctype html>
 <script>document.getElementById("f").src = new URLSearchParams(location.search).get("frame");</script></body></html>
 `);
 
+// Files a hostile parent would like to read: one outside the deployer's folders, one inside that
+// is not a valid scenario and holds "secrets" (test n).
+fs.writeFileSync(path.join(snapshotDir, "private.json"), JSON.stringify({ user: "alice", session_token: "SECRET-TOKEN-42" }));
+fs.writeFileSync(path.join(snapshotDir, "scenarios", "secret-bad.json"),
+                 JSON.stringify({ motsim: 1, session_token: "SECRET-TOKEN-42", moments: [{ id: "SECRET-MOMENT", positive: 7 }] }));
+
 const VIEWPORT = { width: 1280, height: 900 };
 
 // ==== Checks =====================================================================================
@@ -143,6 +149,9 @@ async function testHostSet(ctx) {
     const before = sim.metrics();
     const ok = sim.set("/moments/ad/positive", 0.9);
     sim.reset(); await sim.finish();
+    // A finished run starts the lesson check by itself (in slices): stop it, or it would meet the
+    // lesson's step 1 with these odds before test g.
+    sim.cancel();
     const after = sim.metrics();
     const restored = sim.set("/moments/ad/positive", 0.6);
     const bad = [sim.set("/moments/ad/positive", 1.5), sim.set("no path", 0.5), sim.set("/moments/ad/positive", NaN)];
@@ -362,6 +371,7 @@ async function testFragment(ctx) {
     sim.set("seed", 4242);
     sim.reset();
     await sim.finish();
+    sim.cancel();  // the lesson check a finished run starts (see test b)
     const m = sim.metrics();
     const link = await sim.shareLink();
     sim.set("/moments/reviews/positive", 0.55);
@@ -423,7 +433,8 @@ async function testLessonEvent(ctx) {
     return { notYet, met, got, lesson: sim.lesson(), live: document.querySelector("#sim-hotel .motsim-live").textContent };
   });
   check(r.notYet === false, "checkLesson() is false while the goal is not met");
-  check(r.met === true && r.got.length === 1 && r.got[0].step === 0, "after raising the ad's odds the step is met and lesson_step fires", r.got);
+  check(r.met === true && r.got.length === 1 && r.got[0].step === 0, "after raising the ad's odds the step is met and lesson_step fires",
+        { met: r.met, got: r.got, lesson: r.lesson });
   check(r.lesson.step === 1 && r.lesson.steps[0].done, "the lesson moves on to step 2", r.lesson);
   await sleep(200);
   const li = await page.locator("#sim-hotel .motsim-lesson li").first().textContent();
@@ -520,7 +531,9 @@ async function testKeyboard(ctx) {
       const n = await tabTo((f) => f.action === "check");
       if (n < 0) break;
       await page.keyboard.press("Enter");
-      await sleep(300);
+      // The check is a fresh run in slices across frames: wait until it is over.
+      await sleep(100);
+      await page.waitForFunction(() => !window.lessonPage.hotel.metrics().busy, null, { timeout: 60000 });
       met = await page.evaluate(() => window.lessonPage.hotel.lesson().step >= 1);
       if (!met) await tabTo((f) => f.path === "/moments/ad/positive", true);
     }
@@ -642,6 +655,337 @@ async function testMulti(ctx) {
   check(d.gone && d.after === null && d.hotelTick > 0, "destroy() removes one instance; the other keeps working", d);
 }
 
+// ==== Hostile input (issue 9) ======================================================================
+
+// Drops console errors that a test caused on purpose (a trap it provoked), matching `re`, added since `n`.
+function expectErrors(n, re) {
+  for (let i = consoleErrors.length - 1; i >= n; i--) if (re.test(consoleErrors[i])) consoleErrors.splice(i, 1);
+}
+
+// l. Long text through every entry point: refused above 4 MB with a message, the scenario kept;
+// a 1.5 MB scenario (past the old stack limit of ~1.3 M characters) loads.
+async function testLongText(ctx) {
+  const { page, browser, url } = ctx;
+  const r = await page.evaluate(async () => {
+    const sim = window.lessonPage.hotel;
+    const errs = [];
+    const on = (e) => errs.push(e && e.message);
+    sim.on("error", on);
+    const before = sim.scenario();
+    // Padding inside the object (text is trimmed at its ends before it is used).
+    const pad = (obj, n) => JSON.stringify(obj).replace(/\}$/, " ".repeat(n) + "}");
+    const big = pad(before, 5 * 1024 * 1024);
+    const r1 = await sim.load(big);
+    const mid = sim.metrics().scenario;
+    const long = pad(Object.assign({}, before, { name: "A long one" }), 1500000);
+    const r2 = await sim.load(long);
+    const name2 = sim.metrics().scenario;
+    const r3 = await sim.load(before);
+    const lessonBefore = JSON.stringify(sim.lesson());
+    const r4 = await sim.configure({ lesson: { title: "x".repeat(5000000), steps: [{ text: "t", goals: [{ metric: "conversion", at_least: 0.5 }] }] } });
+    const lessonAfter = JSON.stringify(sim.lesson());
+    const r5 = await sim.load("{" + " ".repeat(17 * 1024 * 1024) + "}");
+    sim.off("error", on);
+    // Through the frame: the same limit, the reason in the reply.
+    const c = window.lessonPage.shelf;
+    const rep = await c.request("load", { scenario: pad(await c.scenario(), 5 * 1024 * 1024) });
+    const shelfName = (await c.metrics()).scenario;
+    return { r1, mid, r2, name2, r3, r4, r5, same: lessonBefore === lessonAfter, errs, rep: { ok: rep.ok, error: rep.error }, shelfName,
+             now: sim.metrics().scenario, limit: window.MotsimEmbed.limits.text };
+  });
+  check(r.limit === 4194304, "MotsimEmbed.limits.text is 4 MiB", r.limit);
+  check(r.r1 === false && r.errs.some((m) => /the scenario is 5\.0 MB; the limit is 4 MB/.test(m)) && r.mid.startsWith("A weekend at the Harbour Hotel"),
+        "load() of a 5 MB scenario text is refused with its size and the limit; the scenario is kept", { r1: r.r1, errs: r.errs, mid: r.mid });
+  check(r.r2 === true && r.name2 === "A long one", "load() of a valid 1.5 MB scenario text works (text goes through the heap)", r);
+  check(r.r3 === true && r.now.startsWith("A weekend at the Harbour Hotel"), "and the original scenario loads back");
+  check(r.r4 === false && r.same && r.errs.some((m) => /the lesson is 4\.8 MB; the limit is 4 MB/.test(m)),
+        "configure({lesson}) with a 4.8 MB lesson answers false, says why, and keeps the lesson", { r4: r.r4, same: r.same });
+  check(r.r5 === false && r.errs.some((m) => /more than 16 MB; the limit is 4 MB/.test(m)), "a 17 MB text is refused without measuring it all");
+  check(r.rep.ok === false && /is 5\.0 MB; the limit is 4 MB/.test(r.rep.error) && r.shelfName.startsWith("Brightwash"),
+        "over postMessage, a 5 MB scenario is refused with the reason in the reply; the frame keeps its scenario", r.rep);
+
+  // The Open dialog of an embed: a 5 MB file and a Latin-1 file are refused with clear messages.
+  const fileErrs = await (async () => {
+    await page.evaluate(() => { window.__fileErrs = []; window.lessonPage.hotel.on("error", (e) => window.__fileErrs.push(e.message)); });
+    const input = page.locator("#sim-hotel input[type=file]");
+    await input.setInputFiles({ name: "huge.json", mimeType: "application/json", buffer: Buffer.alloc(5 * 1024 * 1024 + 10, 32) });
+    await input.setInputFiles({ name: "latin1.json", mimeType: "application/json",
+                                buffer: Buffer.from('{"motsim": 1, "name": "Caf\xe9 cr\xe8me"}', "latin1") });
+    await page.waitForFunction(() => window.__fileErrs.length >= 2, null, { timeout: 10000 }).catch(() => {});
+    return page.evaluate(() => ({ errs: window.__fileErrs, name: window.lessonPage.hotel.metrics().scenario }));
+  })();
+  check(fileErrs.errs.some((m) => /file huge\.json is 5\.0 MB; the limit is 4 MB/.test(m)), "the Open dialog refuses a 5 MB file with its size", fileErrs.errs);
+  check(fileErrs.errs.some((m) => /latin1\.json is not UTF-8 text/.test(m)), "the Open dialog refuses a Latin-1 file (strict UTF-8)", fileErrs.errs);
+  check(fileErrs.name.startsWith("A weekend at the Harbour Hotel"), "after both files the scenario is unchanged", fileErrs.name);
+
+  // A link whose scenario grows past the limit when written out again (1e20 -> 21 digits).
+  const def = fs.readFileSync(path.join(snapshotDir, "scenarios", "default.json"), "utf8").trim().replace(/\}$/, "");
+  const n = 205000;
+  const json = `{"v":1,"seed":1,"tick":5,"scenario":${def},"pad":[${"1e20,".repeat(n - 1)}1e20]}}`;
+  check(Buffer.byteLength(json) < 1024 * 1024, `the link's JSON is under the 1 MB link limit (${Buffer.byteLength(json)} bytes)`);
+  const payload = zlib.deflateRawSync(Buffer.from(json)).toString("base64url");
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const p = await context.newPage();
+    watchConsole(p, "long-link");
+    await openLesson(p, url, "#motsim=" + payload);
+    await sleep(300);
+    const st = await p.evaluate(() => ({ m: window.lessonPage.hotel.metrics(), log: window.lessonPage.events.slice() }));
+    const msg = st.log.filter((l) => l.startsWith("Problem:")).join(" | ");
+    check(/link's scenario is 4\.\d MB; the limit is 4 MB/.test(msg), `a link of ${(payload.length / 1024).toFixed(1)} KB whose scenario writes out to 4.5 MB is refused with a message`, msg);
+    const t0 = st.m.tick;
+    await sleep(700);
+    const t1 = await p.evaluate(() => window.lessonPage.hotel.metrics().tick);
+    check(st.m.scenario.startsWith("A weekend at the Harbour Hotel") && t1 > t0, `and the simulator runs its own scenario (${t0} -> ${t1})`);
+  } finally {
+    await context.close();
+  }
+}
+
+// m. A trap in a module call or in one of its frames ends in the failure box; later calls are refused.
+async function testTrap(ctx) {
+  const { page } = ctx;
+  const e0 = consoleErrors.length;
+  const r = await page.evaluate(async () => {
+    const out = {};
+    for (const how of ["call", "frame"]) {
+      const div = document.createElement("div");
+      div.id = "trap-" + how;
+      document.querySelector("main").appendChild(div);
+      const sim = await MotsimEmbed.mount(div, { autoplay: false, height: 300, accessible: true });
+      const errs = [];
+      sim.on("error", (e) => errs.push(e.message));
+      if (how === "call") {
+        // A real trap: the module reads text at an address far outside its memory.
+        sim.module.__motsimBridge.call("motsim_load", "number", ["number", "number"], [0x7ffffff0, 0]);
+      } else {
+        sim.canvas.getBoundingClientRect = () => { throw new WebAssembly.RuntimeError("test: a trap inside a frame"); };
+        await new Promise((r) => setTimeout(r, 2000));
+      }
+      const box = div.querySelector(".motsim-fail");
+      const setOk = sim.set("/moments/ad/positive", 0.5);
+      const fin = await sim.finish();
+      out[how] = { box: box && box.textContent, role: box && box.getAttribute("role"), canvas: !!div.querySelector("canvas"),
+                   setOk, fin, errs, controlsHidden: [...div.querySelectorAll(".motsim-run")].every((e) => e.hidden || e.closest("[hidden]")) };
+      sim.destroy();
+      div.remove();
+    }
+    return { out, hotel: window.lessonPage.hotel.metrics().scenario };
+  });
+  for (const how of ["call", "frame"]) {
+    const o = r.out[how];
+    check(o.box && /stopped/.test(o.box) && o.role === "alert" && !o.canvas,
+          `a trap in ${how === "call" ? "a module call" : "a frame"} shows the readable failure box in place of the canvas`, o.box);
+    check(o.setOk === false && o.fin === false && o.errs.some((m) => /refused: the simulator stopped/.test(m)),
+          `after a trap in ${how === "call" ? "a call" : "a frame"}, later calls are refused with a message`, o.errs);
+  }
+  check(r.hotel.startsWith("A weekend at the Harbour Hotel"), "the page's other simulators keep running");
+  expectErrors(e0, /memory access out of bounds|test: a trap inside a frame|stopped after an internal error/);
+}
+
+// n. A hostile page on another origin frames embed.html: the deployer, not the query, decides.
+async function testHostileParent(ctx) {
+  const { browser, url, url2 } = ctx;
+  const o1 = url.replace(/\/$/, ""), o2 = url2.replace(/\/$/, "");
+  const deployPath = path.join(snapshotDir, "motsim-deploy.json");
+  const shipped = fs.existsSync(deployPath) ? fs.readFileSync(deployPath) : null;
+  const SECRET = /SECRET-TOKEN-42|session_token|SECRET-MOMENT/;
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  const page = await context.newPage();
+  watchConsole(page, "hostile");
+  const frameReady = async () => {
+    await page.waitForFunction(() => document.getElementById("f").contentWindow, null, { timeout: 10000 });
+    let inner = null;
+    for (let i = 0; i < 100 && !inner; i++) {
+      inner = page.frames().find((f) => f !== page.mainFrame() && f.url().startsWith(`${url}embed.html`));
+      if (!inner) await sleep(100);
+    }
+    await inner.waitForFunction(() => window.motsimFrame && window.motsimFrame.sim.ready, null, { timeout: 30000 });
+    return inner;
+  };
+  const talk = (msgs, wait = 2500) => page.evaluate(async ([target, msgs, wait]) => {
+    const got = [];
+    const f = document.getElementById("f").contentWindow;
+    const on = (e) => { if (e.source === f) got.push(e.data); };
+    window.addEventListener("message", on);
+    for (const m of msgs) f.postMessage(Object.assign({ motsim: 1 }, m), target);
+    const t0 = Date.now();
+    while (Date.now() - t0 < wait && got.filter((d) => d && d.re !== undefined).length < msgs.length) await new Promise((r) => setTimeout(r, 100));
+    window.removeEventListener("message", on);
+    return got;
+  }, [o1, msgs, wait]);
+  const open = async (query) => {
+    await page.goto(`${url2}foreign-host.html?frame=${encodeURIComponent(`${url}embed.html?autoplay=0&${query}`)}`);
+    return frameReady();
+  };
+  try {
+    // 1. The shipped settings: the query names the attacker's origin and a private file.
+    let inner = await open(`origins=${encodeURIComponent(o2)}&scenario=${encodeURIComponent("/private.json")}&lesson=${encodeURIComponent("/private.json")}`);
+    let got = await talk([{ id: "h1", type: "get" }, { id: "h2", type: "load", scenario: "/private.json" }], 1500);
+    check(got.length === 0, "origins=<attacker> in the query does not let that origin drive the frame (no replies, no events)", got);
+    let st = await inner.evaluate(() => ({ m: window.motsimFrame.sim.metrics(), lesson: window.motsimFrame.sim.lesson(), allowed: window.motsimFrame.allowed }));
+    check(st.m.scenario.startsWith("A weekend at the Harbour Hotel") && st.lesson === null && !st.allowed.includes(o2),
+          "scenario= and lesson= outside the deployer's folders are not fetched; the frame runs its default", { scenario: st.m.scenario, allowed: st.allowed });
+
+    // 2. The deployer lists the parent's origin: it may drive the frame, within the folders.
+    fs.writeFileSync(deployPath, JSON.stringify({ origins: [o2], folders: ["scenarios/", "lessons/"] }));
+    inner = await open("");
+    got = await talk([
+      { id: "g1", type: "get" },
+      { id: "p1", type: "load", scenario: "/private.json" },
+      { id: "p2", type: "load", scenario: "scenarios/../private.json" },
+      { id: "p3", type: "load", scenario: "scenarios/%2e%2e/private.json" },
+      { id: "p4", type: "load", scenario: "scenarios/..%2fprivate.json" },
+      { id: "p5", type: "load", scenario: "scenarios%2f../private.json" },
+      { id: "p6", type: "load", scenario: `${url2}scenarios/shelf.json` },
+      { id: "p7", type: "load", scenario: "scenarios\\..\\private.json" },
+      { id: "s1", type: "load", scenario: "scenarios/secret-bad.json" },
+      { id: "ok1", type: "load", scenario: "scenarios/shelf.json" },
+      { id: "g2", type: "get" },
+      { id: "__proto__", type: "get" },
+    ], 6000);
+    const reply = (id) => got.find((d) => d && d.re === id);
+    check(reply("g1") && reply("g1").ok === true, "with the parent's origin in motsim-deploy.json, it drives the frame", reply("g1") && reply("g1").ok);
+    const outside = ["p1", "p2", "p3", "p4", "p5", "p6", "p7"].map((id) => [id, reply(id)]);
+    check(outside.every(([, d]) => d && d.ok === false && /(folders|on this site)/.test(d.error)),
+          "load() of URLs outside the folders is refused: /private.json, '..', %2e%2e, %2f, another origin, backslashes",
+          outside.map(([id, d]) => `${id}: ${d && d.error}`));
+    const s1 = reply("s1");
+    check(s1 && s1.ok === false && /secret-bad\.json is not a valid scenario \(\d+ problems?\)/.test(s1.error),
+          "a bad scenario in an allowed folder is refused with a count of problems", s1);
+    const all = JSON.stringify(got);
+    check(!SECRET.test(all), "no reply, event or get() result carries the bad file's keys or values");
+    check(reply("ok1") && reply("ok1").ok === true && reply("g2") && reply("g2").result.scenario.startsWith("Brightwash"),
+          "a scenario in the allowed folders loads");
+    check(reply("__proto__") && reply("__proto__").ok === true, "an id of \"__proto__\" is only an id");
+    const localMsg = await inner.evaluate(() => document.querySelector(".motsim-live").textContent);
+    check(/secret-bad\.json/.test(localMsg), "the details stay inside the frame (its live region)", localMsg.slice(0, 120));
+
+    // 3. The query may narrow the deployer's list: origins=<the site itself> shuts the listed parent out.
+    await open(`origins=${encodeURIComponent(o1)}`);
+    got = await talk([{ id: "n1", type: "get" }], 1500);
+    check(got.length === 0, "origins= in the query narrows the deployer's list (the listed parent is shut out)", got);
+
+    // 4. A deploy file that is not JSON: the most restrictive choice.
+    fs.writeFileSync(deployPath, "{not json");
+    inner = await open(`origins=${encodeURIComponent(o2)}`);
+    got = await talk([{ id: "b1", type: "get" }], 1500);
+    const allowed = await inner.evaluate(() => window.motsimFrame.allowed);
+    check(got.length === 0 && allowed.length === 1 && allowed[0] === o1, "a broken motsim-deploy.json allows only the site itself", allowed);
+  } finally {
+    if (shipped) fs.writeFileSync(deployPath, shipped); else fs.rmSync(deployPath, { force: true });
+    await context.close();
+  }
+}
+
+// o. Storage: a saved edit wins over the scenario option; one instance per prefix; the lesson
+// page keeps edits and progress across a reload; a bad link keeps the saved work.
+async function testStorage(ctx) {
+  const { browser, url } = ctx;
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  try {
+    const page = await context.newPage();
+    watchConsole(page, "storage");
+    await openLesson(page, url);
+    const r = await page.evaluate(async () => {
+      const mk = (opts) => { const d = document.createElement("div"); document.querySelector("main").appendChild(d);
+                              return MotsimEmbed.mount(d, Object.assign({ autoplay: false, height: 240, accessible: false }, opts)); };
+      const opts = { storage: "keep-test.", scenario: "../scenarios/airline.json" };
+      const a = await mk(opts);
+      const id = a.scenario().moments[0].id;
+      const setOk = a.set(`/moments/${id}/positive`, 0.777);
+      // Same prefix while a runs: refused storage, with a message.
+      const errs = [];
+      const b = await mk(Object.assign({ on: { error: (e) => errs.push(e.message) } }, opts));
+      const bStorage = b.storage;
+      b.destroy();
+      await new Promise((r) => setTimeout(r, 1500));  // the app saves at most once a second
+      a.destroy();
+      const c = await mk(opts);
+      const kept = c.scenario().moments[0].positive;
+      const name = c.metrics().scenario;
+      const cStorage = c.storage;
+      c.destroy();
+      return { setOk, bStorage, errs, kept, name, aStorage: "keep-test.", cStorage };
+    });
+    check(r.setOk && r.bStorage === null && r.errs.some((m) => /already used by another simulator on this page/.test(m)),
+          "a second instance with the same storage prefix runs without storage and says so", r);
+    check(r.cStorage === "keep-test." && r.kept === 0.777 && r.name.startsWith("SAS"),
+          `with storage and a scenario option, the learner's saved edit wins (${r.kept})`, r);
+
+    // The lesson page: an edit and a met step survive a reload.
+    const met = await page.evaluate(async () => {
+      const sim = window.lessonPage.hotel;
+      sim.pause();
+      sim.set("/moments/ad/positive", 0.9);
+      const ok = await sim.checkLesson();
+      await new Promise((r) => setTimeout(r, 1500));
+      return { ok, step: sim.lesson().step, storage: sim.storage };
+    });
+    check(met.ok && met.step === 1 && met.storage === "motsim-lesson-hotel.", "on the lesson page a step is met (storage on)", met);
+    await page.reload();
+    await page.waitForFunction(() => window.lessonPage && window.lessonPage.hotel && window.lessonPage.hotel.ready, null, { timeout: 60000 });
+    const after = await page.evaluate(async () => {
+      const sim = window.lessonPage.hotel;
+      sim.pause();
+      const lesson = sim.lesson();
+      const ad = sim.scenario().moments.find((m) => m.id === "ad").positive;
+      let detail = null;
+      sim.on("lesson_checked", (d) => { detail = d.detail; });
+      await sim.checkLesson();
+      await new Promise((r) => setTimeout(r, 100));
+      return { step: lesson.step, done0: lesson.steps[0].done, ad, detail,
+               li: document.querySelector("#sim-hotel .motsim-lesson li").textContent };
+    });
+    check(after.step === 1 && after.done0 && /\(done\)/.test(after.li), "after a reload the lesson is still at step 2 (step 1 done)", after);
+    check(after.ad === 0.9, "after a reload the learner's edit is kept (ad positive 0.9)", after.ad);
+    check(/1 moment changed/.test(after.detail || ""), "changed moments still count from the lesson's start (1 moment changed)", after.detail);
+
+    // A bad link on the lesson page reports and keeps the saved work (a new document: a change
+    // of the fragment alone would not reload the page).
+    await page.goto("about:blank");
+    await page.goto(`${url}examples/lesson.html#motsim=QUJDREVGR0hJSktM`);
+    await page.waitForFunction(() => window.lessonPage && window.lessonPage.hotel && window.lessonPage.hotel.ready, null, { timeout: 60000 });
+    await sleep(300);
+    const bad = await page.evaluate(() => ({ ad: window.lessonPage.hotel.scenario().moments.find((m) => m.id === "ad").positive,
+                                             step: window.lessonPage.hotel.lesson().step, log: window.lessonPage.events.join(" | ") }));
+    check(bad.ad === 0.9 && bad.step === 1 && /corrupt/.test(bad.log), "a corrupt link is reported and the saved edit and progress stay", bad);
+  } finally {
+    await context.close();
+  }
+}
+
+// p. Names are only names (Map tables); configure({mirror}) with a bad path answers false.
+async function testNamesAndMirror(ctx) {
+  const { page } = ctx;
+  const e0 = consoleErrors.length;
+  const r = await page.evaluate(async () => {
+    const c = window.lessonPage.shelf;
+    const frame = document.getElementById("shelf-frame");
+    const heard = [];
+    const ons = ["__proto__", "constructor", "toString", "hasOwnProperty"].map((n) => c.on(n, (d) => heard.push(n)));
+    for (const data of [{ motsim: 1, event: "__proto__", data: 1 }, { motsim: 1, event: "constructor", data: 2 },
+                        { motsim: 1, re: "__proto__", ok: true }, { motsim: 1, re: "toString", ok: true }])
+      window.dispatchEvent(new MessageEvent("message", { data, origin: location.origin, source: frame.contentWindow }));
+    await new Promise((r) => setTimeout(r, 100));
+    const stillWorks = (await c.metrics()).scenario;
+    const sim = window.lessonPage.hotel;
+    const hostOn = sim.on("__proto__", () => {});
+    const before = document.querySelectorAll("#sim-hotel .motsim-param input").length;
+    const bad = await sim.configure({ mirror: ["/moments/no_such_moment/positive", "/moments/ad/positive"] });
+    const good = await sim.configure({ mirror: ["/moments/ad/positive", "/moments/booking/positive"] });
+    const viaFrame = await c.configure({ mirror: ["/moments/nope/positive"] });
+    return { ons, heard, stillWorks, hostOn, bad, good, viaFrame, before };
+  });
+  check(r.ons.every((x) => x === true) && r.heard.includes("__proto__") && r.heard.includes("constructor"),
+        "connect(): '__proto__', 'constructor', 'toString' are ordinary event names", r);
+  check(r.stillWorks.startsWith("Brightwash"), "replies with ids like '__proto__' and 'toString' are ignored harmlessly");
+  check(r.hostOn === false, "sim.on('__proto__') is refused as an unknown event, without throwing");
+  check(r.bad === false && r.good === true, "configure({mirror}) with a path that is not a parameter answers false; a good one true", r);
+  check(r.viaFrame === false, "the same through the frame answers false");
+  check(consoleErrors.length === e0, "no page errors from those names", consoleErrors.slice(e0));
+}
+
 // ==== Page weight ================================================================================
 
 function pageWeight() {
@@ -675,7 +1019,7 @@ const killServers = () => {
   fs.rmSync(snapshotDir, { recursive: true, force: true });
 };
 await runSuite({
-  checker, artifactDir, seconds: 280, cleanup: killServers,
+  checker, artifactDir, seconds: 600, cleanup: killServers,
   setup: async (launch) => {
     servers.push(await startServer(snapshotDir));
     servers.push(await startServer(snapshotDir));  // a second origin (another port) for the disallowed-origin test
@@ -700,6 +1044,11 @@ await runSuite({
     ["i. keyboard-only operation meets a lesson step", testKeyboard],
     ["j. touch on an emulated tablet", testTouch],
     ["k. several instances on one page", testMulti],
+    ["l. long text through every entry point", testLongText],
+    ["m. a trap ends in the failure box", testTrap],
+    ["n. a hostile page on another origin frames embed.html", testHostileParent],
+    ["o. storage keeps the learner's work", testStorage],
+    ["p. names are only names; configure({mirror}) answers false on a bad path", testNamesAndMirror],
   ],
   after: () => {
     const distinct = [...new Set(consoleErrors)];
