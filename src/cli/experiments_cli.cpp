@@ -3,6 +3,7 @@
 
 #include "cli/cohort_digest.h"
 #include "cli/common.h"
+#include "cli/memory.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -33,7 +34,9 @@ const char* kExperimentsHelp =
     "      vary one or two parameters (e.g. /moments/check_in/positive) over a grid\n"
     "  motsim rank FILE [--delta 0.05] [--runs N] [--seed N] [--threads N] [--json PATH|-]\n"
     "      where to invest: per moment the exact lift and removal effect and the simulated\n"
-    "      effect of raising its positive odds by delta, ranked\n";
+    "      effect of raising its positive odds by delta, ranked\n"
+    "  replicate, sweep and rank take --max-memory SIZE as run does (the estimate counts the\n"
+    "      runs done at once, one per thread, and every run's kept summary)\n";
 
 namespace {
 
@@ -102,6 +105,22 @@ std::string common_options(const Args& a, const Scenario& s, int default_runs, E
     return "";
 }
 
+// --max-memory SIZE into limit; returns an error or "".
+std::string memory_option(const Args& a, std::uint64_t& limit) {
+    limit = kDefaultMaxMemory;
+    if (a.has("max-memory") && !parse_size(a.get("max-memory"), limit))
+        return "--max-memory needs a size like 8G, 512M or 1.5G";
+    return "";
+}
+
+// Whether `runs` runs of `variants` scenarios (the largest run of them: `one`) fit the limit.
+bool experiment_fits(const Args& a, const Scenario& s, const MemoryEstimate& one, const ExperimentOptions& o,
+                     int runs, int variants, std::uint64_t limit, const char* what) {
+    const double total = static_cast<double>(runs) * variants;  // up to 1e11 for a big sweep
+    const int threads = static_cast<int>(std::max(1.0, std::min<double>(resolve_threads(o.threads), total)));
+    return within_limit(a.file, estimate_experiment(one, s, threads, total, variants), limit, what);
+}
+
 ordered_json interval_json(const Interval& i) {
     return {{"mean", i.mean}, {"lo", i.lo}, {"hi", i.hi}, {"sd", i.sd}, {"n", i.n}};
 }
@@ -139,11 +158,14 @@ std::string pm(const Interval& i, const char* fmt) {
 
 int cmd_replicate(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"runs", "seed", "threads", "json"}, a); !e.empty()) return usage("replicate: " + e);
+    if (const std::string e = parse_args(args, {"runs", "seed", "threads", "json", "max-memory"}, a); !e.empty()) return usage("replicate: " + e);
     std::optional<Scenario> sc = load(a.file);
     if (!sc) return kBadInput;
     ExperimentOptions o;
     if (const std::string e = common_options(a, *sc, 20, o); !e.empty()) return usage(e);
+    std::uint64_t limit;
+    if (const std::string e = memory_option(a, limit); !e.empty()) return usage(e);
+    if (!experiment_fits(a, *sc, estimate_agent(*sc), o, o.runs, 1, limit, "this replication")) return kBadInput;
     const ReplicationResult r = replicate(*sc, o);
     const std::string json_path = a.has("json") ? a.get("json") : "";
     if (json_path != "-") {
@@ -188,7 +210,8 @@ int cmd_replicate(const std::vector<std::string>& args) {
 
 int cmd_sweep(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"param", "values", "param2", "values2", "runs", "seed", "threads", "csv", "json"}, a);
+    if (const std::string e = parse_args(args, {"param", "values", "param2", "values2", "runs", "seed", "threads", "csv", "json",
+                                                 "max-memory"}, a);
         !e.empty())
         return usage("sweep: " + e);
     if (!a.has("param") || !a.has("values")) return usage("sweep needs --param PATH and --values LO:HI:STEPS");
@@ -207,6 +230,29 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (!sc) return kBadInput;
     ExperimentOptions o;
     if (const std::string e = common_options(a, *sc, 10, o); !e.empty()) return usage(e);
+    std::uint64_t limit;
+    if (const std::string e = memory_option(a, limit); !e.empty()) return usage(e);
+    {
+        // The largest point: every estimated quantity grows with the population, dwell and tick
+        // parameters, so the largest run is at a corner of the grid.
+        MemoryEstimate largest = estimate_agent(*sc);
+        const std::size_t corners = std::size_t{1} << axes.size();
+        for (std::size_t c = 0; c < corners; ++c) {
+            Scenario v = *sc;
+            std::string ignored;  // a bad path is reported by the sweep itself
+            bool ok = true;
+            for (std::size_t k = 0; k < axes.size(); ++k) {
+                const auto [lo, hi] = std::minmax_element(axes[k].values.begin(), axes[k].values.end());
+                ok = ok && set_parameter(v, axes[k].path, (c >> k) & 1 ? *hi : *lo, ignored);
+            }
+            if (!ok) continue;
+            const MemoryEstimate e = estimate_agent(v);
+            if (e.bytes > largest.bytes) largest = e;
+        }
+        int points = 1;
+        for (const SweepAxis& ax : axes) points *= static_cast<int>(ax.values.size());
+        if (!experiment_fits(a, *sc, largest, o, o.runs, points, limit, "this sweep")) return kBadInput;
+    }
     std::string error;
     const SweepResult r = sweep(*sc, axes, o, error);
     if (!error.empty()) {
@@ -272,7 +318,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
 int cmd_rank(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"delta", "runs", "seed", "threads", "json"}, a); !e.empty()) return usage("rank: " + e);
+    if (const std::string e = parse_args(args, {"delta", "runs", "seed", "threads", "json", "max-memory"}, a); !e.empty()) return usage("rank: " + e);
     double delta = 0.05;
     if (a.has("delta") && (!parse_double(a.get("delta"), delta) || !(delta > 0.0) || delta > 1.0))
         return usage("--delta needs a number above 0 and at most 1");
@@ -280,6 +326,11 @@ int cmd_rank(const std::vector<std::string>& args) {
     if (!sc) return kBadInput;
     ExperimentOptions o;
     if (const std::string e = common_options(a, *sc, 20, o); !e.empty()) return usage(e);
+    std::uint64_t limit;
+    if (const std::string e = memory_option(a, limit); !e.empty()) return usage(e);
+    if (!experiment_fits(a, *sc, estimate_agent(*sc), o, o.runs, static_cast<int>(sc->moments.size()) + 1, limit,
+                         "this ranking"))
+        return kBadInput;
     const RankResult r = rank(*sc, delta, o);
     const std::string json_path = a.has("json") ? a.get("json") : "";
     if (json_path != "-") {

@@ -11,7 +11,9 @@
 
 #include "cli/experiments_cli.h"
 #include "cli/common.h"
+#include "cli/memory.h"
 #include "engine/analysis.h"
+#include "engine/cohort.h"
 #include "engine/simulation.h"
 #include "io/loader.h"
 #include "io/results.h"
@@ -27,14 +29,17 @@ const char* kHelp =
     "\n"
     "usage:\n"
     "  motsim run FILE [--seed N] [--ticks N] [--engine agent|cohort|expected] [--json PATH|-]\n"
-    "             [--csv PATH|-]\n"
+    "             [--csv PATH|-] [--max-memory SIZE]\n"
     "      simulate the scenario and print a summary; --json writes the metrics (with a digest),\n"
     "      --csv the per-tick series ('-' = standard output, then no summary is printed)\n"
+    "      a run estimated to need more than 2G of memory is refused unless --max-memory\n"
+    "      allows it (SIZE like 8G, 512M; also for replicate, sweep and rank)\n"
     "  motsim analyze FILE [--json]\n"
     "      the exact Markov analysis: absorption, expected visits, purchases and ticks,\n"
     "      removal effect and lift per moment\n"
     "  motsim validate FILE\n"
     "      check a scenario; problems go to standard error as FILE: /json/pointer: message\n"
+    "      (a warning, exit 0, when a run would need more than the 2G default memory limit)\n"
     "%s"
     "  motsim --help\n"
     "\n"
@@ -86,6 +91,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::string file, json_path, csv_path, engine = "agent";
     std::optional<std::uint64_t> seed;
     std::optional<int> ticks;
+    std::uint64_t max_memory = kDefaultMaxMemory;
     for (std::size_t k = 0; k < args.size(); ++k) {
         const std::string& a = args[k];
         auto value = [&](const char* what) -> const std::string* {
@@ -112,6 +118,9 @@ int cmd_run(const std::vector<std::string>& args) {
             if (!v || (*v != "agent" && *v != "cohort" && *v != "expected"))
                 return usage("--engine needs agent, cohort or expected");
             engine = *v;
+        } else if (a == "--max-memory") {
+            const std::string* v = value("max-memory");
+            if (!v || !parse_size(*v, max_memory)) return usage("--max-memory needs a size like 8G, 512M or 1.5G");
         } else if (a == "--csv") {
             const std::string* v = value("csv");
             if (!v) return usage("--csv needs a path or -");
@@ -131,8 +140,11 @@ int cmd_run(const std::vector<std::string>& args) {
     if (ticks) sc->ticks = *ticks;
     if (engine != "agent") {
         if (!csv_path.empty()) return usage("--csv is for the agent engine");
+        if (!within_limit(file, estimate_cohort(*sc), max_memory, "this run of the " + engine + " engine"))
+            return kBadInput;
         return motsim::cli::run_cohort(*sc, seed.value_or(sc->seed), engine == "expected", json_path);
     }
+    if (!within_limit(file, estimate_agent(*sc), max_memory, "this run")) return kBadInput;
     Simulation sim(*sc, seed.value_or(sc->seed));
     sim.run_to_end();
     if (json_path != "-" && csv_path != "-") print_summary(sim);
@@ -179,7 +191,28 @@ int cmd_analyze(const std::vector<std::string>& args) {
 int cmd_validate(const std::vector<std::string>& args) {
     if (args.size() != 1 || (!args[0].empty() && args[0][0] == '-' && args[0] != "-"))
         return usage("validate takes one scenario file");
-    return load(args[0]) ? kOk : kBadInput;
+    const std::optional<Scenario> sc = load(args[0]);
+    if (!sc) return kBadInput;
+    // Valid, but perhaps too big to run as it stands: say so now rather than at `run`.
+    const MemoryEstimate agent = estimate_agent(*sc), cohort = estimate_cohort(*sc);
+    if (agent.bytes > static_cast<double>(kDefaultMaxMemory)) {
+        char customers[64];
+        std::snprintf(customers, sizeof customers, "%.0f", agent.customers);
+        std::cerr << args[0] << ": /population: warning: a run with the agent engine needs about "
+                  << format_bytes(agent.bytes) << " of memory (up to " << customers
+                  << " customers at once), more than the default limit of "
+                  << format_bytes(static_cast<double>(kDefaultMaxMemory))
+                  << ": motsim run refuses it unless --max-memory allows it";
+        if (cohort.bytes <= static_cast<double>(kDefaultMaxMemory))
+            std::cerr << " (the cohort engine needs about " << format_bytes(cohort.bytes) << ")";
+        std::cerr << "\n";
+    }
+    if (cohort.bytes > static_cast<double>(kDefaultMaxMemory))
+        std::cerr << args[0] << ": /moments: warning: a run with the cohort engine needs about "
+                  << format_bytes(cohort.bytes) << " of memory for its cells (moments x dwell x segments x "
+                  << CohortOptions{}.buckets << " impression points), more than the default limit of "
+                  << format_bytes(static_cast<double>(kDefaultMaxMemory)) << "\n";
+    return kOk;
 }
 
 }  // namespace

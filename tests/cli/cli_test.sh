@@ -68,5 +68,50 @@ contains "expected summary shows its digest" "$tmp/ex.txt" "digest "
 d1=$(grep '"digest"' "$tmp/co.json"); d2=$("$bin" run "$default" --engine cohort --ticks 20 --seed 9 --json - | grep '"digest"')
 [[ -n $d1 && $d1 != "$d2" ]] && echo "ok: another cohort seed, another digest" || { echo "FAIL: cohort digests '$d1' '$d2'"; fails=$((fails + 1)); }
 
+# Memory: a run is estimated before it starts and refused above a limit (2G unless --max-memory).
+# A billion customers who can loop forever: the agent engine would hold them all.
+printf '{"motsim": 1, "ticks": 1000, "population": {"arrivals_per_tick": 1000000, "max_customers": 1000000000},
+  "moments": [{"id": "a", "positive": 0.5, "negative": 0.2, "dwell": 5},
+              {"id": "b", "positive": 0.5, "negative": 0.2, "purchase": true, "next": {"negative": "a"}}]}' >"$tmp/huge.json"
+"$bin" run "$tmp/huge.json" >"$tmp/out" 2>"$tmp/err"; check "run of a huge scenario is refused" 1 $?
+contains "refusal gives the estimate" "$tmp/err" "needs about 18.6 GB of memory (up to 1000000000 customers"
+contains "refusal names the limit" "$tmp/err" "the limit is 2.0 GB"
+contains "refusal names the flag" "$tmp/err" "--max-memory"
+[[ -s $tmp/out ]] && { echo "FAIL: a refused run printed a summary"; fails=$((fails + 1)); }
+"$bin" validate "$tmp/huge.json" >"$tmp/out" 2>"$tmp/err"; check "validate a huge scenario (a warning only)" 0 $?
+contains "validate warns with the estimate" "$tmp/err" "$tmp/huge.json: /population: warning: a run with the agent engine needs about 18.6 GB"
+contains "validate points to the cohort engine" "$tmp/err" "the cohort engine needs about"
+"$bin" run "$tmp/huge.json" --engine cohort --ticks 5 >"$tmp/out" 2>"$tmp/err"; check "the cohort engine is not refused for the population" 0 $?
+"$bin" replicate "$tmp/huge.json" --runs 2 >/dev/null 2>"$tmp/err"; check "replicate of a huge scenario is refused" 1 $?
+contains "replicate says why" "$tmp/err" "this replication needs about"
+"$bin" rank "$tmp/huge.json" --runs 2 >/dev/null 2>"$tmp/err"; check "rank of a huge scenario is refused" 1 $?
+"$bin" sweep "$default" --param /population/max_customers --values 1000:1000000000:2 --param2 /population/arrivals_per_tick --values2 1:1000000:2 --runs 2 >/dev/null 2>"$tmp/err"
+check "sweep is refused at its largest point" 1 $?
+contains "sweep says why" "$tmp/err" "this sweep needs about"
+# Three million customers at once (about 60 MB): under the default, over a 16M limit.
+printf '{"motsim": 1, "ticks": 30, "population": {"arrivals_per_tick": 100000, "max_customers": 1000000000},
+  "moments": [{"id": "a", "positive": 0.5, "negative": 0.2, "dwell": 100}]}' >"$tmp/crowd.json"
+"$bin" run "$tmp/crowd.json" --max-memory 16M >/dev/null 2>"$tmp/err"; check "--max-memory 16M refuses 3 million customers" 1 $?
+contains "the lowered limit is named" "$tmp/err" "the limit is 16.0 MB"
+"$bin" run "$tmp/crowd.json" --max-memory 1G >"$tmp/out" 2>"$tmp/err"; check "--max-memory 1G lets it run" 0 $?
+contains "and it ran" "$tmp/out" "still in the journey"
+"$bin" run "$tmp/crowd.json" --max-memory 1.5g --ticks 2 >/dev/null; check "--max-memory takes 1.5g" 0 $?
+"$bin" run "$tmp/crowd.json" --max-memory 512MiB --ticks 2 >/dev/null; check "--max-memory takes 512MiB" 0 $?
+for bad in 0 -1G 8X G 1e400 ""; do
+  "$bin" run "$tmp/crowd.json" --max-memory "$bad" >/dev/null 2>&1; check "--max-memory '$bad' is a usage error" 2 $?
+done
+"$bin" replicate "$tmp/crowd.json" --runs 2 --max-memory nine >/dev/null 2>&1; check "replicate --max-memory nine" 2 $?
+# The cohort engine's memory is its cells (moments x dwell x segments x 41): 12 moments with
+# 10,000-tick dwells and 64 segments need about 2.3 GB, whatever the population.
+{ printf '{"motsim": 1, "ticks": 10, "segments": ['
+  for g in $(seq 1 64); do printf '{"name": "s%d", "share": 1}%s' "$g" "$([[ $g -lt 64 ]] && echo ,)"; done
+  printf '], "moments": ['
+  for m in $(seq 1 12); do printf '{"id": "m%d", "positive": 0.5, "negative": 0.2, "dwell": 10000}%s' "$m" "$([[ $m -lt 12 ]] && echo ,)"; done
+  printf ']}'; } >"$tmp/cells.json"
+"$bin" validate "$tmp/cells.json" 2>"$tmp/err"; check "validate a scenario with too many cohort cells (a warning only)" 0 $?
+contains "validate warns about the cohort's cells" "$tmp/err" "/moments: warning: a run with the cohort engine needs about 2.3 GB"
+"$bin" run "$tmp/cells.json" --engine cohort >/dev/null 2>"$tmp/err"; check "cohort run with too many cells is refused" 1 $?
+contains "cohort refusal says what to change" "$tmp/err" "Shorten the longest dwells"
+
 echo "$fails failure(s)"
 exit $((fails > 0))
