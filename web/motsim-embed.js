@@ -954,7 +954,7 @@
     this.collectors.forEach(function (c) { c.push(message); });
     console.warn(msg);
     this.emit("error", { message: message });
-    this.announce(message.charAt(0).toUpperCase() + message.slice(1));
+    this.announce(/^[a-z]+ /.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message);  // not a file name
   };
   Instance.prototype.emit = function (name, data) {
     if (this.destroyed) return;

@@ -40,13 +40,7 @@ var motsimPage = (function () {
   function claimStorage() {
     var locks = navigator.locks && typeof navigator.locks.request === "function" ? navigator.locks : null;
     if (!locks) return Promise.resolve(true);
-    return new Promise(function (resolve) {
-      locks.request("motsim-storage:", { ifAvailable: true }, function (lock) {
-        if (!lock) { resolve(false); return null; }
-        resolve(true);
-        return new Promise(function () {});  // held while the page lives
-      }).catch(function () { resolve(true); });
-    });
+    return Embed.lockStorage(locks, "motsim-storage:", function () { /* held while the page lives */ });
   }
 
   function host(canvas) {
@@ -101,7 +95,7 @@ var motsimPage = (function () {
   function report(message) {
     console.warn("motsim: " + message);
     events.push({ name: "error", data: { message: message } });
-    notice(message.charAt(0).toUpperCase() + message.slice(1) + ".");
+    notice((/^[a-z]+ /.test(message) ? message.charAt(0).toUpperCase() + message.slice(1) : message) + ".");  // not a file name
   }
 
   // A small notice at the bottom of the window; with `url`, a read-only field holding the link.

@@ -413,12 +413,118 @@ async function testResize(ctx) {
   await page.setViewportSize(VIEWPORT);
 }
 
+// h. Hostile input on the full page (issue 9): the strict CSP, a second tab, the Open dialog's
+// limits, long text through the heap, a corrupt link that keeps the saved work, a trap.
+async function testHostile(ctx) {
+  const { page, context, url } = ctx;
+  // A second tab of the same app: it runs under the strict policy, and without storage (the
+  // first tab holds it).
+  const p2 = await context.newPage();
+  watchConsole(p2, "second-tab");
+  await p2.addInitScript(() => {
+    window.__csp = [];
+    document.addEventListener("securitypolicyviolation", (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  await p2.goto(url);
+  await waitForApp(p2);
+  await frames(p2, 3);
+  const e0 = consoleErrors.length;
+  const csp = await p2.evaluate(async () => {
+    const meta = document.querySelector('meta[http-equiv="Content-Security-Policy"]');
+    const before = window.__csp.slice();
+    const st = document.createElement("style");
+    st.textContent = "body { outline: 7px solid rgb(1, 2, 3); }";
+    document.head.appendChild(st);
+    const sc = document.createElement("script");
+    sc.textContent = "window.__inline = true;";
+    document.body.appendChild(sc);
+    await new Promise((r) => setTimeout(r, 150));
+    return { policy: meta && meta.content, before, after: window.__csp.slice(before.length), inline: !!window.__inline,
+             outline: getComputedStyle(document.body).outlineWidth, storage: window.motsim.storage,
+             notice: document.getElementById("notice").textContent, inlineHandlers: document.querySelectorAll("[onerror],[onload],[style]").length,
+             inlineScripts: [...document.scripts].filter((x) => !x.src && x !== sc).length,
+             inlineStyles: document.querySelectorAll("style").length - 1 };
+  });
+  for (let i = consoleErrors.length - 1; i >= e0; i--)
+    if (/violates the following Content Security Policy/.test(consoleErrors[i])) consoleErrors.splice(i, 1);
+  check(csp.policy && /script-src 'self' 'wasm-unsafe-eval'/.test(csp.policy) && /style-src 'self'(;|$)/.test(csp.policy) &&
+        !/unsafe-inline|'unsafe-eval'/.test(csp.policy), "index.html declares script-src 'self' 'wasm-unsafe-eval'; style-src 'self'", csp.policy);
+  check(csp.before.length === 0, "the app starts and runs with no Content-Security-Policy violation", csp.before);
+  check(!csp.inline && csp.outline !== "7px" && csp.after.length >= 2, "an inline script and an inline style are blocked (the policy is in force)", csp);
+  check(csp.inlineHandlers === 0 && csp.inlineScripts === 0 && csp.inlineStyles === 0, "the page has no inline script, style or handler", csp);
+  check(csp.storage === false && /another tab/.test(csp.notice), "a second tab runs without storage and says so", { storage: csp.storage, notice: csp.notice });
+  await p2.close();
+
+  // The Open dialog: a Latin-1 file and a 5 MB file are refused, the scenario kept.
+  const s0 = await state(page);
+  const noticeAfter = async (file) => {
+    await page.evaluate(() => { document.getElementById("notice").textContent = ""; });
+    await page.setInputFiles("#file", file);
+    await page.waitForFunction(() => document.getElementById("notice").textContent.length > 0, null, { timeout: 10000 }).catch(() => {});
+    return page.evaluate(() => document.getElementById("notice").textContent);
+  };
+  const latin = await noticeAfter({ name: "latin1.json", mimeType: "application/json", buffer: Buffer.from('{"motsim": 1, "name": "Caf\xe9"}', "latin1") });
+  check(/latin1\.json is not UTF-8 text/.test(latin), "the Open dialog refuses a Latin-1 file with a clear message", latin);
+  const huge = await noticeAfter({ name: "huge.json", mimeType: "application/json", buffer: Buffer.alloc(5 * 1024 * 1024, 32) });
+  check(/huge\.json is 5\.0 MB; the limit is 4 MB/.test(huge), "the Open dialog refuses a 5 MB file with its size and the limit", huge);
+  check((await state(page)).scenario === s0.scenario, "the scenario is unchanged after both");
+
+  // Text through the heap: a valid 1.8 MB scenario loads; a 5 MB one is refused.
+  const pad = (n) => DESK.replace(/\}$/, " ".repeat(n) + "}");
+  const r = await page.evaluate(([a, b]) => ({ a: window.motsim.load(a, "long.json"), name: window.motsim.state().scenario,
+                                              b: window.motsim.load(b, "big.json"), name2: window.motsim.state().scenario }),
+                                [pad(1800000), pad(5 * 1024 * 1024)]);
+  check(r.a === true && r.name === "Browser test: one desk", "motsim.load() of a valid 1.8 MB scenario works (past the old stack limit)", r);
+  check(r.b === false && r.name2 === "Browser test: one desk", "motsim.load() of a 5 MB text is refused and the scenario kept", r);
+
+  // Long work is promise-based: runTo, finish, cancel.
+  const w = await page.evaluate(async () => {
+    const m = window.motsim;
+    m.command("pause"); m.command("reset");
+    const a = await m.runTo(40);
+    const t = m.state().tick;
+    const f = m.finish();
+    const c = m.cancel();
+    const fin = await f;
+    const f2 = await m.finish();
+    const s = m.state();
+    return { a, t, c, fin, f2, tick: s.tick, ticks: s.ticks, busy: s.busy };
+  });
+  check(w.a === true && w.t === 40, "motsim.runTo(40) resolves true at tick 40", w);
+  check(w.c === true && w.fin === false, "cancel() stops finish(), whose promise gives false", w);
+  check(w.f2 === true && w.tick === w.ticks && !w.busy, "finish() resolves true at the last tick", w);
+
+  // A corrupt link keeps the saved work: edit, let the app save, open a bad link.
+  await page.evaluate(() => { window.motsim.set("/moments/desk/positive", 0.321); });
+  await sleep(1500);
+  await page.goto("about:blank");
+  await page.goto(`${url}#motsim=QUJDREVGR0hJSktM`);
+  await waitForApp(page);
+  const applied = await page.evaluate(() => window.motsim.fragment);
+  await frames(page, 3);
+  const kept = await page.evaluate(() => ({ sc: window.motsim.scenario(), notice: document.getElementById("notice").textContent }));
+  check(applied === false && kept.sc.name === "Browser test: one desk" && kept.sc.moments[0].positive === 0.321 &&
+        /link could not be used/.test(kept.notice), "a corrupt #motsim= link is reported and the saved scenario stays", { applied, notice: kept.notice });
+
+  // A trap in a module call: the failure box, later calls refused.
+  const e1 = consoleErrors.length;
+  const t = await page.evaluate(() => {
+    window.motsim.bridge.call("motsim_load", "number", ["number", "number"], [0x7ffffff0, 0]);
+    const st = document.getElementById("status");
+    return { visible: !st.classList.contains("hidden"), text: st.textContent, set: window.motsim.set("/moments/desk/positive", 0.5) };
+  });
+  check(t.visible && /motsim stopped/.test(t.text) && /internal error/.test(t.text), "a trap in a module call shows the readable failure box", t.text);
+  check(t.set === false, "later calls are refused");
+  for (let i = consoleErrors.length - 1; i >= e1; i--)
+    if (/memory access out of bounds|stopped after an internal error/.test(consoleErrors[i])) consoleErrors.splice(i, 1);
+}
+
 // ==== Runner =======================================================================================
 
 let server = null;
 const killServer = () => { if (server && server.proc.exitCode === null) server.proc.kill("SIGTERM"); };
 await runSuite({
-  checker, artifactDir, seconds: 150, cleanup: killServer,
+  checker, artifactDir, seconds: 240, cleanup: killServer,
   setup: async (launch) => {
     server = await startServer(siteDir);
     console.log(`serving ${siteDir} at ${server.url}`);
@@ -436,6 +542,7 @@ await runSuite({
     ["e. broken file is reported, run goes on", testBrokenFile],
     ["f. reload restores the edited scenario", testReload],
     ["g. resize and HiDPI", testResize],
+    ["h. hostile input on the full page", testHostile],
   ],
   after: () => {
     const distinct = [...new Set(consoleErrors)].map((e) => `${e} (x${consoleErrors.filter((x) => x === e).length})`);
