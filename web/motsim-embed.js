@@ -1213,10 +1213,14 @@
     var from, to;
     try { from = JSON.parse(fromText); to = JSON.parse(toText); } catch (e) { return false; }
     var paths = editablePaths(to);
+    // Twice: setting one odd may move its partner (positive + negative <= 1); the second pass,
+    // against the module's scenario as it then is, puts such values right.
     for (var pass = 0; pass < 2; pass++) {
+      var have = pass ? b.json("motsim_scenario") : from;
+      if (!have) return false;
       paths.forEach(function (path) {
-        var want = paramValue(to, path), have = paramValue(pass ? b.json("motsim_scenario") : from, path);
-        if (want !== null && want !== have) b.set(path, want);
+        var want = paramValue(to, path);
+        if (want !== null && want !== paramValue(have, path)) b.set(path, want);
       });
     }
     var now = b.call("motsim_scenario", "string", [], []);
