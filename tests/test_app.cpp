@@ -218,7 +218,7 @@ TEST_CASE("app: the live view switches to the cohort engine and back") {
     App app(host);
     REQUIRE(app.load_text(kDesk, "desk.json"));
     REQUIRE(app.set_param("engine", 2));  // expected values: no randomness
-    CHECK(app.engine() == 2);
+    CHECK(app.engine() == Engine::Expected);
     for (int t = 0; t < 10; ++t) app.step();
     auto state = nlohmann::json::parse(app.state_json());
     CHECK(state["engine"] == "expected");

@@ -43,9 +43,9 @@ App::App(Host& host) : host_(host) {
         edited_.moments = {m};
         edited_.entry = Route{{0}, {1.0}};
     }
-    seed_ = edited_.seed;
+    run_.seed = edited_.seed;
     restart();
-    lesson_base_ = edited_;
+    lesson_.base = edited_;
 }
 
 namespace {
@@ -89,20 +89,20 @@ bool App::load_text(const std::string& text, const std::string& origin) {
 
 void App::load_scenario(const Scenario& s, const std::string& origin) {
     edited_ = s;
-    seed_ = s.seed;
+    run_.seed = s.seed;
     selected_ = 0;
-    watched_.reset();
-    relayout_ = true;
+    run_.watched.reset();
+    layout_.relayout = true;
     restart();
     note("Loaded " + s.name + " (" + origin + ")", false);
     dirty_ = true;
-    lesson_base_ = edited_;
+    lesson_.base = edited_;
     host_.emit("loaded", nlohmann::json{{"scenario", s.name}}.dump());
 }
 
 std::string App::scenario_json() const {
     Scenario s = edited_;
-    s.seed = seed_;
+    s.seed = run_.seed;
     return io::scenario_to_json(s);
 }
 
@@ -110,8 +110,8 @@ std::string App::scenario_json() const {
 
 void App::restart() {
     ++scenario_version_;
-    ++sim_version_;
-    if (work_ != Work::None) end_work(true);
+    ++run_.version;
+    if (run_.work != Work::None) end_work(true);
     // The live view keeps every customer as a dot; beyond a few million a browser tab runs out
     // of memory, so the live run is capped (the command line and the cohort engine are not).
     const Scenario live = live_scenario(edited_);
@@ -123,47 +123,46 @@ void App::restart() {
                  ". Use Large populations (cohort engine) or the command line for all of them.",
              false);
     }
-    sim_ = std::make_unique<Simulation>(live, seed_);
-    started_ = live;
-    edit_log_.clear();
-    tick_clock_ = 0;
-    story_tick_ = -1;
-    story_replay_.reset();
-    if (watched_) sim_->watch(*watched_);
-    finished_sent_ = false;
-    cohort_.reset();
-    if (engine_ != 0) start_cohort(0);
+    run_.sim = std::make_unique<Simulation>(live, run_.seed);
+    run_.started = live;
+    run_.edit_log.clear();
+    run_.tick_clock = 0;
+    run_.story_tick = -1;
+    run_.story_replay.reset();
+    if (run_.watched) run_.sim->watch(*run_.watched);
+    run_.finished_sent = false;
+    run_.cohort.reset();
+    if (run_.engine != Engine::Agents) start_cohort(0);
     refresh_analysis();
     refresh_view();
 }
 
 void App::start_cohort(int ticks) {
     CohortOptions opt;
-    opt.mode = engine_ == 2 ? CohortMode::Expected : CohortMode::Stochastic;
-    cohort_ = std::make_unique<Cohort>(edited_, seed_, opt);  // counts: no cap on the population
+    opt.mode = run_.engine == Engine::Expected ? CohortMode::Expected : CohortMode::Stochastic;
+    run_.cohort = std::make_unique<Cohort>(edited_, run_.seed, opt);  // counts: no cap on the population
     // Replayed here while it is quick; the rest in slices across frames (a long run of a big
     // journey must not freeze a slider drag).
     const auto until = std::chrono::steady_clock::now() +
                        std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
-    while (cohort_->tick() < ticks && !cohort_->finished() && std::chrono::steady_clock::now() < until)
-        cohort_->step();
-    if (cohort_->tick() < ticks && !cohort_->finished()) run_to(std::max(ticks, work_ != Work::None ? work_target_ : 0));
+    while (run_.cohort->tick() < ticks && !run_.cohort->finished() && std::chrono::steady_clock::now() < until)
+        run_.cohort->step();
+    if (run_.cohort->tick() < ticks && !run_.cohort->finished()) run_to(std::max(ticks, run_.work != Work::None ? run_.work_target : 0));
 }
 
-void App::refresh_view() { view_ = cohort_ ? view_of(*cohort_) : view_of(*sim_); }
+void App::refresh_view() { run_.view = run_.cohort ? view_of(*run_.cohort) : view_of(*run_.sim); }
 
-void App::set_engine(int engine) {
-    engine = std::clamp(engine, 0, 2);
-    if (engine == engine_) return;
-    engine_ = engine;
+void App::set_engine(Engine engine) {
+    if (engine == run_.engine) return;
+    run_.engine = engine;
     restart();
-    note(engine_ == 0 ? "Engine: agents (each customer a dot, with stories)"
-         : engine_ == 1 ? "Engine: cohort (counts per moment, dwell, segment and impression; any population)"
+    note(run_.engine == Engine::Agents ? "Engine: agents (each customer a dot, with stories)"
+         : run_.engine == Engine::Cohort ? "Engine: cohort (counts per moment, dwell, segment and impression; any population)"
                         : "Engine: expected values (the cohort engine without randomness)",
          false);
 }
 
-void App::refresh_analysis() { analysis_ = analyze(edited_); }
+void App::refresh_analysis() { run_.analysis = analyze(edited_); }
 
 Scenario App::live_scenario(const Scenario& s) const {
     Scenario live = s;
@@ -174,12 +173,12 @@ Scenario App::live_scenario(const Scenario& s) const {
 }
 
 void App::engine_step() {
-    if (cohort_) {
-        if (!cohort_->finished()) cohort_->step();
-    } else if (!sim_->finished()) {
-        sim_->step();
+    if (run_.cohort) {
+        if (!run_.cohort->finished()) run_.cohort->step();
+    } else if (!run_.sim->finished()) {
+        run_.sim->step();
     }
-    ++sim_version_;
+    ++run_.version;
 }
 
 void App::step() {
@@ -191,80 +190,80 @@ void App::step() {
 
 bool App::run_to(int target) {
     target = std::clamp(target, tick(), edited_.ticks);
-    work_ = Work::RunTo;
-    work_from_ = tick();
-    work_target_ = target;
+    run_.work = Work::RunTo;
+    run_.work_from = tick();
+    run_.work_target = target;
     if (tick() >= target || finished()) end_work(false);  // nothing to do: say so at once
     return true;
 }
 
 void App::finish() {
-    work_ = Work::Finish;
-    work_from_ = tick();
-    work_target_ = edited_.ticks;
+    run_.work = Work::Finish;
+    run_.work_from = tick();
+    run_.work_target = edited_.ticks;
     if (finished()) end_work(false);
 }
 
 void App::finish_now() {
     while (!finished()) engine_step();
-    if (work_ != Work::None) end_work(false);
+    if (run_.work != Work::None) end_work(false);
     refresh_view();
 }
 
 void App::cancel_work() {
-    if (work_ != Work::None) end_work(true);
-    if (lesson_sim_) {
-        lesson_sim_.reset();
+    if (run_.work != Work::None) end_work(true);
+    if (lesson_.check) {
+        lesson_.check.reset();
         note("Lesson check cancelled", false);
-        host_.emit("lesson_checked", nlohmann::json{{"met", false}, {"step", lesson_step_}, {"cancelled", true},
+        host_.emit("lesson_checked", nlohmann::json{{"met", false}, {"step", lesson_.step}, {"cancelled", true},
                                                     {"detail", "cancelled"}}.dump());
     }
 }
 
 void App::end_work(bool cancelled) {
-    work_ = Work::None;
+    run_.work = Work::None;
     host_.emit("reached", nlohmann::json{{"tick", tick()}, {"cancelled", cancelled}}.dump());
 }
 
 std::string App::busy() const {
-    if (work_ == Work::RunTo) return "run_to";
-    if (work_ == Work::Finish) return "finish";
-    if (lesson_sim_) return "lesson";
+    if (run_.work == Work::RunTo) return "run_to";
+    if (run_.work == Work::Finish) return "finish";
+    if (lesson_.check) return "lesson";
     return "";
 }
 
 double App::busy_progress() const {
-    if (work_ != Work::None) {
-        const int span = std::max(1, work_target_ - work_from_);
-        return std::clamp(static_cast<double>(tick() - work_from_) / span, 0.0, 1.0);
+    if (run_.work != Work::None) {
+        const int span = std::max(1, run_.work_target - run_.work_from);
+        return std::clamp(static_cast<double>(tick() - run_.work_from) / span, 0.0, 1.0);
     }
-    if (lesson_sim_) return static_cast<double>(lesson_sim_->tick()) / std::max(1, lesson_sim_->scenario().ticks);
+    if (lesson_.check) return static_cast<double>(lesson_.check->tick()) / std::max(1, lesson_.check->scenario().ticks);
     return 0.0;
 }
 
 void App::advance_work(std::chrono::steady_clock::time_point until) {
-    if (work_ == Work::None) return;
+    if (run_.work == Work::None) return;
     // At least one tick a frame, so the work ends however slow a tick is.
     do {
-        if (tick() >= work_target_ || finished()) break;
+        if (tick() >= run_.work_target || finished()) break;
         engine_step();
     } while (std::chrono::steady_clock::now() < until);
-    if (tick() >= work_target_ || finished()) end_work(false);
+    if (tick() >= run_.work_target || finished()) end_work(false);
 }
 
 void App::reset() {
     restart();
-    note("Reset: tick 0, seed " + std::to_string(seed_), false);
+    note("Reset: tick 0, seed " + std::to_string(run_.seed), false);
 }
 
 void App::set_seed(std::uint64_t seed) {
-    seed_ = seed;
+    run_.seed = seed;
     dirty_ = true;
     restart();
 }
 
 void App::set_speed(double tps) {
-    speed_ = std::clamp(tps, 0.1, 1000.0);
+    run_.speed = std::clamp(tps, 0.1, 1000.0);
     dirty_ = true;
 }
 
@@ -292,12 +291,12 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
     dirty_ = true;
     ++scenario_version_;
     const Scenario live = live_scenario(edited_);
-    if (sim_->update_parameters(live)) {
-        edit_log_.emplace_back(sim_->tick(), live);
-        story_tick_ = -1;
-        ++sim_version_;
+    if (run_.sim->update_parameters(live)) {
+        run_.edit_log.emplace_back(run_.sim->tick(), live);
+        run_.story_tick = -1;
+        ++run_.version;
         // The cohort engine has no live edit: it replays the edited scenario up to now.
-        if (cohort_) start_cohort(cohort_->tick());
+        if (run_.cohort) start_cohort(run_.cohort->tick());
     } else {
         restart();
     }
@@ -319,7 +318,7 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
     }
     if (path == "engine") {  // 0 agents, 1 cohort, 2 expected values
         if (v != 0 && v != 1 && v != 2) return false;
-        set_engine(static_cast<int>(v));
+        set_engine(v == 0 ? Engine::Agents : v == 1 ? Engine::Cohort : Engine::Expected);
         return true;
     }
     if (path == "seed") {
@@ -348,42 +347,42 @@ void App::update(double dt) {
                            std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
     advance_work(slice_end);
     advance_lesson_check(slice_end);
-    if (playing_ && !finished() && work_ == Work::None) {
-        tick_clock_ += std::min(dt, 0.25) * speed_;  // a stalled tab does not catch up in one go
+    if (run_.playing && !finished() && run_.work == Work::None) {
+        run_.tick_clock += std::min(dt, 0.25) * run_.speed;  // a stalled tab does not catch up in one go
         // Whole ticks only: the numbers never depend on the frame rate.
         // At most ~30 ms of ticks a frame: a huge crowd at a high speed slows the run down
         // instead of freezing the page (the numbers stay the same, only later).
         const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(30);
         bool out_of_time = false;
         // (The tolerance keeps ten frames of 0.1 tick from adding up to 0.9999999.)
-        while (tick_clock_ >= 1.0 - 1e-9 && !finished()) {
+        while (run_.tick_clock >= 1.0 - 1e-9 && !finished()) {
             if (std::chrono::steady_clock::now() > until) {
                 out_of_time = true;
                 break;
             }
             engine_step();
-            tick_clock_ -= 1.0;
+            run_.tick_clock -= 1.0;
         }
-        if (out_of_time) tick_clock_ = 0;
+        if (out_of_time) run_.tick_clock = 0;
     }
-    if (finished()) tick_clock_ = 0;
+    if (finished()) run_.tick_clock = 0;
     refresh_view();
     advance_experiments();
-    if (watched_) advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(4));
+    if (run_.watched) advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(4));
     emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();
 }
 
 void App::emit_tick_events() {
     // Throttled: at most four tick events a second, and one "finished" per run.
-    if (time_ - last_tick_event_ >= 0.25 && playing_) {
-        last_tick_event_ = time_;
-        const LiveView& v = view_;
+    if (time_ - run_.last_tick_event >= 0.25 && run_.playing) {
+        run_.last_tick_event = time_;
+        const LiveView& v = run_.view;
         host_.emit("tick", nlohmann::json{{"tick", v.tick}, {"arrivals", v.arrivals}, {"purchases", v.purchases},
                                           {"done", v.done}, {"lost", v.lost}, {"nps", v.nps}}.dump());
     }
-    if (finished() && !finished_sent_) {
-        finished_sent_ = true;
+    if (finished() && !run_.finished_sent) {
+        run_.finished_sent = true;
         host_.emit("finished", state_json());
         if (ui_.lesson) check_lesson();
     }
@@ -403,50 +402,50 @@ bool App::configure(const std::string& text) {
         return false;
     }
     if (ui_.lesson && !had_lesson) {
-        lesson_step_ = 0;
-        lesson_base_ = edited_;
+        lesson_.step = 0;
+        lesson_.base = edited_;
     }
-    relayout_ = true;
+    layout_.relayout = true;
     return true;
 }
 
 bool App::check_lesson() {
-    if (!ui_.lesson || lesson_step_ >= static_cast<int>(ui_.lesson->steps.size())) return false;
+    if (!ui_.lesson || lesson_.step >= static_cast<int>(ui_.lesson->steps.size())) return false;
     // A fresh run of the scenario as it is now, with the live view's cap, in slices.
-    lesson_checked_ = edited_;
-    lesson_sim_ = std::make_unique<Simulation>(live_scenario(edited_), seed_);
+    lesson_.checked = edited_;
+    lesson_.check = std::make_unique<Simulation>(live_scenario(edited_), run_.seed);
     return true;
 }
 
 bool App::check_lesson_now() {
     if (!check_lesson()) return false;
-    while (lesson_sim_) advance_lesson_check(std::chrono::steady_clock::time_point::max());
-    return lesson_last_met_;
+    while (lesson_.check) advance_lesson_check(std::chrono::steady_clock::time_point::max());
+    return lesson_.last_met;
 }
 
 void App::advance_lesson_check(std::chrono::steady_clock::time_point until) {
-    if (!lesson_sim_) return;
+    if (!lesson_.check) return;
     do {
-        if (lesson_sim_->finished()) break;
-        lesson_sim_->step();
+        if (lesson_.check->finished()) break;
+        lesson_.check->step();
     } while (std::chrono::steady_clock::now() < until);
-    if (!lesson_sim_->finished()) return;
-    const std::unique_ptr<Simulation> sim = std::move(lesson_sim_);
-    if (!ui_.lesson || lesson_step_ >= static_cast<int>(ui_.lesson->steps.size())) return;
-    const LessonStep& step = ui_.lesson->steps[static_cast<std::size_t>(lesson_step_)];
-    const StepResult r = evaluate_step(step, lesson_base_, lesson_checked_, *sim);
-    lesson_detail_ = r.detail;
-    lesson_last_met_ = r.met;
+    if (!lesson_.check->finished()) return;
+    const std::unique_ptr<Simulation> sim = std::move(lesson_.check);
+    if (!ui_.lesson || lesson_.step >= static_cast<int>(ui_.lesson->steps.size())) return;
+    const LessonStep& step = ui_.lesson->steps[static_cast<std::size_t>(lesson_.step)];
+    const StepResult r = evaluate_step(step, lesson_.base, lesson_.checked, *sim);
+    lesson_.detail = r.detail;
+    lesson_.last_met = r.met;
     host_.emit("lesson_checked",
-               nlohmann::json{{"met", r.met}, {"step", lesson_step_}, {"detail", r.detail}}.dump());
+               nlohmann::json{{"met", r.met}, {"step", lesson_.step}, {"detail", r.detail}}.dump());
     if (!r.met) {
         note("Not yet: " + r.detail, false);
         return;
     }
-    host_.emit("lesson_step", nlohmann::json{{"step", lesson_step_}, {"text", step.text}, {"detail", r.detail}}.dump());
-    note("Step " + std::to_string(lesson_step_ + 1) + " done: " + r.detail, false);
-    ++lesson_step_;
-    if (lesson_step_ == static_cast<int>(ui_.lesson->steps.size()))
+    host_.emit("lesson_step", nlohmann::json{{"step", lesson_.step}, {"text", step.text}, {"detail", r.detail}}.dump());
+    note("Step " + std::to_string(lesson_.step + 1) + " done: " + r.detail, false);
+    ++lesson_.step;
+    if (lesson_.step == static_cast<int>(ui_.lesson->steps.size()))
         host_.emit("lesson_done", nlohmann::json{{"title", ui_.lesson->title}}.dump());
 }
 
@@ -454,11 +453,11 @@ std::string App::lesson_json() const {
     nlohmann::ordered_json j;
     if (!ui_.lesson) return "null";
     j["title"] = ui_.lesson->title;
-    j["step"] = lesson_step_;
-    j["detail"] = lesson_detail_;
+    j["step"] = lesson_.step;
+    j["detail"] = lesson_.detail;
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < ui_.lesson->steps.size(); ++i)
-        steps.push_back({{"text", ui_.lesson->steps[i].text}, {"done", static_cast<int>(i) < lesson_step_}});
+        steps.push_back({{"text", ui_.lesson->steps[i].text}, {"done", static_cast<int>(i) < lesson_.step}});
     j["steps"] = steps;
     return j.dump();
 }
@@ -469,8 +468,8 @@ std::string App::share_json() const {
     // ordered_json keeps the file's key order: route targets and causes are drawn in that
     // order, so a sorted copy would change the run.
     j["scenario"] = nlohmann::ordered_json::parse(scenario_json(), nullptr, false);
-    j["seed"] = seed_;
-    j["speed"] = speed_;
+    j["seed"] = run_.seed;
+    j["speed"] = run_.speed;
     j["selected"] = selected_;
     j["tick"] = tick();
     return j.dump();
@@ -499,60 +498,60 @@ bool App::load_share(const std::string& text) {
 // ==== Experiments: one job at a time, in slices across frames ===================================
 
 bool App::start_experiment(const std::string& kind) {
-    if (job_) return false;
+    if (experiments_.job) return false;
     if (kind == "replicate") {
-        job_ = std::make_unique<ReplicationJob>(edited_, experiment_runs_, seed_);
-        job_kind_ = 1;
+        experiments_.job = std::make_unique<ReplicationJob>(edited_, experiments_.runs, run_.seed);
+        experiments_.kind = ExperimentKind::Replications;
     } else if (kind == "sweep" && !edited_.moments.empty()) {
         std::vector<SweepAxis> axes{{"/moments/" + edited_.moments[static_cast<std::size_t>(selected_)].id + "/" +
-                                         kSweepFields[std::clamp(sweep_field_, 0, 2)],
-                                     grid(sweep_lo_, sweep_hi_, sweep_steps_)}};
-        auto job = std::make_unique<SweepJob>(edited_, axes, experiment_runs_, seed_);
+                                         kSweepFields[std::clamp(experiments_.sweep_field, 0, 2)],
+                                     grid(experiments_.sweep_lo, experiments_.sweep_hi, experiments_.sweep_steps)}};
+        auto job = std::make_unique<SweepJob>(edited_, axes, experiments_.runs, run_.seed);
         if (!job->ok()) {
             note("Sweep not started: " + job->error(), true);
             return false;
         }
-        job_ = std::move(job);
-        job_kind_ = 2;
+        experiments_.job = std::move(job);
+        experiments_.kind = ExperimentKind::Sweep;
     } else if (kind == "rank") {
-        job_ = std::make_unique<RankJob>(edited_, rank_delta_, experiment_runs_, seed_);
-        job_kind_ = 3;
+        experiments_.job = std::make_unique<RankJob>(edited_, experiments_.rank_delta, experiments_.runs, run_.seed);
+        experiments_.kind = ExperimentKind::Rank;
     } else {
         return false;
     }
-    select_tab_ = job_kind_;
-    job_version_ = scenario_version_;
+    experiments_.select_tab = experiments_.kind;
+    experiments_.job_version = scenario_version_;
     return true;
 }
 
 void App::cancel_experiments() {
-    job_.reset();
-    job_kind_ = 0;
+    experiments_.job.reset();
+    experiments_.kind = ExperimentKind::None;
 }
 
 void App::advance_experiments() {
-    if (!job_) return;
+    if (!experiments_.job) return;
     // About 10 ms of work per frame: the page stays responsive, the crowd keeps moving.
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
     // Natively every core takes a run at a time; in WebAssembly this is one run per call.
     const int cores = resolve_threads(0);
-    while (!job_->finished() && std::chrono::steady_clock::now() < until) job_->step_parallel(cores);
-    if (!job_->finished()) return;
-    if (job_kind_ == 1) replications_ = static_cast<ReplicationJob*>(job_.get())->result();
-    if (job_kind_ == 2) sweep_ = static_cast<SweepJob*>(job_.get())->result();
-    if (job_kind_ == 3) rank_ = static_cast<RankJob*>(job_.get())->result();
-    experiment_version_ = job_version_;  // an edit during the job leaves its results stale
+    while (!experiments_.job->finished() && std::chrono::steady_clock::now() < until) experiments_.job->step_parallel(cores);
+    if (!experiments_.job->finished()) return;
+    if (experiments_.kind == ExperimentKind::Replications) experiments_.replications = static_cast<ReplicationJob*>(experiments_.job.get())->result();
+    if (experiments_.kind == ExperimentKind::Sweep) experiments_.sweep = static_cast<SweepJob*>(experiments_.job.get())->result();
+    if (experiments_.kind == ExperimentKind::Rank) experiments_.rank = static_cast<RankJob*>(experiments_.job.get())->result();
+    experiments_.version = experiments_.job_version;  // an edit during the job leaves its results stale
     note("Experiment finished", false);
-    job_.reset();
-    job_kind_ = 0;
+    experiments_.job.reset();
+    experiments_.kind = ExperimentKind::None;
 }
 
 // ==== Stories ==================================================================================
 
 void App::watch_customer(std::uint32_t id) {
-    watched_ = id;
-    story_tick_ = -1;
-    story_replay_.reset();
+    run_.watched = id;
+    run_.story_tick = -1;
+    run_.story_replay.reset();
 }
 
 // The story is replayed from tick 0 with the same seed and the same live edits, so it is the
@@ -560,36 +559,36 @@ void App::watch_customer(std::uint32_t id) {
 // replay is kept and advanced a slice at a time (each frame, and by story()), so following a
 // customer deep into a long run never stalls a frame.
 void App::advance_story(std::chrono::steady_clock::time_point until) const {
-    if (!watched_ || cohort_) return;
-    if (story_tick_ == sim_->tick()) return;
-    if (!story_replay_ || story_replay_->tick() > sim_->tick()) {
-        story_replay_ = std::make_unique<Simulation>(started_, seed_);
-        story_replay_->watch(*watched_);
-        story_next_edit_ = 0;
-        story_tick_ = -1;
+    if (!run_.watched || run_.cohort) return;
+    if (run_.story_tick == run_.sim->tick()) return;
+    if (!run_.story_replay || run_.story_replay->tick() > run_.sim->tick()) {
+        run_.story_replay = std::make_unique<Simulation>(run_.started, run_.seed);
+        run_.story_replay->watch(*run_.watched);
+        run_.story_next_edit = 0;
+        run_.story_tick = -1;
     }
-    Simulation& replay = *story_replay_;
-    while (replay.tick() < sim_->tick()) {
-        while (story_next_edit_ < edit_log_.size() && edit_log_[story_next_edit_].first == replay.tick())
-            replay.update_parameters(edit_log_[story_next_edit_++].second);
+    Simulation& replay = *run_.story_replay;
+    while (replay.tick() < run_.sim->tick()) {
+        while (run_.story_next_edit < run_.edit_log.size() && run_.edit_log[run_.story_next_edit].first == replay.tick())
+            replay.update_parameters(run_.edit_log[run_.story_next_edit++].second);
         replay.step();
         if (std::chrono::steady_clock::now() >= until) break;
     }
-    if (replay.tick() < sim_->tick()) {
+    if (replay.tick() < run_.sim->tick()) {
         // Not there yet: keep the story so far, more on the next frame.
-        story_cache_ = story_lines(replay.scenario(), replay.story_events(), *watched_);
-        story_cache_.push_back("(replaying: " + std::to_string(replay.tick()) + " of " +
-                               std::to_string(sim_->tick()) + " " + edited_.time_unit + "s)");
+        run_.story_lines = story_lines(replay.scenario(), replay.story_events(), *run_.watched);
+        run_.story_lines.push_back("(replaying: " + std::to_string(replay.tick()) + " of " +
+                               std::to_string(run_.sim->tick()) + " " + edited_.time_unit + "s)");
         return;
     }
-    story_cache_ = story_lines(replay.scenario(), replay.story_events(), *watched_);
-    story_tick_ = sim_->tick();
+    run_.story_lines = story_lines(replay.scenario(), replay.story_events(), *run_.watched);
+    run_.story_tick = run_.sim->tick();
 }
 
 std::vector<std::string> App::story() const {
-    if (!watched_) return {};
+    if (!run_.watched) return {};
     advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
-    return story_cache_;
+    return run_.story_lines;
 }
 
 // ==== Messages, persistence, read-back ===========================================================
@@ -601,8 +600,8 @@ void App::note(const std::string& text, bool error) {
 
 void App::save_state() {
     host_.store(kStoreScenario, scenario_json());
-    host_.store(kStoreSeed, std::to_string(seed_));
-    host_.store(kStoreSpeed, std::to_string(speed_));
+    host_.store(kStoreSeed, std::to_string(run_.seed));
+    host_.store(kStoreSpeed, std::to_string(run_.speed));
     dirty_ = false;
     saved_at_ = time_;
 }
@@ -616,17 +615,17 @@ void App::restore_state() {
         return;
     }
     edited_ = *r.scenario;
-    seed_ = edited_.seed;
+    run_.seed = edited_.seed;
     const std::string speed = host_.load(kStoreSpeed);
-    if (!speed.empty()) speed_ = std::clamp(std::atof(speed.c_str()), 0.1, 1000.0);
-    relayout_ = true;
+    if (!speed.empty()) run_.speed = std::clamp(std::atof(speed.c_str()), 0.1, 1000.0);
+    layout_.relayout = true;
     restart();
-    lesson_base_ = edited_;
+    lesson_.base = edited_;
     note("Restored your last scenario: " + edited_.name, false);
 }
 
 std::string App::state_json() const {
-    const LiveView& v = view_;
+    const LiveView& v = run_.view;
     // Counts are whole customers with the agent engine, fractional with expected values.
     auto count = [&](double x) {
         return v.individuals() ? nlohmann::ordered_json(static_cast<std::int64_t>(x)) : nlohmann::ordered_json(x);
@@ -637,9 +636,9 @@ std::string App::state_json() const {
     j["tick"] = v.tick;
     j["ticks"] = edited_.ticks;
     j["finished"] = v.finished;
-    j["playing"] = playing_;
-    j["speed"] = speed_;
-    j["seed"] = seed_;
+    j["playing"] = run_.playing;
+    j["speed"] = run_.speed;
+    j["seed"] = run_.seed;
     j["arrivals"] = count(v.arrivals);
     j["purchases"] = count(v.purchases);
     j["done"] = count(v.done);
@@ -649,7 +648,7 @@ std::string App::state_json() const {
     j["rating"] = v.rating;
     j["referrals"] = count(v.referrals);
     j["conversion"] = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
-    j["expected_conversion"] = analysis_.ok ? analysis_.expected_purchases : 0.0;
+    j["expected_conversion"] = run_.analysis.ok ? run_.analysis.expected_purchases : 0.0;
     j["selected"] = selected_ >= 0 && static_cast<std::size_t>(selected_) < edited_.moments.size()
                         ? edited_.moments[static_cast<std::size_t>(selected_)].id
                         : "";
@@ -667,28 +666,32 @@ std::string App::state_json() const {
     for (const Message& m : messages_) msgs.push_back({{"text", m.text}, {"error", m.error}});
     j["messages"] = msgs;
     j["lesson"] = nlohmann::json::parse(lesson_json(), nullptr, false);
-    j["experiment"] = {{"running", job_ != nullptr},
-                       {"progress", job_ ? job_->progress() : 0.0},
-                       {"replications", replications_.has_value()},
-                       {"sweep", sweep_.has_value()},
-                       {"rank", rank_.has_value()},
-                       {"stale", experiment_version_ != scenario_version_}};
-    if (rank_) {
+    j["experiment"] = {{"running", experiments_.job != nullptr},
+                       {"progress", experiments_.job ? experiments_.job->progress() : 0.0},
+                       {"replications", experiments_.replications.has_value()},
+                       {"sweep", experiments_.sweep.has_value()},
+                       {"rank", experiments_.rank.has_value()},
+                       {"stale", experiments_.version != scenario_version_}};
+    if (experiments_.rank) {
         nlohmann::json order = nlohmann::json::array();
-        for (const RankEntry& e : rank_->entries) order.push_back(e.id);
+        for (const RankEntry& e : experiments_.rank->entries) order.push_back(e.id);
         j["experiment"]["rank_order"] = order;
     }
     const std::string what = busy();
     j["busy"] = what.empty() ? nlohmann::ordered_json(nullptr)
                              : nlohmann::ordered_json{{"kind", what}, {"progress", busy_progress()}};
     j["locked"] = ui_.locked;
-    j["digest"] = v.individuals() ? sim_->digest() : "";
+    if (v.individuals() && run_.digest_version != run_.version) {
+        run_.digest = run_.sim->digest();
+        run_.digest_version = run_.version;
+    }
+    j["digest"] = v.individuals() ? run_.digest : "";
     return j.dump();
 }
 
 
 std::string App::widget_rect_json(const std::string& name) const {
-    for (const Rect& r : rects_)
+    for (const WindowLayout::Rect& r : layout_.rects)
         if (r.name == name)
             // In CSS pixels: ImGui works in drawing-buffer pixels, ui_scale_ (the device pixel
             // ratio) times larger.

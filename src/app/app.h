@@ -14,6 +14,7 @@
 #include "app/crowd.h"
 #include "app/host.h"
 #include "app/live_view.h"
+#include "app/rooms.h"
 #include "app/ui_config.h"
 #include "engine/analysis.h"
 #include "engine/experiments.h"
@@ -65,9 +66,9 @@ public:
     std::string scenario_json() const;
 
     // ---- commands --------------------------------------------------------------------------
-    void play() { playing_ = true; }
-    void pause() { playing_ = false; }
-    bool playing() const { return playing_; }
+    void play() { run_.playing = true; }
+    void pause() { run_.playing = false; }
+    bool playing() const { return run_.playing; }
     void step();                    // one tick
     // Long runs are sliced across frames (kWorkSliceMs each): run_to and finish return at once,
     // the frames advance the run, and the host hears "reached" ({"tick", "cancelled"}) when the
@@ -82,7 +83,7 @@ public:
     void reset();                   // restart the run with the edited scenario and the seed
     void set_seed(std::uint64_t seed);
     void set_speed(double ticks_per_second);
-    double speed() const { return speed_; }
+    double speed() const { return run_.speed; }
     // Sets a parameter by path: "/moments/<id or index>/positive", "/population/arrivals_per_tick",
     // "/influence/reviews", "/segments/0/shift", "speed", "seed" ... (docs/app.md lists them).
     // Invalid paths or values change nothing and return false with a message.
@@ -105,8 +106,8 @@ public:
     bool check_lesson();
     // The same in this call (tests): true if the step was met.
     bool check_lesson_now();
-    bool lesson_checking() const { return lesson_sim_ != nullptr; }
-    int lesson_step() const { return lesson_step_; }
+    bool lesson_checking() const { return lesson_.check != nullptr; }
+    int lesson_step() const { return lesson_.step; }
     std::string lesson_json() const;
     // The state a shareable link carries: scenario, seed, speed, selected moment.
     std::string share_json() const;
@@ -122,150 +123,96 @@ public:
     void set_ui_scale(float s) { ui_scale_ = s; }
 
     // ---- engines ---------------------------------------------------------------------------
-    // 0: agents (each customer a dot), 1: cohort (counts, stochastic), 2: expected values.
-    void set_engine(int engine);
-    int engine() const { return engine_; }
-    bool finished() const { return cohort_ ? cohort_->finished() : sim_->finished(); }
-    int tick() const { return cohort_ ? cohort_->tick() : sim_->tick(); }
+    void set_engine(Engine engine);
+    Engine engine() const { return run_.engine; }
+    bool finished() const { return run_.finished(); }
+    int tick() const { return run_.tick(); }
     // What the panels show, from whichever engine runs (rebuilt every frame and on changes).
-    const LiveView& view() const { return view_; }
+    const LiveView& view() const { return run_.view; }
 
     // ---- reading back ----------------------------------------------------------------------
-    const Simulation& simulation() const { return *sim_; }
-    const Analysis& analysis() const { return analysis_; }
+    const Simulation& simulation() const { return *run_.sim; }
+    const Analysis& analysis() const { return run_.analysis; }
     std::string state_json() const;  // metrics and status for the page and tests
     const std::vector<Message>& messages() const { return messages_; }
     std::string widget_rect_json(const std::string& name) const;
     int selected_moment() const { return selected_; }
     void select_moment(int m) { selected_ = m; }
     void watch_customer(std::uint32_t id);
-    std::optional<std::uint32_t> watched_customer() const { return watched_; }
+    std::optional<std::uint32_t> watched_customer() const { return run_.watched; }
     std::vector<std::string> story() const;
 
     // Starts "replicate", "sweep" (the selected moment's positive odds) or "rank" with the
     // panel's settings; the charts switch to its tab. False if one is running.
     bool start_experiment(const std::string& kind);
-    bool experiment_running() const { return job_ != nullptr; }
+    bool experiment_running() const { return experiments_.job != nullptr; }
 
     // Persistence: the edited scenario survives a reload.
     void save_state();
     void restore_state();
 
 private:
+    // ---- the live run (app.cpp) --------------------------------------------------------------
     void restart();
     void refresh_analysis();
+    void refresh_view();
+    void start_cohort(int ticks);  // a cohort run of edited_, advanced to `ticks`
     Scenario live_scenario(const Scenario& s) const;  // capped to kLiveCustomerCap customers
-    void note(const std::string& text, bool error);
-    // True (with a message and an "error" event) if `text` is longer than kMaxTextBytes.
-    bool refuse_long_text(const std::string& text, const std::string& what);
-    void remember_rect(const std::string& name);  // the current window's rectangle
-    void remember_item(const std::string& name);  // the last item's rectangle
-    void update_crowd(float x0, float y0, float w, float h);
+    void engine_step();  // one tick of whichever engine runs, without refreshing the view
     // Long work in slices: each returns when done or when `until` has passed.
     void advance_work(std::chrono::steady_clock::time_point until);
     void advance_lesson_check(std::chrono::steady_clock::time_point until);
     void advance_story(std::chrono::steady_clock::time_point until) const;
-    void engine_step();  // one tick of whichever engine runs, without refreshing the view
     void end_work(bool cancelled);
+    void advance_experiments();  // a slice of the running job each frame, never blocking
+    void cancel_experiments();
+    void emit_tick_events();
+    void note(const std::string& text, bool error);
+    // True (with a message and an "error" event) if `text` is longer than kMaxTextBytes.
+    bool refuse_long_text(const std::string& text, const std::string& what);
 
-    // Panels (panels.cpp, journey_view.cpp, charts_panel.cpp).
-    void draw_menu();
-    void draw_controls();
-    void draw_editor();
+    // ---- the windows, one file each, named after the window's title ---------------------------
+    // draw() (windows.cpp) lists them; place_window() puts each in its place in the layout.
+    enum class Window { Run, JourneyMap, Charts, Lesson, MomentOfTruth, CustomerStory };
+    void place_window(Window w);
+    void draw_menu_bar();              // menu_bar.cpp
+    void draw_run_window();            // run_window.cpp: "Run"
+    void draw_journey_map_window();    // journey_map_window.cpp: "Journey map"
+    void draw_charts_window();         // charts_window.cpp: "Charts"
+    void draw_moment_window();         // moment_window.cpp: "Moment of truth"
     void draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed);
-    void draw_journey();
-    void draw_charts();
-    void draw_story();
-    void draw_messages();
-    void draw_lesson();
-    // Experiments (experiments_panel.cpp): replications with bands, a sweep, where to invest.
+    void draw_customer_story_window(); // customer_story_window.cpp: "Customer story"
+    void draw_lesson_window();         // lesson_window.cpp: "Lesson"
+    void draw_messages();              // windows.cpp: errors and notes over everything
+    // The Charts window's experiment tabs (experiment_tabs.cpp).
     void draw_replications_tab(float height);
     void draw_sweep_tab(float height);
     void draw_rank_tab(float height);
     void draw_cohort_tab(float height);
-    void advance_experiments();  // a slice of the running job each frame, never blocking
-    void cancel_experiments();
-    void emit_tick_events();
-    void layout_windows();
+    void update_crowd(float x0, float y0, float w, float h);
+    void remember_rect(const std::string& name);  // the current window's rectangle
+    void remember_item(const std::string& name);  // the last item's rectangle
 
     Host& host_;
-    Scenario edited_;
-    Scenario started_;                                    // the scenario the run began with
-    std::vector<std::pair<int, Scenario>> edit_log_;      // live edits by tick, for replays
-    std::unique_ptr<Simulation> sim_;
-    std::unique_ptr<Cohort> cohort_;  // set when the live view runs the cohort engine
-    int engine_ = 0;
-    LiveView view_;
-    void refresh_view();
-    void start_cohort(int ticks);     // a cohort run of edited_, advanced to `ticks`
-    Analysis analysis_;
-    std::uint64_t seed_ = 1;
-    bool playing_ = true;
-    double speed_ = 10.0;   // ticks per second
-    double tick_clock_ = 0; // fraction of a tick accumulated
-    double time_ = 0;       // seconds since start
-    int selected_ = 0;
-    std::optional<std::uint32_t> watched_;
-    // The last replayed story and the tick it was replayed at (a cache, refreshed by story() and
-    // each frame; story_tick_ = -1 restarts the replay).
-    mutable std::vector<std::string> story_cache_;
-    mutable int story_tick_ = -1;
-    std::vector<Message> messages_;
-    Crowd crowd_;
-    std::uint64_t sim_version_ = 0;  // bumped by every tick, edit and restart (the crowd's key)
-    // Sliced long work (run_to / finish): the target tick and where it started.
-    enum class Work { None, RunTo, Finish };
-    Work work_ = Work::None;
-    int work_from_ = 0, work_target_ = 0;
-    // A lesson check in progress: its own run of the scenario as it was when asked.
-    std::unique_ptr<Simulation> lesson_sim_;
-    Scenario lesson_checked_;
-    bool lesson_last_met_ = false;
-    // The watched customer's story: a replay from tick 0 with the same seed and edits, advanced
-    // in slices up to the live tick (restarted when the customer or the run changes).
-    mutable std::unique_ptr<Simulation> story_replay_;
-    mutable std::size_t story_next_edit_ = 0;
-    CrowdDrawFn crowd_draw_ = nullptr;
-    float ui_scale_ = 1.0f;
-    float last_w_ = 0, last_h_ = 0;
-    bool relayout_ = true;
-    bool dirty_ = false;        // scenario edited since last save
-    double saved_at_ = 0;
-    char open_path_[512] = "assets/scenarios/hotel.json";
-    struct Rect { std::string name; float x, y, w, h; };
-    std::vector<Rect> rects_;
-    int chart_tab_ = 0;
-    // The experiment job running in slices across frames (one at a time) and the results,
-    // which belong to the scenario they were run on (a changed scenario greys them out).
-    std::unique_ptr<ExperimentJob> job_;
-    int job_kind_ = 0;  // 1 replications, 2 sweep, 3 rank
-    int select_tab_ = 0;  // a chart tab to bring forward next frame (same numbering)
-    std::optional<ReplicationResult> replications_;
-    std::optional<SweepResult> sweep_;
-    std::optional<RankResult> rank_;
+    Scenario edited_;     // the scenario being edited (the run follows it live)
     // Bumped by every change of the scenario or the seed; results remember the version they
     // were computed for, so "stale" is one comparison instead of serialising every frame.
     std::uint64_t scenario_version_ = 0;
-    std::uint64_t experiment_version_ = 0;
-    std::uint64_t job_version_ = 0;  // the version the running job started from
-    int experiment_runs_ = 20;
-    float rank_delta_ = 0.05f;
-    float sweep_lo_ = 0.3f, sweep_hi_ = 0.95f;
-    int sweep_steps_ = 8;
-    int sweep_field_ = 0;  // index into kSweepFields, of the selected moment
-    // The cohort engine: the same scenario as counts, with the population scaled up.
-    int cohort_scale_ = 3;      // arrivals x 10^scale
-    bool cohort_expected_ = false;
-    std::string cohort_summary_;
-    std::vector<float> cohort_active_, cohort_conversion_;
-    double cohort_ms_ = 0;
+    LiveRun run_;
+    ExperimentRoom experiments_;
+    LessonRoom lesson_;
+    WindowLayout layout_;
     UiConfig ui_;
+    Crowd crowd_;
+    CrowdDrawFn crowd_draw_ = nullptr;
+    std::vector<Message> messages_;
+    double time_ = 0;     // seconds since start
+    int selected_ = 0;    // the moment the editor shows
+    float ui_scale_ = 1.0f;
+    bool dirty_ = false;  // scenario edited since last save
+    double saved_at_ = 0;
+    char open_path_[512] = "assets/scenarios/hotel.json";
     std::string theme_applied_;
-    Scenario lesson_base_;            // the scenario the lesson's "changed moments" count from
-    int lesson_step_ = 0;
-    std::string lesson_detail_;
-    double last_tick_event_ = -1;
-    bool finished_sent_ = false;
 };
 
 }  // namespace motsim::app

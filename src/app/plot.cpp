@@ -3,6 +3,8 @@
 // the hover marker, and last the tooltip. The tick arithmetic lives in plot_math.h.
 #include "app/plot.h"
 
+#include "app/widgets.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -70,19 +72,6 @@ void dashed_polyline(ImDrawList* dl, const ImVec2* p, int n, ImU32 col, float th
             phase = std::fmod(phase + piece, period);
         }
     }
-}
-
-// Text shortened with ".." to fit max_width, cut on a UTF-8 character boundary.
-std::string fit_text(const std::string& text, float max_width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
-    const float dots = ImGui::CalcTextSize("..").x;
-    std::size_t len = text.size();
-    while (len > 0) {
-        --len;
-        while (len > 0 && (static_cast<unsigned char>(text[len]) & 0xC0u) == 0x80u) --len;
-        if (ImGui::CalcTextSize(text.c_str(), text.c_str() + len).x + dots <= max_width) break;
-    }
-    return len == 0 ? std::string() : text.substr(0, len) + "..";
 }
 
 // A coloured square in front of a tooltip line, so the line is matched to its series.
@@ -320,14 +309,18 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
     for (const Series& s : series) {  // bands first so no line hides under another's band
         if (!has_band(s)) continue;
         const ImU32 fill = with_alpha(s.color, 0.2f);
-        for (std::size_t i = 0; i < s.values.size(); ++i) {
+        // A band over far more points than pixels is drawn every `stride` points.
+        const std::size_t stride = std::max<std::size_t>(
+            1, static_cast<std::size_t>(static_cast<float>(s.values.size()) / std::max(1.0f, c.a1.x - c.a0.x)));
+        for (std::size_t i = 0; i < s.values.size(); i += stride) {
             if (!finite(s.lower[i]) || !finite(s.upper[i])) continue;
             const float xa = c.px(x_of(i));
             const float la = c.py(std::min(s.lower[i], s.upper[i])), ua = c.py(std::max(s.lower[i], s.upper[i]));
-            if (i + 1 < s.values.size() && finite(s.lower[i + 1]) && finite(s.upper[i + 1])) {
-                const float xb = c.px(x_of(i + 1));
-                const float lb = c.py(std::min(s.lower[i + 1], s.upper[i + 1]));
-                const float ub = c.py(std::max(s.lower[i + 1], s.upper[i + 1]));
+            const std::size_t j = std::min(i + stride, s.values.size() - 1);
+            if (j > i && finite(s.lower[j]) && finite(s.upper[j])) {
+                const float xb = c.px(x_of(j));
+                const float lb = c.py(std::min(s.lower[j], s.upper[j]));
+                const float ub = c.py(std::max(s.lower[j], s.upper[j]));
                 c.dl->AddQuadFilled(ImVec2(xa, ua), ImVec2(xb, ub), ImVec2(xb, lb), ImVec2(xa, la), fill);
             } else if (s.values.size() == 1) {
                 c.dl->AddLine(ImVec2(xa, ua), ImVec2(xa, la), with_alpha(s.color, 0.6f), kLineWidth);
@@ -353,10 +346,40 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
             else if (run.size() > 1) c.dl->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, kLineWidth);
             run.clear();
         };
+        // Far more points than pixels (a long run): each pixel column keeps its lowest and highest
+        // value in the order they came, so a 100,000-tick series costs a few segments a pixel
+        // and still shows every spike.
+        const bool dense = static_cast<float>(s.values.size()) > 2.0f * (c.a1.x - c.a0.x);
+        float col = 0, lo_y = 0, hi_y = 0;  // screen y: lo_y is the top of the column
+        std::size_t lo_i = 0, hi_i = 0;
+        bool in_col = false;
+        const auto end_column = [&]() {
+            if (!in_col) return;
+            const bool lo_first = lo_i <= hi_i;
+            run.push_back(ImVec2(col, lo_first ? lo_y : hi_y));
+            if (lo_y != hi_y) run.push_back(ImVec2(col, lo_first ? hi_y : lo_y));
+            in_col = false;
+        };
         for (std::size_t i = 0; i < s.values.size(); ++i) {
-            if (finite(s.values[i])) run.push_back(ImVec2(c.px(x_of(i)), c.py(s.values[i])));
-            else flush();
+            if (!finite(s.values[i])) {
+                end_column();
+                flush();
+                continue;
+            }
+            const ImVec2 p(c.px(x_of(i)), c.py(s.values[i]));
+            if (!dense) {
+                run.push_back(p);
+                continue;
+            }
+            if (in_col && std::floor(p.x) == std::floor(col)) {
+                if (p.y < lo_y) lo_y = p.y, lo_i = i;
+                if (p.y > hi_y) hi_y = p.y, hi_i = i;
+                continue;
+            }
+            end_column();
+            col = p.x, lo_y = hi_y = p.y, lo_i = hi_i = i, in_col = true;
         }
+        end_column();
         flush();
     }
 

@@ -24,18 +24,18 @@ Series named(std::string label, ImU32 color) {
 }
 }  // namespace
 
-void App::draw_charts() {
+void App::draw_charts_window() {
     ImGui::Begin("Charts");
     remember_rect("charts");
-    const LiveView& v = view_;
+    const LiveView& v = run_.view;
     const Scenario& sc = edited_;
     const std::size_t nm = sc.moments.size();
     const std::size_t nt = v.ticks_recorded();
     const ImVec2 size(-1, std::max(60.0f, ImGui::GetContentRegionAvail().y - ImGui::GetFrameHeightWithSpacing() - 4));
     // The exact analysis describes one customer; with constant arrivals its steady state
     // multiplies by the arrival rate. It ignores feedback, which the legend says.
-    const bool exact = analysis_.ok;
-    const char* exact_label = analysis_.ignores_feedback ? "exact (no feedback)" : "exact";
+    const bool exact = run_.analysis.ok;
+    const char* exact_label = run_.analysis.ignores_feedback ? "exact (no feedback)" : "exact";
 
     if (ImGui::BeginTabBar("charts")) {
         if (ImGui::BeginTabItem("Flow")) {
@@ -56,7 +56,7 @@ void App::draw_charts() {
                     if (static_cast<std::size_t>(sc.moments[m].phase) == p) {
                         any = true;
                         if (exact)
-                            expect += analysis_.expected_visits[m] * 0.5 * (sc.moments[m].dwell_min + sc.moments[m].dwell_max);
+                            expect += run_.analysis.expected_visits[m] * 0.5 * (sc.moments[m].dwell_min + sc.moments[m].dwell_max);
                     }
                 if (!any) continue;
                 s.values.resize(nt);
@@ -84,7 +84,7 @@ void App::draw_charts() {
                 cats.push_back(sc.moments[m].name);
                 const LiveMoment& st = v.moments[m];
                 entered.values.push_back(static_cast<float>(st.entered));
-                if (exact) expected.values.push_back(static_cast<float>(analysis_.expected_visits[m] * arrivals));
+                if (exact) expected.values.push_back(static_cast<float>(run_.analysis.expected_visits[m] * arrivals));
                 purchased.values.push_back(static_cast<float>(st.purchases));
                 lost.values.push_back(static_cast<float>(st.lost_after));
             }
@@ -111,7 +111,7 @@ void App::draw_charts() {
             if (v.individuals()) {
                 HistogramOptions done;
                 done.x_label = "impression when they left (NPS: 9-10 promoters, 0-6 detractors)";
-                histogram("##exit", ImVec2(w, size.y), sim_->totals().exit_histogram, done);
+                histogram("##exit", ImVec2(w, size.y), run_.sim->totals().exit_histogram, done);
             } else {
                 ImGui::TextWrapped("The impressions of those who left are kept by the agent engine.");
             }
@@ -149,7 +149,7 @@ void App::draw_charts() {
                                    "switch the engine to agents (Run panel) to see why customers left.");
             } else {
                 // Negative outcomes by cause (the seven deadly sins by default), per moment.
-                const Simulation& sim = *sim_;
+                const Simulation& sim = *run_.sim;
                 std::vector<std::string> causes;
                 for (const Moment& m : sc.moments)
                     for (const Cause& c : m.causes)
@@ -174,19 +174,18 @@ void App::draw_charts() {
             ImGui::EndTabItem();
         }
         const float h = std::max(60.0f, ImGui::GetContentRegionAvail().y - 2 * ImGui::GetFrameHeightWithSpacing());
-        auto flags = [&](int tab) {
-            const ImGuiTabItemFlags f = select_tab_ == tab ? ImGuiTabItemFlags_SetSelected : 0;
-            return f;
+        auto flags = [&](ExperimentKind tab) {
+            return experiments_.select_tab == tab ? ImGuiTabItemFlags_SetSelected : ImGuiTabItemFlags_None;
         };
-        if (ImGui::BeginTabItem("Replications", nullptr, flags(1))) {
+        if (ImGui::BeginTabItem("Replications", nullptr, flags(ExperimentKind::Replications))) {
             draw_replications_tab(h);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("Sweep", nullptr, flags(2))) {
+        if (ImGui::BeginTabItem("Sweep", nullptr, flags(ExperimentKind::Sweep))) {
             draw_sweep_tab(h);
             ImGui::EndTabItem();
         }
-        if (ImGui::BeginTabItem("Where to invest", nullptr, flags(3))) {
+        if (ImGui::BeginTabItem("Where to invest", nullptr, flags(ExperimentKind::Rank))) {
             draw_rank_tab(h);
             ImGui::EndTabItem();
         }
@@ -194,7 +193,7 @@ void App::draw_charts() {
             draw_cohort_tab(h);
             ImGui::EndTabItem();
         }
-        select_tab_ = 0;
+        experiments_.select_tab = ExperimentKind::None;
         ImGui::EndTabBar();
     }
     ImGui::End();

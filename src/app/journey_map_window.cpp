@@ -1,4 +1,4 @@
-// The journey map: phases as columns, moments as nodes, routes as edges whose width follows the
+// The "Journey map" window: phases as columns, moments as nodes, routes as edges whose width follows the
 // live flow, and the crowd as dots drawn by the platform's GLSL renderer (one upload a frame).
 #include <algorithm>
 #include <cmath>
@@ -7,6 +7,7 @@
 #include "app/app.h"
 #include "app/layout.h"
 #include "app/plot.h"
+#include "app/widgets.h"
 #include "imgui.h"
 
 namespace motsim::app {
@@ -48,14 +49,6 @@ void draw_edge(ImDrawList* dl, Point a, Point b, float ra, float rb, ImU32 col, 
     }
 }
 
-// The text shortened with "..." to fit max_width (labels must not run into the next column).
-std::string fit_text(const std::string& text, float max_width) {
-    if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;
-    std::string s = text;
-    while (!s.empty() && ImGui::CalcTextSize((s + "...").c_str()).x > max_width) s.pop_back();
-    return s + "...";
-}
-
 // 250000 -> "250,000".
 std::string with_thousands(double v) {
     char buf[32];
@@ -76,15 +69,15 @@ void App::update_crowd(float x0, float y0, float w, float h) {
     // Movers glide from where they were over the fraction of the tick that has passed (frame-rate
     // independent); while paused nothing changes and the crowd is not rebuilt.
     CrowdKey key;
-    key.sim = sim_.get();
-    key.version = sim_version_;
+    key.sim = run_.sim.get();
+    key.version = run_.version;
     key.x0 = x0, key.y0 = y0, key.w = w, key.h = h, key.scale = ui_scale_;
-    key.glide = static_cast<float>(std::clamp(tick_clock_, 0.0, 1.0));
-    key.flashes = playing_ && !sim_->finished();
-    build_crowd(crowd_, *sim_, layout, key);
+    key.glide = static_cast<float>(std::clamp(run_.tick_clock, 0.0, 1.0));
+    key.flashes = run_.playing && !run_.sim->finished();
+    build_crowd(crowd_, *run_.sim, layout, key);
 }
 
-void App::draw_journey() {
+void App::draw_journey_map_window() {
     ImGui::Begin("Journey map", nullptr, ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
     remember_rect("journey");
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -95,7 +88,7 @@ void App::draw_journey() {
     const bool hovered = ImGui::IsItemHovered();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const JourneyLayout layout = layout_journey(edited_, p0.x, p0.y, size.x, size.y, 28.0f * ui_scale_);
-    const LiveView& v = view_;
+    const LiveView& v = run_.view;
 
     // Columns.
     for (std::size_t c = 0; c < layout.columns.size(); ++c) {

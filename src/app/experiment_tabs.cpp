@@ -32,7 +32,7 @@ Series band_series(const std::string& label, ImU32 color, const std::vector<Band
 }
 
 // The progress bar and Cancel button of a running job; true while it runs.
-bool job_progress(ExperimentJob* job, int kind, int want, bool& cancel) {
+bool job_progress(ExperimentJob* job, ExperimentKind kind, ExperimentKind want, bool& cancel) {
     if (!job || kind != want) return false;
     char text[64];
     std::snprintf(text, sizeof text, "%d of %d runs", job->completed(), job->total());
@@ -45,24 +45,24 @@ bool job_progress(ExperimentJob* job, int kind, int want, bool& cancel) {
 }  // namespace
 
 void App::draw_replications_tab(float height) {
-    const bool stale = replications_ && experiment_version_ != scenario_version_;
+    const bool stale = experiments_.replications && experiments_.version != scenario_version_;
     bool cancel = false;
-    if (!job_progress(job_.get(), job_kind_, 1, cancel)) {
+    if (!job_progress(experiments_.job.get(), experiments_.kind, ExperimentKind::Replications, cancel)) {
         ImGui::SetNextItemWidth(120);
-        ImGui::SliderInt("runs", &experiment_runs_, 5, 200);
+        ImGui::SliderInt("runs", &experiments_.runs, 5, 200);
         ImGui::SameLine();
         if (ImGui::Button("Run replications")) start_experiment("replicate");
         ImGui::SameLine();
-        ImGui::TextDisabled("seeds derived from seed %llu", static_cast<unsigned long long>(seed_));
+        ImGui::TextDisabled("seeds derived from seed %llu", static_cast<unsigned long long>(run_.seed));
     }
     if (cancel) cancel_experiments();
-    if (!replications_) {
+    if (!experiments_.replications) {
         ImGui::TextWrapped("One run is one story. Replications run the whole scenario many times with "
                            "independent seeds and show the spread: a 95%% interval for every number and "
                            "50%% / 95%% bands over time.");
         return;
     }
-    const ReplicationResult& r = *replications_;
+    const ReplicationResult& r = *experiments_.replications;
     if (stale) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed since these %d runs: run again.", r.runs);
     const float table_w = 300 * ui_scale_;
     ImGui::BeginChild("reptable", ImVec2(table_w, height - ImGui::GetFrameHeightWithSpacing()));
@@ -104,30 +104,30 @@ void App::draw_replications_tab(float height) {
 void App::draw_sweep_tab(float height) {
     const std::string moment = edited_.moments.empty() ? "" : edited_.moments[static_cast<std::size_t>(selected_)].id;
     bool cancel = false;
-    if (!job_progress(job_.get(), job_kind_, 2, cancel)) {
+    if (!job_progress(experiments_.job.get(), experiments_.kind, ExperimentKind::Sweep, cancel)) {
         ImGui::SetNextItemWidth(100);
-        ImGui::Combo("##field", &sweep_field_, kSweepFields, 3);
+        ImGui::Combo("##field", &experiments_.sweep_field, kSweepFields, 3);
         ImGui::SameLine();
         ImGui::Text("of %s from", moment.c_str());
         ImGui::SameLine();
         ImGui::SetNextItemWidth(160);
-        ImGui::DragFloatRange2("##range", &sweep_lo_, &sweep_hi_, 0.01f, 0.0f, 1.0f, "%.2f", "%.2f");
+        ImGui::DragFloatRange2("##range", &experiments_.sweep_lo, &experiments_.sweep_hi, 0.01f, 0.0f, 1.0f, "%.2f", "%.2f");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(90);
-        ImGui::SliderInt("points", &sweep_steps_, 2, 20);
+        ImGui::SliderInt("points", &experiments_.sweep_steps, 2, 20);
         ImGui::SameLine();
         ImGui::SetNextItemWidth(90);
-        ImGui::SliderInt("runs each", &experiment_runs_, 5, 200);
+        ImGui::SliderInt("runs each", &experiments_.runs, 5, 200);
         ImGui::SameLine();
         if (ImGui::Button("Sweep")) start_experiment("sweep");
     }
     if (cancel) cancel_experiments();
-    if (!sweep_ || sweep_->axes.empty()) {
+    if (!experiments_.sweep || experiments_.sweep->axes.empty()) {
         ImGui::TextWrapped("A sweep runs the scenario at each value of one parameter (with replications at each "
                            "point) and plots conversion and NPS against it, with 95%% intervals.");
         return;
     }
-    const SweepResult& r = *sweep_;
+    const SweepResult& r = *experiments_.sweep;
     const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     const std::vector<double>& xs = r.axes[0].values;
     auto metric_series = [&](Metric m, const char* label, ImU32 col) {
@@ -155,24 +155,24 @@ void App::draw_sweep_tab(float height) {
 
 void App::draw_rank_tab(float height) {
     bool cancel = false;
-    if (!job_progress(job_.get(), job_kind_, 3, cancel)) {
+    if (!job_progress(experiments_.job.get(), experiments_.kind, ExperimentKind::Rank, cancel)) {
         ImGui::SetNextItemWidth(120);
-        ImGui::SliderFloat("improve p+ by", &rank_delta_, 0.01f, 0.3f, "%.2f");
+        ImGui::SliderFloat("improve p+ by", &experiments_.rank_delta, 0.01f, 0.3f, "%.2f");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(100);
-        ImGui::SliderInt("runs", &experiment_runs_, 5, 200);
+        ImGui::SliderInt("runs", &experiments_.runs, 5, 200);
         ImGui::SameLine();
         if (ImGui::Button("Rank the moments")) start_experiment("rank");
     }
     if (cancel) cancel_experiments();
-    if (!rank_) {
+    if (!experiments_.rank) {
         ImGui::TextWrapped("Which moment of truth should we fix first? For every moment, motsim raises its "
                            "positive odds a little and measures the effect on purchases per customer over "
                            "paired runs (feedback loops included), beside the exact lift of the Markov analysis.");
         return;
     }
-    const RankResult& r = *rank_;
-    if (experiment_version_ != scenario_version_) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
+    const RankResult& r = *experiments_.rank;
+    if (experiments_.version != scenario_version_) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
     // A tornado: one horizontal bar per moment, largest effect on top, whiskers for the 95%
     // interval, a diamond for the exact (memoryless) effect.
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -224,55 +224,55 @@ void App::draw_cohort_tab(float height) {
     // customers, so a city of customers takes milliseconds. Same scenario, same rules.
     ImGui::SetNextItemWidth(150);
     const char* scales[] = {"x1", "x10", "x100", "x1,000", "x10,000", "x100,000"};
-    ImGui::Combo("arrivals", &cohort_scale_, scales, 6);
+    ImGui::Combo("arrivals", &experiments_.cohort_scale, scales, 6);
     ImGui::SameLine();
-    ImGui::Checkbox("expected values (no randomness)", &cohort_expected_);
+    ImGui::Checkbox("expected values (no randomness)", &experiments_.cohort_expected);
     ImGui::SameLine();
     if (ImGui::Button("Run with the cohort engine")) {
         Scenario s = edited_;
-        const double k = std::pow(10.0, cohort_scale_);
+        const double k = std::pow(10.0, experiments_.cohort_scale);
         s.arrivals_per_tick *= k;
         s.initial = static_cast<std::int64_t>(static_cast<double>(s.initial) * k);
         s.max_customers = static_cast<std::int64_t>(std::min(1e15, static_cast<double>(s.max_customers) * k));
         CohortOptions opt;
-        opt.mode = cohort_expected_ ? CohortMode::Expected : CohortMode::Stochastic;
+        opt.mode = experiments_.cohort_expected ? CohortMode::Expected : CohortMode::Stochastic;
         const auto t0 = Clock::now();
-        Cohort cohort(s, seed_, opt);
+        Cohort cohort(s, run_.seed, opt);
         cohort.run_to_end();
-        cohort_ms_ = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        experiments_.cohort_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         const CohortTotals& t = cohort.totals();
         char buf[400];
         std::snprintf(buf, sizeof buf,
                       "%.4g customers (%s arrivals), %d %ss in %.1f ms: %.4g purchases (conversion %.1f%%), "
                       "%.4g done, %.4g lost, NPS %+.1f, rating %.2f",
-                      t.arrivals, scales[cohort_scale_], cohort.tick(), s.time_unit.c_str(), cohort_ms_, t.purchases,
+                      t.arrivals, scales[experiments_.cohort_scale], cohort.tick(), s.time_unit.c_str(), experiments_.cohort_ms, t.purchases,
                       t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0, t.done, t.lost, t.nps(), cohort.rating());
-        cohort_summary_ = buf;
-        cohort_active_.clear();
-        cohort_conversion_.clear();
+        experiments_.cohort_summary = buf;
+        experiments_.cohort_active.clear();
+        experiments_.cohort_conversion.clear();
         double arrivals = 0, purchases = 0;
         for (const CohortTick& ct : cohort.series()) {
             arrivals += ct.arrivals;
             purchases += ct.purchases;
-            cohort_active_.push_back(static_cast<float>(ct.active / k));
-            cohort_conversion_.push_back(static_cast<float>(arrivals > 0 ? purchases / arrivals : 0));
+            experiments_.cohort_active.push_back(static_cast<float>(ct.active / k));
+            experiments_.cohort_conversion.push_back(static_cast<float>(arrivals > 0 ? purchases / arrivals : 0));
         }
     }
-    if (cohort_summary_.empty()) {
+    if (experiments_.cohort_summary.empty()) {
         ImGui::TextWrapped("The cohort engine moves counts instead of individual customers: the same scenario with "
                            "a hundred million customers runs in milliseconds. Choose how many times more arrivals, "
                            "then compare its curve (per %s, divided by the scale) with the agents' run above.",
                            edited_.time_unit.c_str());
         return;
     }
-    ImGui::TextWrapped("%s", cohort_summary_.c_str());
+    ImGui::TextWrapped("%s", experiments_.cohort_summary.c_str());
     const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     Series agents;
     agents.label = "agents (this run)";
     agents.color = IM_COL32(120, 170, 255, 255);
     Series agents_conv = agents;
     double arrivals = 0, purchases = 0;
-    for (const TickStats& t : sim_->series()) {
+    for (const TickStats& t : run_.sim->series()) {
         agents.values.push_back(static_cast<float>(t.active));
         arrivals += static_cast<double>(t.arrivals);
         purchases += static_cast<double>(t.purchases);
@@ -281,10 +281,10 @@ void App::draw_cohort_tab(float height) {
     Series cohort;
     cohort.label = "cohort / scale";
     cohort.color = IM_COL32(255, 190, 90, 255);
-    cohort.values = cohort_active_;
+    cohort.values = experiments_.cohort_active;
     Series cohort_conv = cohort;
     cohort_conv.label = "cohort";
-    cohort_conv.values = cohort_conversion_;
+    cohort_conv.values = experiments_.cohort_conversion;
     LineChartOptions opt;
     opt.x_label = edited_.time_unit.c_str();
     opt.y_label = "customers in the journey";

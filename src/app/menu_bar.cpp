@@ -1,0 +1,63 @@
+// The menu bar: shipped scenarios, open, save and export; the view; help; the run's status line.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "app/app.h"
+#include "app/widgets.h"
+#include "imgui.h"
+#include "io/results.h"
+#include "scenarios_embedded.h"
+
+namespace motsim::app {
+
+void App::draw_menu_bar() {
+    if (!ImGui::BeginMainMenuBar()) return;
+    if (ImGui::BeginMenu("Scenario")) {
+        for (const auto& f : scenarios::kFiles) {
+            if (ImGui::MenuItem(f.name)) load_text(f.text, f.name);
+        }
+        ImGui::Separator();
+        if (host_.is_browser()) {
+            if (ImGui::MenuItem("Open JSON file...")) host_.open_file("");
+        } else if (ImGui::BeginMenu("Open JSON file")) {
+            ImGui::InputText("path", open_path_, sizeof open_path_);
+            if (ImGui::Button("Open")) host_.open_file(open_path_);
+            ImGui::EndMenu();
+        }
+        if (ImGui::MenuItem("Save scenario as JSON")) {
+            note("Saved " + host_.save_file("scenario.json", "application/json", scenario_json()), false);
+        }
+        ImGui::Separator();
+        // Results files are the agent engine's (the command line's format, digest included).
+        if (ImGui::MenuItem("Export results (JSON)", nullptr, false, run_.view.individuals()))
+            note("Exported " + host_.save_file("results.json", "application/json", io::results_json(*run_.sim)), false);
+        if (ImGui::MenuItem("Export per-tick series (CSV)", nullptr, false, run_.view.individuals()))
+            note("Exported " + host_.save_file("series.csv", "text/csv", io::series_csv(*run_.sim)), false);
+        if (ImGui::MenuItem("Export analysis (JSON)"))
+            note("Exported " + host_.save_file("analysis.json", "application/json", io::analysis_json(edited_, run_.analysis)), false);
+        if (ImGui::MenuItem("Save a picture (PNG)")) host_.request_screenshot("motsim.png");
+        if (host_.is_browser() && ImGui::MenuItem("Copy a link to this run")) host_.copy_link(share_json());
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("View")) {
+        if (ImGui::MenuItem("Reset window layout")) layout_.relayout = true;
+        ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Help")) {
+        ImGui::TextUnformatted("Customers (dots) flow left to right through the moments of truth.");
+        ImGui::TextUnformatted("Colour = impression: red negative, grey neutral, green positive;");
+        ImGui::TextUnformatted("a golden flash is a moment of magic.");
+        ImGui::TextUnformatted("Click a moment to edit its odds on the right; shift-click a dot");
+        ImGui::TextUnformatted("(or press 'Random customer') to read that customer's story.");
+        ImGui::TextUnformatted("Dashed lines and hollow markers are the exact expectation.");
+        ImGui::EndMenu();
+    }
+    ImGui::SameLine(0, 30);
+    ImGui::TextDisabled("%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited_.time_unit.c_str(), tick(),
+                        edited_.ticks, run_.playing ? (finished() ? "finished" : "playing") : "paused", run_.view.engine.c_str());
+    ImGui::EndMainMenuBar();
+}
+
+}  // namespace motsim::app

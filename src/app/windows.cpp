@@ -1,0 +1,124 @@
+// The windows of the app: draw() lists them in the order they are drawn; place_window() puts each
+// where the layout wants it; widget rectangles for the page; messages drawn over everything.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+#include "app/app.h"
+#include "app/widgets.h"
+#include "imgui.h"
+
+namespace motsim::app {
+
+void App::remember_rect(const std::string& name) {
+    const ImVec2 p = ImGui::GetWindowPos(), sz = ImGui::GetWindowSize();
+    layout_.rects.push_back({name, p.x, p.y, sz.x, sz.y});
+}
+
+void App::remember_item(const std::string& name) {
+    const ImVec2 p = ImGui::GetItemRectMin(), sz = ImGui::GetItemRectSize();
+    layout_.rects.push_back({name, p.x, p.y, sz.x, sz.y});
+}
+
+// Windows start in a layout that fits the screen; the user may move them (ImGui keeps that in
+// its settings, which survive a reload). When the screen size changes, the layout is redone so
+// nothing ends up off screen. Panels a host page hid give their room to the journey map; the
+// right column is shared by the lesson (when there is one), the editor (two parts) and the story.
+void App::place_window(Window w) {
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float top = ui_.menu ? ImGui::GetFrameHeight() : 0.0f;
+    const float W = ds.x, H = ds.y - top;
+    const bool show_right = ui_.editor || ui_.story || ui_.lesson.has_value();
+    const float left = ui_.controls ? std::clamp(W * 0.22f, 220.0f * ui_scale_, 340.0f * ui_scale_) : 0.0f;
+    const float right = show_right ? std::clamp(W * 0.26f, 250.0f * ui_scale_, 400.0f * ui_scale_) : 0.0f;
+    const float bottom = ui_.charts ? std::clamp(H * 0.36f, 180.0f * ui_scale_, 360.0f * ui_scale_) : 0.0f;
+    const float mid = std::max(W - left - right, 200.0f);
+    const float lesson_parts = ui_.lesson ? 1.0f : 0.0f, editor_parts = ui_.editor ? 2.0f : 0.0f;
+    const float parts = lesson_parts + editor_parts + (ui_.story ? 1.0f : 0.0f);
+    const float unit = parts > 0 ? H / parts : H;
+    ImVec2 pos, size;
+    switch (w) {
+        case Window::Run: pos = {0, top}, size = {left, H}; break;
+        case Window::JourneyMap: pos = {left, top}, size = {mid, H - bottom}; break;
+        case Window::Charts: pos = {left, top + H - bottom}, size = {mid, bottom}; break;
+        case Window::Lesson: pos = {left + mid, top}, size = {right, unit}; break;
+        case Window::MomentOfTruth: pos = {left + mid, top + lesson_parts * unit}, size = {right, 2 * unit}; break;
+        case Window::CustomerStory:
+            pos = {left + mid, top + (lesson_parts + editor_parts) * unit}, size = {right, unit};
+            break;
+    }
+    const ImGuiCond cond = layout_.placing_all ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    ImGui::SetNextWindowPos(pos, cond);
+    ImGui::SetNextWindowSize(size, cond);
+}
+
+// Every window, in the order they are drawn; a host page may hide some (UiConfig).
+void App::draw() {
+    layout_.rects.clear();  // widget() answers for the last frame only
+    if (theme_applied_ != ui_.theme) {
+        theme_applied_ = ui_.theme;
+        if (ui_.theme == "light") ImGui::StyleColorsLight();
+        else ImGui::StyleColorsDark();
+    }
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    if (ds.x != layout_.last_w || ds.y != layout_.last_h) {
+        if (layout_.last_w > 0) layout_.relayout = true;
+        layout_.last_w = ds.x;
+        layout_.last_h = ds.y;
+    }
+    if (ui_.menu) draw_menu_bar();
+    // This frame's windows go to their places if asked (a window asking now is heard next frame).
+    layout_.placing_all = layout_.relayout;
+    layout_.relayout = false;
+    if (ui_.controls) {
+        place_window(Window::Run);
+        draw_run_window();
+    }
+    place_window(Window::JourneyMap);
+    draw_journey_map_window();
+    if (ui_.charts) {
+        place_window(Window::Charts);
+        draw_charts_window();
+    }
+    if (ui_.lesson) {
+        place_window(Window::Lesson);
+        draw_lesson_window();
+    }
+    if (ui_.editor) {
+        place_window(Window::MomentOfTruth);
+        draw_moment_window();
+    }
+    if (ui_.story) {
+        place_window(Window::CustomerStory);
+        draw_customer_story_window();
+    }
+    draw_messages();
+}
+
+void App::draw_messages() {
+    // The newest message for a few seconds (errors until dismissed), bottom centre.
+    if (messages_.empty()) return;
+    const Message& m = messages_.back();
+    if (!m.error && time_ - m.shown_at > 6.0) return;
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    // Top centre, under the menu: the charts' axes at the bottom stay readable.
+    ImGui::SetNextWindowPos({ds.x * 0.5f, ImGui::GetFrameHeight() * 2.0f}, ImGuiCond_Always, {0.5f, 0.0f});
+    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, m.error ? ImVec4(0.45f, 0.08f, 0.08f, 1) : ImVec4(0.10f, 0.18f, 0.28f, 1));
+    ImGui::Begin("##message", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoFocusOnAppearing);
+    remember_rect("message");
+    ImGui::PushTextWrapPos(ds.x * 0.6f);
+    ImGui::TextUnformatted(m.text.c_str());
+    ImGui::PopTextWrapPos();
+    if (m.error && ImGui::SmallButton("Dismiss")) {
+        messages_.back().error = false;
+        messages_.back().shown_at = -100;  // long ago: hidden from the next frame on
+    }
+    ImGui::End();
+    ImGui::PopStyleColor();
+}
+
+}  // namespace motsim::app
