@@ -1112,6 +1112,11 @@
       if (o.speed !== undefined) b.set("speed", o.speed);
     }
     var applied = share ? applyStateParts(b, share) : null;
+    // With storage the applied link leaves the address, as on the full page: the simulator now
+    // remembers the run itself, and a reload must not put the link back over later edits.
+    if (applied && applied.loaded && this.storage && history.replaceState) {
+      try { history.replaceState(history.state, "", location.href.replace(/#.*$/, "")); } catch (e) { /* sandboxed */ }
+    }
     if (applied && !applied.loaded)
       this.pendingProblems.push("the link's scenario could not be loaded; " +
                                 (restored ? "keeping your saved scenario" : "showing the " + (scenario !== null ? "page's" : "default") + " scenario"));
