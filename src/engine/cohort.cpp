@@ -8,7 +8,7 @@
 #include <cmath>  // std::floor only
 
 #include "engine/odds.h"
-#include "engine/simulation.h"  // nps_score, histogram_bin, kHistogramBins
+#include "engine/metrics.h"  // shared with the agent engine
 
 namespace motsim {
 
@@ -110,7 +110,7 @@ void Cohort::prepare() {
     double entry_sum = 0.0;
     for (double w : entry_.p) entry_sum += w;
     if (!(entry_sum > 0.0)) entry_ = Target{{0}, {1.0}};  // the model's default: the first moment
-    review_decay_ = scenario_.review_half_life > 0 ? fmath::pow(0.5, 1.0 / scenario_.review_half_life) : 1.0;
+    review_decay_ = review_decay_per_tick(scenario_.review_half_life);
 }
 
 // ==== Draws ======================================================================================
@@ -204,12 +204,7 @@ void Cohort::leave(int terminal, int b, double count) {
         current_.done += count;
         if (is_advocate(s, scenario_.advocate_threshold) && scenario_.referral_ticks > 0) {
             totals_.advocates += count;
-            advocates_active_ += count;
-            const int until = tick_ + scenario_.referral_ticks;
-            if (!advocate_batches_.empty() && advocate_batches_.back().first == until)
-                advocate_batches_.back().second += count;
-            else
-                advocate_batches_.emplace_back(until, count);
+            advocates_.add(tick_ + scenario_.referral_ticks, count);
         }
     }
     switch (nps_group(nps_score(s))) {
@@ -221,10 +216,7 @@ void Cohort::leave(int terminal, int b, double count) {
 
 // ==== The tick ===================================================================================
 
-double Cohort::rating() const {
-    const double a = scenario_.review_prior;
-    return (reviews_pos_ + a) / (reviews_pos_ + reviews_neg_ + 2.0 * a);
-}
+double Cohort::rating() const { return public_rating(reviews_pos_, reviews_neg_, scenario_.review_prior); }
 
 // Everyone at moment m whose dwell ends now: outcomes, impacts, reviews, routes.
 void Cohort::pass_moment(int m, double gamma_term) {
@@ -311,17 +303,14 @@ void Cohort::pass_moment(int m, double gamma_term) {
 void Cohort::step() {
     current_ = CohortTick{};
     current_.tick = tick_;
-    while (!advocate_batches_.empty() && advocate_batches_.front().first < tick_) {
-        advocates_active_ -= advocate_batches_.front().second;
-        advocate_batches_.pop_front();
-    }
-    if (advocates_active_ < 1e-9) advocates_active_ = 0.0;  // expected mode: rounding dust
+    advocates_.expire_before(tick_);
+    if (advocates_.active() < 1e-9) advocates_.set_active(0.0);  // expected mode: rounding dust
 
     if (tick_ == 0) spawn(static_cast<double>(scenario_.initial), false);
     spawn(draw_poisson(scenario_.arrivals_per_tick), false);
-    if (scenario_.referral_rate > 0.0 && advocates_active_ > 0.0)
-        spawn(draw_poisson(scenario_.referral_rate * advocates_active_), true);
-    current_.advocates = advocates_active_;
+    if (scenario_.referral_rate > 0.0 && advocates_.active() > 0.0)
+        spawn(draw_poisson(scenario_.referral_rate * advocates_.active()), true);
+    current_.advocates = advocates_.active();
 
     const double r = rating();
     current_.rating = r;

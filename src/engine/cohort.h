@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/metrics.h"
 #include "engine/random.h"
 #include "engine/scenario.h"
 
@@ -53,10 +54,7 @@ struct CohortTotals {
     double arrivals = 0, referrals = 0, purchases = 0, done = 0, lost = 0;
     double reviews_positive = 0, reviews_negative = 0, advocates = 0;
     double promoters = 0, passives = 0, detractors = 0;
-    double nps() const {
-        const double n = promoters + passives + detractors;
-        return n > 0 ? 100.0 * (promoters - detractors) / n : 0.0;
-    }
+    double nps() const { return nps_of(promoters, passives, detractors); }
 };
 
 class Cohort {
@@ -140,8 +138,7 @@ private:
     double review_decay_ = 1.0;
 
     double reviews_pos_ = 0, reviews_neg_ = 0;
-    std::deque<std::pair<int, double>> advocate_batches_;
-    double advocates_active_ = 0;
+    AdvocatePool<double> advocates_;
 
     CohortTotals totals_;
     std::vector<CohortMomentStats> stats_;
