@@ -281,7 +281,7 @@
   Bridge.prototype.startPoll = function () {
     var self = this;
     if (this.pollTimer) return;
-    this.pollTimer = setInterval(function () { self.poll(); }, 250);
+    this.pollTimer = setInterval(function () { self.poll(); }, 2000);  // a safety net: events settle the work
   };
   // Settles runs that are over: the module is no longer busy with them (their "reached" event
   // may also do it). A lesson check with no event after two idle polls counts as not met.
@@ -306,21 +306,20 @@
   }
   // The module's events that end long work (the host passes every event here).
   Bridge.prototype.onEvent = function (name, data) {
+    // The module says "reached" once for the work it was doing (a run it replaced says
+    // nothing), in the frame that ended it, so the event belongs to the newest run: no need to
+    // read the state (which costs tens of ms with a large crowd).
     if (name === "reached") {
-      var s = this.state(), self = this;
-      if (busyWith(s, "run")) return;  // a newer run is going: its own "reached" will come
-      this.waits.slice().forEach(function (w) {
-        if (w.kind === "run") self.settle(w, !(data && data.cancelled) && (!s || s.tick >= w.target || !!s.finished));
-      });
+      this.settleAll(!(data && data.cancelled), "run");
     } else if (name === "lesson_checked") {
       this.settleAll(!!(data && data.met), "lesson");
     }
   };
   // Runs to `tick` (clamped to the last tick): a promise of true when there, false if cancelled
   // or refused. A newer run replaces an older one (which settles false).
-  Bridge.prototype.runTo = function (tick) {
+  Bridge.prototype.runTo = function (tick, known) {
     if (this.dead) { this.refuse("run"); return Promise.resolve(false); }
-    var s = this.state();
+    var s = known || this.state();
     if (!s) return Promise.resolve(false);
     var target = Math.min(Math.floor(tick), s.ticks);
     this.settleAll(false, "run");
@@ -1132,8 +1131,7 @@
       b.command(o.autoplay ? "play" : "pause");
       self.ready = true;
       self.buildMirror();
-      self.timers.push(setInterval(function () { self.refresh(); }, 333));
-      self.refresh();
+      self.refreshLoop();
       var problems = self.pendingProblems;
       self.pendingProblems = [];
       problems.forEach(function (m) { self.report(m); });
@@ -1308,7 +1306,7 @@
       return;
     }
     if (name === "finished") {
-      this.refresh();
+      this.refreshSoon();
       this.emit("finished", data);
       if (data) this.announce("Run finished: " + num(data.arrivals) + " customers, " + num(data.purchases) +
                               " purchases (conversion " + pct(data.conversion) + "), " + num(data.lost) +
@@ -1337,7 +1335,7 @@
       this.emit("loaded", data);
       return;
     }
-    if (name === "reached") this.refresh();
+    if (name === "reached") this.refreshSoon();
     this.emit(name, data);  // tick, reached, lesson_checked and anything newer
   };
 
@@ -1605,6 +1603,25 @@
     m.input.setAttribute("aria-valuetext", formatParam(m.spec, value));
   };
 
+  // The DOM mirror follows the module about three times a second. Reading the state grows with
+  // the crowd (tens of ms at 250,000 customers), so the pause between reads is at least 20 times
+  // the last read's cost: the page's share of the main thread stays small.
+  Instance.prototype.refreshLoop = function () {
+    var self = this;
+    if (this.destroyed) return;
+    var t0 = Date.now();
+    this.refresh();
+    var cost = Date.now() - t0;
+    this.refreshTimer = setTimeout(function () { self.refreshLoop(); }, Math.max(333, 20 * cost));
+  };
+  // A refresh in a task of its own (several events in one frame share it).
+  Instance.prototype.refreshSoon = function () {
+    var self = this;
+    if (this.refreshQueued) return;
+    this.refreshQueued = true;
+    setTimeout(function () { self.refreshQueued = false; self.refresh(); }, 0);
+  };
+
   Instance.prototype.refresh = function () {
     if (!this.ready || this.destroyed || !this.metricsList) return;
     var s = this.metrics();
@@ -1695,7 +1712,7 @@
     var lesson = this.json("motsim_lesson");
     if (!lesson) { if (fromButton) this.announce("There is no lesson here."); return Promise.resolve(false); }
     if (lesson.step >= lesson.steps.length) { this.announce("The lesson is complete."); return Promise.resolve(false); }
-    this.refresh();
+    this.refreshSoon();
     return this.bridge.checkLesson().then(function (met) {
       if (self.destroyed) return false;
       if (!met) {
@@ -1703,7 +1720,7 @@
         self.announce("Not yet. " + (now && now.detail ? now.detail : ""));
       }
       self.refreshLesson(true);
-      self.refresh();
+      self.refreshSoon();
       return met;
     });
   };
@@ -1762,12 +1779,12 @@
   Instance.prototype.finish = function () {
     var self = this;
     var p = this.bridge.finish();
-    this.refresh();
-    return p.then(function (ok) { self.refresh(); return ok; });
+    this.refreshSoon();
+    return p.then(function (ok) { self.refreshSoon(); return ok; });
   };
   Instance.prototype.cancel = function () {
     var ok = this.bridge.cancel();
-    this.refresh();
+    this.refreshSoon();
     return ok;
   };
 
@@ -1877,9 +1894,9 @@
         }
         var s = self.metrics();
         if (!s) return Promise.resolve(false);
-        var p = self.bridge.runTo(s.tick + n);
-        self.refresh();
-        return p.then(function (done) { self.refresh(); return done; });
+        var p = self.bridge.runTo(s.tick + n, s);
+        self.refreshSoon();
+        return p.then(function (done) { self.refreshSoon(); return done; });
       },
       reset: function () { return self.guard("reset()") && self.command("reset"); },
       finish: function () { return self.guard("finish()") ? self.finish() : Promise.resolve(false); },
@@ -1924,6 +1941,7 @@
     if (this.destroyed) return;
     this.timers.forEach(clearInterval);
     this.timers = [];
+    clearTimeout(this.refreshTimer);
     if (this.resizeObserver) this.resizeObserver.disconnect();
     if (this.module) {
       try { if (!this.bridge.dead) this.command("pause"); } catch (e) { /* already stopped */ }
