@@ -681,11 +681,15 @@ std::string App::state_json() const {
     j["busy"] = what.empty() ? nlohmann::ordered_json(nullptr)
                              : nlohmann::ordered_json{{"kind", what}, {"progress", busy_progress()}};
     j["locked"] = ui_.locked;
-    if (v.individuals() && run_.digest_version != run_.version) {
+    // The digest hashes the whole series (tens of milliseconds at 100,000 ticks): it is given
+    // while the run stands still (paused or finished), computed once per change, and left empty
+    // while it plays (it would be stale a tick later anyway).
+    const bool still = !run_.playing || v.finished;
+    if (v.individuals() && still && run_.digest_version != run_.version) {
         run_.digest = run_.sim->digest();
         run_.digest_version = run_.version;
     }
-    j["digest"] = v.individuals() ? run_.digest : "";
+    j["digest"] = v.individuals() && still ? run_.digest : "";
     return j.dump();
 }
 

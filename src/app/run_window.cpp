@@ -19,7 +19,16 @@ void App::draw_run_window() {
     ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
     const LiveView& v = run_.view;
     const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
-    if (ImGui::Button(run_.playing ? "Pause" : "Play", {bw, 0})) run_.playing = !run_.playing;
+    // At the end of the run the button replays it from the start (same seed, same numbers).
+    const char* play_label = finished() ? "Replay" : run_.playing ? "Pause" : "Play";
+    if (ImGui::Button(play_label, {bw, 0})) {
+        if (finished()) {
+            reset();
+            run_.playing = true;
+        } else {
+            run_.playing = !run_.playing;
+        }
+    }
     remember_item("play");
     ImGui::SameLine();
     if (ImGui::Button("Step", {bw, 0})) {
@@ -71,7 +80,9 @@ void App::draw_run_window() {
     }
     ImGui::Text("Done        %.0f", v.done);
     ImGui::Text("Lost        %.0f", v.lost);
-    ImGui::Text("NPS         %+.1f", v.nps);
+    // Nobody has finished yet: no score to show (not -100).
+    if (v.done + v.lost > 0) ImGui::Text("NPS         %+.1f", v.nps);
+    else ImGui::Text("NPS         -  (nobody has finished yet)");
     ImGui::Text("Rating      %.2f  (%.0f+ / %.0f- reviews)", v.rating, v.reviews_positive, v.reviews_negative);
 
     Scenario s = edited_;
