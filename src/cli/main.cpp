@@ -168,6 +168,7 @@ int cmd_analyze(const std::vector<std::string>& args) {
     const Analysis a = analyze(*sc);
     if (json) {
         std::cout << io::analysis_json(*sc, a);
+        if (!a.ok) std::cerr << file << ": cannot analyse: " << a.message << "\n";
         return a.ok ? kOk : kBadInput;
     }
     std::printf("%s - exact analysis (absorbing Markov chain)\n", sc->name.c_str());

@@ -68,6 +68,17 @@ contains "expected summary shows its digest" "$tmp/ex.txt" "digest "
 d1=$(grep '"digest"' "$tmp/co.json"); d2=$("$bin" run "$default" --engine cohort --ticks 20 --seed 9 --json - | grep '"digest"')
 [[ -n $d1 && $d1 != "$d2" ]] && echo "ok: another cohort seed, another digest" || { echo "FAIL: cohort digests '$d1' '$d2'"; fails=$((fails + 1)); }
 
+# The exact analysis refuses a journey whose loops would take too long, and says why.
+{ printf '{"motsim": 1, "moments": ['
+  for m in $(seq 0 999); do printf '{"id": "m%d", "positive": 0.6, "negative": 0.2, "next": {"negative": "m0"}}%s' "$m" "$([[ $m -lt 999 ]] && echo ,)"; done
+  printf ']}'; } >"$tmp/bigloop.json"
+"$bin" validate "$tmp/bigloop.json"; check "a 1000-moment loop is a valid scenario" 0 $?
+"$bin" analyze "$tmp/bigloop.json" >"$tmp/out" 2>&1; check "analyze refuses a 1000-moment loop" 1 $?
+contains "analyze says why" "$tmp/out" "cannot analyse: The journey is too large for the exact analysis: 1000 moments lead back to each other"
+"$bin" analyze "$tmp/bigloop.json" --json >"$tmp/out" 2>"$tmp/err"; check "analyze --json refuses it too" 1 $?
+contains "the JSON says ok false" "$tmp/out" '"ok": false'
+contains "and standard error says why" "$tmp/err" "too large for the exact analysis"
+
 # Memory: a run is estimated before it starts and refused above a limit (2G unless --max-memory).
 # A billion customers who can loop forever: the agent engine would hold them all.
 printf '{"motsim": 1, "ticks": 1000, "population": {"arrivals_per_tick": 1000000, "max_customers": 1000000000},
