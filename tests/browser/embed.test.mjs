@@ -42,6 +42,11 @@ fs.writeFileSync(path.join(snapshotDir, "private.json"), JSON.stringify({ user: 
 fs.writeFileSync(path.join(snapshotDir, "scenarios", "secret-bad.json"),
                  JSON.stringify({ motsim: 1, session_token: "SECRET-TOKEN-42", moments: [{ id: "SECRET-MOMENT", positive: 7 }] }));
 
+// A module folder whose .wasm is not WebAssembly (test m: a failure at start-up).
+fs.mkdirSync(path.join(snapshotDir, "broken"), { recursive: true });
+fs.writeFileSync(path.join(snapshotDir, "broken", "motsim_app.wasm"), "this is not WebAssembly");
+fs.copyFileSync(path.join(snapshotDir, "motsim_app.js"), path.join(snapshotDir, "broken", "motsim_app.js"));
+
 const VIEWPORT = { width: 1280, height: 900 };
 
 // ==== Checks =====================================================================================
@@ -780,7 +785,21 @@ async function testTrap(ctx) {
           `after a trap in ${how === "call" ? "a call" : "a frame"}, later calls are refused with a message`, o.errs);
   }
   check(r.hotel.startsWith("A weekend at the Harbour Hotel"), "the page's other simulators keep running");
-  expectErrors(e0, /memory access out of bounds|test: a trap inside a frame|stopped after an internal error/);
+
+  // Start-up: a module that cannot be instantiated (a broken .wasm) ends in the failure box too.
+  const s = await page.evaluate(async () => {
+    const div = document.createElement("div");
+    document.querySelector("main").appendChild(div);
+    let rejected = null;
+    try { await MotsimEmbed.mount(div, { base: "../broken/", autoplay: false, height: 200 }); } catch (e) { rejected = e.message; }
+    const box = div.querySelector(".motsim-fail");
+    const out = { rejected, box: box && box.textContent, canvas: !!div.querySelector("canvas") };
+    div.remove();
+    return out;
+  });
+  check(s.rejected && s.box && /cannot start/.test(s.box) && !s.canvas,
+        "a module that fails at start-up (a broken .wasm): mount() rejects and the element shows the failure box", s);
+  expectErrors(e0, /memory access out of bounds|test: a trap inside a frame|stopped after an internal error|broken|wasm|Aborted/i);
 }
 
 // n. A hostile page on another origin frames embed.html: the deployer, not the query, decides.
