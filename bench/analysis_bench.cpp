@@ -96,8 +96,8 @@ int main(int argc, char** argv) {
     for (Shape shape : {Shape::Loop, Shape::Dense})
         for (int segments : {1, 64}) {
             const int n = largest_accepted(shape, segments);
-            cases.push_back({shape == Shape::Loop ? "largest loop accepted" : "largest dense loop accepted", shape, n,
-                             segments});
+            cases.push_back(
+                {shape == Shape::Loop ? "largest loop accepted" : "largest dense loop accepted", shape, n, segments});
             if (n < 1000) cases.push_back({"   one moment more", shape, n + 1, segments});
         }
     std::printf("%-34s %6s %9s %9s %9s  %s\n", "journey", "moments", "segments", "ms (min)", "(median)", "answer");

@@ -31,9 +31,7 @@ using namespace motsim;
 
 namespace {
 
-double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
-}
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 Moment moment(const char* id, double pos, double neg, int dmin, int dmax, bool purchase) {
     Moment m;
@@ -119,8 +117,8 @@ struct Run {
 // `pairs` times: the engine, then at once the generator on the run's draws; the ratios
 // (generator time over engine time) and the engine's rates (customer-ticks per second).
 template <class Engine>
-void interleave(int pairs, Engine&& engine, std::vector<double>& ratios, std::vector<double>& rates,
-                double& draws_out, double& gen_rate_out) {
+void interleave(int pairs, Engine&& engine, std::vector<double>& ratios, std::vector<double>& rates, double& draws_out,
+                double& gen_rate_out) {
     std::vector<double> gens;
     for (int p = 0; p < pairs; ++p) {
         const Run r = engine();
@@ -188,10 +186,14 @@ int main(int argc, char** argv) {
     int pairs = 7;
     std::vector<std::string> files;
     for (int k = 1; k < argc; ++k) {
-        if (std::strcmp(argv[k], "--quick") == 0) quick = true;
-        else if (std::strcmp(argv[k], "--probe") == 0) probe = true;
-        else if (std::strcmp(argv[k], "--pairs") == 0 && k + 1 < argc) pairs = std::max(5, std::atoi(argv[++k]));
-        else files.push_back(argv[k]);
+        if (std::strcmp(argv[k], "--quick") == 0)
+            quick = true;
+        else if (std::strcmp(argv[k], "--probe") == 0)
+            probe = true;
+        else if (std::strcmp(argv[k], "--pairs") == 0 && k + 1 < argc)
+            pairs = std::max(5, std::atoi(argv[++k]));
+        else
+            files.push_back(argv[k]);
     }
 #ifdef __EMSCRIPTEN__
     const char* where = "wasm";
@@ -203,7 +205,7 @@ int main(int argc, char** argv) {
     million.initial = quick ? 200000 : 1000000;
     million.max_customers = million.initial;
 
-    if (probe) {  // machine-readable lines only, for scripts/bench.sh
+    if (probe) {                       // machine-readable lines only, for scripts/bench.sh
         Simulation(bench, 1).run(10);  // warm
         std::vector<double> rates;
         for (int rep = 0; rep < 3; ++rep) {
@@ -225,12 +227,14 @@ int main(int argc, char** argv) {
     {
         std::vector<double> ratios, rates;
         double draws = 0, gen = 0;
-        interleave(pairs, [&] { return run_bench_journey(bench); }, ratios, rates, draws, gen);
+        interleave(
+            pairs, [&] { return run_bench_journey(bench); }, ratios, rates, draws, gen);
         const Spread r = spread(ratios), rate = spread(rates);
-        std::printf("agent engine: %s the bare generator drawing the same %.0f values; %.1f M customer-ticks/s, "
-                    "generator %.0f M draws/s (target >= 0.35)\n",
-                    show(r).c_str(), draws, rate.median / 1e6, gen / 1e6);
-        std::printf("agent ratio: %.4g\n", r.median);                  // machine-readable, for bench.sh
+        std::printf(
+            "agent engine: %s the bare generator drawing the same %.0f values; %.1f M customer-ticks/s, "
+            "generator %.0f M draws/s (target >= 0.35)\n",
+            show(r).c_str(), draws, rate.median / 1e6, gen / 1e6);
+        std::printf("agent ratio: %.4g\n", r.median);  // machine-readable, for bench.sh
         std::printf("agent rate: %.6g customer-ticks/s\n", rate.median);
     }
 
@@ -252,14 +256,16 @@ int main(int argc, char** argv) {
         s.max_customers = 1000000000;
         std::vector<double> ratios, rates;
         double draws = 0, gen = 0;
-        interleave(pairs, [&] { return run_scenario(s); }, ratios, rates, draws, gen);
+        interleave(
+            pairs, [&] { return run_scenario(s); }, ratios, rates, draws, gen);
         const Spread r = spread(ratios);
         worst = std::min(worst, r.median);
         const std::string name = std::filesystem::path(file).stem().string();
         std::printf("scenario %-10s %s the bare generator; %.1f M customer-ticks, %.1f M customer-ticks/s\n",
                     (name + ":").c_str(), show(r).c_str(), draws / 1e6, spread(rates).median / 1e6);
     }
-    if (!files.empty()) std::printf("shipped scenarios: the slowest at %.2f x the bare generator (target >= 0.15)\n", worst);
+    if (!files.empty())
+        std::printf("shipped scenarios: the slowest at %.2f x the bare generator (target >= 0.15)\n", worst);
 
     // ---- the peer journey in customers per second (bench/simpy_peer.py runs the same) ----
     {
@@ -298,10 +304,11 @@ int main(int argc, char** argv) {
             cohort_ms = cohort * 1e3;
         }
         const Spread s = spread(speedups);
-        std::printf("cohort engine: %lld customers, 60 ticks: %.0f x faster than the agent engine (min %.0f, max %.0f; "
-                    "last pair %.3f ms vs %.1f ms) (agent %lld, cohort %.0f purchases)\n",
-                    static_cast<long long>(million.initial), s.median, s.min, s.max, cohort_ms, agent_ms,
-                    static_cast<long long>(agent_purchases), cohort_purchases);
+        std::printf(
+            "cohort engine: %lld customers, 60 ticks: %.0f x faster than the agent engine (min %.0f, max %.0f; "
+            "last pair %.3f ms vs %.1f ms) (agent %lld, cohort %.0f purchases)\n",
+            static_cast<long long>(million.initial), s.median, s.min, s.max, cohort_ms, agent_ms,
+            static_cast<long long>(agent_purchases), cohort_purchases);
         Scenario big = million;
         big.initial = 100000000;
         big.max_customers = big.initial;
@@ -321,9 +328,11 @@ int main(int argc, char** argv) {
         mem.step();
         // Everything held for customers: allocated blocks (in use or spare) and the wheel.
         const double measured = static_cast<double>(mem.memory_bytes()) / static_cast<double>(mem.active());
-        std::printf("memory per customer: %zu bytes declared, %.1f bytes measured (all memory held for customers) at %lld customers "
-                    "(target <= 32)\n",
-                    Simulation::bytes_per_customer(), measured, static_cast<long long>(mem.active()));
+        std::printf(
+            "memory per customer: %zu bytes declared, %.1f bytes measured (all memory held for customers) at %lld "
+            "customers "
+            "(target <= 32)\n",
+            Simulation::bytes_per_customer(), measured, static_cast<long long>(mem.active()));
     }
     return 0;
 }

@@ -84,10 +84,11 @@ int main(int argc, char** argv) {
         std::size_t sampled = 0, all = 0;
         const double sample_ms = rebuild_ms(sim, layout, kMaxDrawnCustomers, quick ? 5 : 11, sampled);
         const double full_ms = rebuild_ms(sim, layout, static_cast<std::size_t>(-1), quick ? 3 : 5, all);
-        std::printf("crowd preparation at %lld customers: %.3f ms for %zu dots (target < 2 ms); every customer "
-                    "(%zu dots) %.3f ms = %.1f x the sample's time\n",
-                    static_cast<long long>(sim.active()), sample_ms, sampled, all, full_ms,
-                    full_ms / std::max(sample_ms, 1e-6));
+        std::printf(
+            "crowd preparation at %lld customers: %.3f ms for %zu dots (target < 2 ms); every customer "
+            "(%zu dots) %.3f ms = %.1f x the sample's time\n",
+            static_cast<long long>(sim.active()), sample_ms, sampled, all, full_ms,
+            full_ms / std::max(sample_ms, 1e-6));
         // A paused frame: same key, nothing rebuilt.
         Crowd crowd;
         CrowdKey key;

@@ -38,12 +38,31 @@ struct M {
         m.positive = positive;
         m.negative = negative;
     }
-    M& positive_to(Route r) { m.next[static_cast<int>(Outcome::Positive)] = std::move(r); return *this; }
-    M& neutral_to(Route r) { m.next[static_cast<int>(Outcome::Neutral)] = std::move(r); return *this; }
-    M& negative_to(Route r) { m.next[static_cast<int>(Outcome::Negative)] = std::move(r); return *this; }
-    M& dwell(int lo, int hi) { m.dwell_min = lo; m.dwell_max = hi; return *this; }
-    M& purchase() { m.purchase = true; return *this; }
-    M& magic(double p) { m.magic = p; return *this; }
+    M& positive_to(Route r) {
+        m.next[static_cast<int>(Outcome::Positive)] = std::move(r);
+        return *this;
+    }
+    M& neutral_to(Route r) {
+        m.next[static_cast<int>(Outcome::Neutral)] = std::move(r);
+        return *this;
+    }
+    M& negative_to(Route r) {
+        m.next[static_cast<int>(Outcome::Negative)] = std::move(r);
+        return *this;
+    }
+    M& dwell(int lo, int hi) {
+        m.dwell_min = lo;
+        m.dwell_max = hi;
+        return *this;
+    }
+    M& purchase() {
+        m.purchase = true;
+        return *this;
+    }
+    M& magic(double p) {
+        m.magic = p;
+        return *this;
+    }
     operator Moment() const { return m; }  // NOLINT: implicit on purpose, for journey({...})
 };
 

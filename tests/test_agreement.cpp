@@ -91,11 +91,13 @@ TEST_CASE("agreement: segments with shifts and dwell ranges") {
 }
 
 TEST_CASE("agreement: multi-target routes on every outcome and several purchase moments") {
-    check_agreement(journey({M("entry", 0.5, 0.2).positive_to(to({{1, 3.0}, {2, 1.0}})).neutral_to(to({{2, 1.0}, {kDone, 1.0}}))
-                                 .negative_to(to({{kLost, 2.0}, {3, 1.0}})),
-                             M("shop", 0.6, 0.2).purchase().negative_to(to({{3, 1.0}, {kLost, 1.0}})),
-                             M("outlet", 0.4, 0.4).purchase(),
-                             M("helpdesk", 0.5, 0.3).positive_to(to({{1, 1.0}, {kDone, 1.0}}))}));
+    check_agreement(
+        journey({M("entry", 0.5, 0.2)
+                     .positive_to(to({{1, 3.0}, {2, 1.0}}))
+                     .neutral_to(to({{2, 1.0}, {kDone, 1.0}}))
+                     .negative_to(to({{kLost, 2.0}, {3, 1.0}})),
+                 M("shop", 0.6, 0.2).purchase().negative_to(to({{3, 1.0}, {kLost, 1.0}})),
+                 M("outlet", 0.4, 0.4).purchase(), M("helpdesk", 0.5, 0.3).positive_to(to({{1, 1.0}, {kDone, 1.0}}))}));
 }
 
 TEST_CASE("agreement: moments sharing the wheel's columns (a very long dwell) take the mixed path, same answers") {

@@ -23,13 +23,15 @@ namespace {
 std::string journey_json(int moments, int segments, const std::string& shape, int fan = 0) {
     std::string t = "{\"motsim\": 1, \"name\": \"" + shape + "\", \"moments\": [";
     for (int i = 0; i < moments; ++i) {
-        t += std::string(i ? "," : "") + "{\"id\": \"m" + std::to_string(i) + "\", \"positive\": 0.6, \"negative\": 0.2";
+        t +=
+            std::string(i ? "," : "") + "{\"id\": \"m" + std::to_string(i) + "\", \"positive\": 0.6, \"negative\": 0.2";
         if (i == moments - 1) t += ", \"purchase\": true";
         if (shape == "loop") t += ", \"next\": {\"negative\": {\"m0\": 1, \"lost\": 1}}";
         if (shape == "dense") {
             t += ", \"next\": {\"neutral\": {";
             for (int k = 0; k < fan; ++k)
-                t += std::string(k ? "," : "") + "\"m" + std::to_string((i + 1 + k * (moments / fan)) % moments) + "\": 1";
+                t += std::string(k ? "," : "") + "\"m" + std::to_string((i + 1 + k * (moments / fan)) % moments) +
+                     "\": 1";
             t += "}}";
         }
         t += "}";
@@ -38,8 +40,8 @@ std::string journey_json(int moments, int segments, const std::string& shape, in
     if (segments > 1) {
         t += ", \"segments\": [";
         for (int g = 0; g < segments; ++g)
-            t += std::string(g ? "," : "") + "{\"name\": \"g" + std::to_string(g) + "\", \"share\": 1, \"shift\": " +
-                 std::to_string((g - segments / 2) * 0.05) + "}";
+            t += std::string(g ? "," : "") + "{\"name\": \"g" + std::to_string(g) +
+                 "\", \"share\": 1, \"shift\": " + std::to_string((g - segments / 2) * 0.05) + "}";
         t += "]";
     }
     return t + "}";
@@ -75,11 +77,15 @@ Dense dense_chain(const Scenario& s, double z) {
         double total = 0;
         for (std::size_t i = 0; i < r.targets.size(); ++i) total += i < r.weights.size() ? r.weights[i] : 1.0;
         auto put = [&](int t, double share) {
-            if (t >= 0) (entry ? d.start[static_cast<std::size_t>(t)] : d.q[row * n + static_cast<std::size_t>(t)]) += p * share;
-            else if (!entry) (t == kDone ? d.done : d.lost)[row] += p * share;
+            if (t >= 0)
+                (entry ? d.start[static_cast<std::size_t>(t)] : d.q[row * n + static_cast<std::size_t>(t)]) +=
+                    p * share;
+            else if (!entry)
+                (t == kDone ? d.done : d.lost)[row] += p * share;
         };
         if (r.targets.empty()) put(fallback, 1.0);
-        for (std::size_t i = 0; i < r.targets.size(); ++i) put(r.targets[i], (i < r.weights.size() ? r.weights[i] : 1.0) / total);
+        for (std::size_t i = 0; i < r.targets.size(); ++i)
+            put(r.targets[i], (i < r.weights.size() ? r.weights[i] : 1.0) / total);
     };
     for (std::size_t m = 0; m < n; ++m) {
         const Moment& mo = s.moments[m];

@@ -47,7 +47,8 @@ TEST_CASE("app: the default scenario runs, and a bad file keeps the current scen
     app.step();
     app.step();
     const int tick = app.simulation().tick();
-    CHECK_FALSE(app.load_text(R"({"motsim": 1, "moments": [{"id": "a", "positive": 1.5, "negative": 0}]})", "bad.json"));
+    CHECK_FALSE(
+        app.load_text(R"({"motsim": 1, "moments": [{"id": "a", "positive": 1.5, "negative": 0}]})", "bad.json"));
     CHECK(app.scenario().name == "Desk");
     CHECK(app.simulation().tick() == tick);  // the run was not restarted
     REQUIRE_FALSE(app.messages().empty());
@@ -134,7 +135,8 @@ TEST_CASE("app: the shared state reproduces the run; the edited scenario survive
       "population": {"arrivals_per_tick": 40},
       "moments": [{"id": "desk", "positive": 0.5, "negative": 0.2, "purchase": true,
                    "next": {"neutral": {"stay": 3, "lost": 1, "desk": 1}}},
-                  {"id": "stay", "positive": 0.7, "negative": 0.1}]})", "desk.json"));
+                  {"id": "stay", "positive": 0.7, "negative": 0.1}]})",
+                        "desk.json"));
     REQUIRE(a.set_param("/moments/desk/positive", 0.65));
     REQUIRE(a.set_param("seed", 99));
     a.reset();
@@ -184,7 +186,8 @@ TEST_CASE("app: an experiment runs in slices across frames and ranks a weak mome
     REQUIRE(app.load_text(R"({"motsim": 1, "name": "Weak", "ticks": 200, "population": {"arrivals_per_tick": 100},
         "moments": [{"id": "fine", "positive": 0.8, "negative": 0.05, "purchase": true},
                     {"id": "weak", "positive": 0.3, "negative": 0.7},
-                    {"id": "ok", "positive": 0.7, "negative": 0.1, "purchase": true}]})", "weak.json"));
+                    {"id": "ok", "positive": 0.7, "negative": 0.1, "purchase": true}]})",
+                          "weak.json"));
     app.pause();
     REQUIRE(app.start_experiment("rank"));
     CHECK_FALSE(app.start_experiment("replicate"));  // one at a time
@@ -205,7 +208,8 @@ TEST_CASE("app: a scenario asking for billions of customers is capped in the liv
     App app(host);
     REQUIRE(app.load_text(R"({"motsim": 1, "name": "Huge", "ticks": 100000,
         "population": {"arrivals_per_tick": 1000000, "max_customers": 1000000000},
-        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}]})", "huge.json"));
+        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}]})",
+                          "huge.json"));
     CHECK(app.simulation().scenario().max_customers == kLiveCustomerCap);
     CHECK(app.scenario().max_customers == 1000000000);  // the scenario itself is unchanged
     bool told = false;
@@ -432,7 +436,9 @@ TEST_CASE("app: a huge crowd is drawn as a sample spread over the moments, rebui
     const Node* nb = find_node(layout, 1);
     REQUIRE(na != nullptr);
     REQUIRE(nb != nullptr);
-    auto d2 = [](const CrowdInstance& d, const Node* n) { return (d.x - n->x) * (d.x - n->x) + (d.y - n->y) * (d.y - n->y); };
+    auto d2 = [](const CrowdInstance& d, const Node* n) {
+        return (d.x - n->x) * (d.x - n->x) + (d.y - n->y) * (d.y - n->y);
+    };
     for (const CrowdInstance& d : crowd.dots) sampled_b += d2(d, nb) < d2(d, na);
     const double share = static_cast<double>(at_b) / static_cast<double>(sim.active());
     const double sampled = static_cast<double>(sampled_b) / static_cast<double>(crowd.dots.size());

@@ -23,10 +23,8 @@ namespace {
 // Moments listed out of phase order on purpose (search before ad), with two phases (amot,
 // umot) left empty: the map must still read stimulus -> zmot -> fmot -> smot.
 Scenario mixed_phases() {
-    Scenario s = journey({M("search", 0.5, 0.1).positive_to(to({{2, 3.0}, {3, 1.0}})),
-                          M("ad", 0.6, 0.2),
-                          M("shelf", 0.7, 0.2).purchase(),
-                          M("reviews", 0.4, 0.3),
+    Scenario s = journey({M("search", 0.5, 0.1).positive_to(to({{2, 3.0}, {3, 1.0}})), M("ad", 0.6, 0.2),
+                          M("shelf", 0.7, 0.2).purchase(), M("reviews", 0.4, 0.3),
                           M("use", 0.8, 0.1).negative_to(to({{1, 1.0}, {kLost, 1.0}}))});
     const int phase[] = {1, 0, 2, 1, 4};  // zmot, stimulus, fmot, zmot, smot
     for (std::size_t i = 0; i < s.moments.size(); ++i) s.moments[i].phase = phase[i];
@@ -313,8 +311,8 @@ namespace {
 
 // A hotel stay: booking -> check-in -> dinner -> check-out (purchase), default causes.
 Scenario hotel() {
-    Scenario s = journey({M("booking", 0.9, 0.05), M("checkin", 0.8, 0.1), M("dinner", 0.7, 0.1),
-                          M("checkout", 0.9, 0.05).purchase()});
+    Scenario s = journey(
+        {M("booking", 0.9, 0.05), M("checkin", 0.8, 0.1), M("dinner", 0.7, 0.1), M("checkout", 0.9, 0.05).purchase()});
     const char* names[] = {"Booking", "Check-in", "Dinner", "Check-out"};
     for (std::size_t i = 0; i < s.moments.size(); ++i) {
         s.moments[i].name = names[i];
@@ -330,8 +328,8 @@ Scenario hotel() {
 // scores nor the printed numbers sit on a rounding edge.
 std::vector<StoryEvent> hotel_events() {
     return {
-        {2, 7, -1, Outcome::Neutral, 0.0f, 0, -1, false, false},       // 7 arrives at booking
-        {2, 8, -1, Outcome::Neutral, 0.25f, 1, -1, false, false},      // 8, referred, at check-in
+        {2, 7, -1, Outcome::Neutral, 0.0f, 0, -1, false, false},   // 7 arrives at booking
+        {2, 8, -1, Outcome::Neutral, 0.25f, 1, -1, false, false},  // 8, referred, at check-in
         {3, 7, 0, Outcome::Positive, 0.25f, 1, -1, false, false},
         {3, 8, 1, Outcome::Negative, -0.25f, kLost, 2, false, false},  // rudeness
         {5, 7, 1, Outcome::Neutral, 0.25f, 2, -1, false, false},
@@ -358,8 +356,8 @@ TEST_CASE("story_lines: a negative outcome names its cause; a referral is recogn
     const Scenario s = hotel();
     const std::vector<std::string> lines = story_lines(s, hotel_events(), 8, 1);
     REQUIRE(lines.size() == 2);
-    CHECK(in_order(lines[0], {"day 3", "arrives at Check-in", "segment difficult", "referred by a friend",
-                              "impression +0.25"}));
+    CHECK(in_order(lines[0],
+                   {"day 3", "arrives at Check-in", "segment difficult", "referred by a friend", "impression +0.25"}));
     CHECK(lines[1] == "day 4, Check-in: negative (rudeness), impression -0.25 -> lost");
     CHECK(story_lines(s, hotel_events(), 99).empty());
 }

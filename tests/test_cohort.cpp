@@ -70,13 +70,11 @@ Moments mean_se(const std::vector<double>& v) {
 // A journey with every feedback loop: impression carry-over, reviews read at ZMOT, referrals,
 // magic, segments, dwell ranges, a recovery loop.
 Scenario feedback_journey() {
-    Scenario s = journey({M("ad", 0.6, 0.1).neutral_to(to({{1, 1.0}, {kLost, 1.0}})),
-                          M("reviews", 0.55, 0.2).dwell(1, 2),
-                          M("booking", 0.7, 0.1).purchase(),
-                          M("check_in", 0.6, 0.15).magic(0.1).negative_to(to({{4, 1.0}, {5, 1.0}})),
-                          M("recovery", 0.5, 0.2).magic(0.25).negative_to(to({{5, 0.7}, {kLost, 0.3}})),
-                          M("stay", 0.6, 0.12).magic(0.1).dwell(1, 3).negative_to(to(6)),
-                          M("review", 0.5, 0.2).negative_to(to(kDone))});
+    Scenario s = journey(
+        {M("ad", 0.6, 0.1).neutral_to(to({{1, 1.0}, {kLost, 1.0}})), M("reviews", 0.55, 0.2).dwell(1, 2),
+         M("booking", 0.7, 0.1).purchase(), M("check_in", 0.6, 0.15).magic(0.1).negative_to(to({{4, 1.0}, {5, 1.0}})),
+         M("recovery", 0.5, 0.2).magic(0.25).negative_to(to({{5, 0.7}, {kLost, 0.3}})),
+         M("stay", 0.6, 0.12).magic(0.1).dwell(1, 3).negative_to(to(6)), M("review", 0.5, 0.2).negative_to(to(kDone))});
     s.moments[1].reads_reviews = true;
     s.moments[3].impact = {0.15, -0.05, -0.7, 0.5};
     s.moments[6].review = 0.6;
@@ -101,7 +99,8 @@ Scenario feedback_journey() {
 // ==== Expected mode = the Markov analysis ===========================================================
 
 TEST_CASE("cohort expected mode: a straight journey equals the analysis") {
-    check_expected_equals_analysis(journey({M("ad", 0.4, 0.2), M("search", 0.6, 0.2), M("shelf", 0.5, 0.3).purchase()}));
+    check_expected_equals_analysis(
+        journey({M("ad", 0.4, 0.2), M("search", 0.6, 0.2), M("shelf", 0.5, 0.3).purchase()}));
 }
 
 TEST_CASE("cohort expected mode: loops, segments, dwell ranges and weighted routes equal the analysis") {
@@ -109,11 +108,13 @@ TEST_CASE("cohort expected mode: loops, segments, dwell ranges and weighted rout
         journey({M("check_in", 0.6, 0.3).negative_to(to({{1, 2.0}, {kLost, 1.0}})).dwell(1, 3),
                  M("recovery", 0.5, 0.2).magic(0.3).positive_to(to(0)).neutral_to(to({{0, 1.0}, {2, 1.0}})),
                  M("stay", 0.7, 0.1).purchase().dwell(2, 5)}));
-    Scenario s = journey({M("entry", 0.5, 0.2).positive_to(to({{1, 3.0}, {2, 1.0}})).neutral_to(to({{2, 1.0}, {kDone, 1.0}}))
-                              .negative_to(to({{kLost, 2.0}, {3, 1.0}})),
-                          M("shop", 0.6, 0.2).purchase().negative_to(to({{3, 1.0}, {kLost, 1.0}})).dwell(1, 4),
-                          M("outlet", 0.4, 0.4).purchase(),
-                          M("helpdesk", 0.5, 0.3).positive_to(to({{1, 1.0}, {kDone, 1.0}}))});
+    Scenario s =
+        journey({M("entry", 0.5, 0.2)
+                     .positive_to(to({{1, 3.0}, {2, 1.0}}))
+                     .neutral_to(to({{2, 1.0}, {kDone, 1.0}}))
+                     .negative_to(to({{kLost, 2.0}, {3, 1.0}})),
+                 M("shop", 0.6, 0.2).purchase().negative_to(to({{3, 1.0}, {kLost, 1.0}})).dwell(1, 4),
+                 M("outlet", 0.4, 0.4).purchase(), M("helpdesk", 0.5, 0.3).positive_to(to({{1, 1.0}, {kDone, 1.0}}))});
     s.segments = {segment("perfect", 2.0, 1.5), segment("average", 5.0, 0.0), segment("difficult", 3.0, -1.2)};
     s.entry = to({{0, 3.0}, {3, 1.0}});
     check_expected_equals_analysis(s);
@@ -125,20 +126,20 @@ TEST_CASE("cohort stochastic mode agrees with the agent engine within sampling e
     const Scenario s = feedback_journey();
     const int seeds = 12;
     enum { kPurchases, kDone, kLost, kReferrals, kAdvocates, kReviewsPos, kReviewsNeg, kActive, kNps, kCount };
-    const char* names[kCount] = {"purchases", "done", "lost", "referrals", "advocates", "reviews+", "reviews-",
-                                 "active", "nps"};
+    const char* names[kCount] = {"purchases", "done",     "lost",   "referrals", "advocates",
+                                 "reviews+",  "reviews-", "active", "nps"};
     std::vector<double> agent[kCount], cohort[kCount];
     for (int k = 0; k < seeds; ++k) {
         Simulation sim(s, 100 + static_cast<std::uint64_t>(k));
         sim.run_to_end();
         const Totals& t = sim.totals();
-        const double a[kCount] = {double(t.purchases), double(t.done), double(t.lost), double(t.referrals),
-                                  double(t.advocates), double(t.reviews_positive), double(t.reviews_negative),
-                                  double(sim.active()), t.nps()};
+        const double a[kCount] = {double(t.purchases),        double(t.done),       double(t.lost),
+                                  double(t.referrals),        double(t.advocates),  double(t.reviews_positive),
+                                  double(t.reviews_negative), double(sim.active()), t.nps()};
         Cohort c(s, 900 + static_cast<std::uint64_t>(k));
         c.run_to_end();
         const CohortTotals& u = c.totals();
-        const double b[kCount] = {u.purchases, u.done, u.lost, u.referrals, u.advocates, u.reviews_positive,
+        const double b[kCount] = {u.purchases,        u.done,     u.lost, u.referrals, u.advocates, u.reviews_positive,
                                   u.reviews_negative, c.active(), u.nps()};
         for (int i = 0; i < kCount; ++i) {
             agent[i].push_back(a[i]);
@@ -198,7 +199,8 @@ TEST_CASE("cohort: 100 million customers in a few ticks, none lost or invented")
 TEST_CASE("cohort: expected occupancy reaches arrivals x visits x dwell, as the analysis predicts") {
     // Two moments, everyone passes both; dwell 2 and 3: 100 arrivals a tick keep 200 and 300
     // customers at them during every tick once the pipeline is full (Little's law).
-    Scenario s = motsim::test::journey({motsim::test::M("a", 1.0, 0.0).dwell(2, 2), motsim::test::M("b", 0.5, 0.0).dwell(3, 3)});
+    Scenario s =
+        motsim::test::journey({motsim::test::M("a", 1.0, 0.0).dwell(2, 2), motsim::test::M("b", 0.5, 0.0).dwell(3, 3)});
     s.arrivals_per_tick = 100;
     s.ticks = 20;
     CohortOptions opt;

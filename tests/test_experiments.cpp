@@ -38,11 +38,13 @@ bool same_results(const ReplicationResult& a, const ReplicationResult& b) {
     }
     for (std::size_t m = 0; m < a.moments.size(); ++m)
         for (int k = 0; k < kMomentMetricCount; ++k)
-            if (!same_bits(a.moments[m][static_cast<std::size_t>(k)].mean, b.moments[m][static_cast<std::size_t>(k)].mean))
+            if (!same_bits(a.moments[m][static_cast<std::size_t>(k)].mean,
+                           b.moments[m][static_cast<std::size_t>(k)].mean))
                 return false;
     for (int s = 0; s < kSeriesCount; ++s)
         for (std::size_t t = 0; t < a.bands[static_cast<std::size_t>(s)].size(); ++t)
-            if (!same_bits(a.bands[static_cast<std::size_t>(s)][t].median, b.bands[static_cast<std::size_t>(s)][t].median))
+            if (!same_bits(a.bands[static_cast<std::size_t>(s)][t].median,
+                           b.bands[static_cast<std::size_t>(s)][t].median))
                 return false;
     return a.runs == b.runs;
 }
@@ -73,10 +75,16 @@ TEST_CASE("parameters: paths, ranges and the p+ + p- <= 1 rule") {
 
     const Scenario before = s;
     // (No structured binding: clang 14 cannot capture one in doctest's CAPTURE lambda.)
-    for (const auto& bad : std::vector<std::pair<std::string, double>>{
-             {"/moments/ad/positive", 1.5}, {"/moments/nope/positive", 0.5}, {"/moments/3/positive", 0.5},
-             {"/moments/ad/dwell", 1.5}, {"/reviews/prior", 0.0}, {"/segments/1/share", 1.0}, {"/ticks", 0.0},
-             {"/population/arrivals_per_tick", std::nan("")}, {"", 1.0}, {"/moments/ad/impact/nope", 0.1}}) {
+    for (const auto& bad : std::vector<std::pair<std::string, double>>{{"/moments/ad/positive", 1.5},
+                                                                       {"/moments/nope/positive", 0.5},
+                                                                       {"/moments/3/positive", 0.5},
+                                                                       {"/moments/ad/dwell", 1.5},
+                                                                       {"/reviews/prior", 0.0},
+                                                                       {"/segments/1/share", 1.0},
+                                                                       {"/ticks", 0.0},
+                                                                       {"/population/arrivals_per_tick", std::nan("")},
+                                                                       {"", 1.0},
+                                                                       {"/moments/ad/impact/nope", 0.1}}) {
         const std::string& path = bad.first;
         CAPTURE(path);
         error.clear();
@@ -176,12 +184,15 @@ TEST_CASE("the chunked API gives the threaded result; cancelling stops early and
     std::atomic<bool> cancel{false};
     int calls = 0, last = 0;
     ReplicationJob job(s, 10, 9);
-    const bool complete = job.run(2, [&](int done, int total) {
-        CHECK(total == 10);
-        CHECK(done > last);
-        last = done;
-        if (++calls == 3) cancel = true;
-    }, &cancel);
+    const bool complete = job.run(
+        2,
+        [&](int done, int total) {
+            CHECK(total == 10);
+            CHECK(done > last);
+            last = done;
+            if (++calls == 3) cancel = true;
+        },
+        &cancel);
     CHECK_FALSE(complete);
     CHECK(job.completed() < 10);
     CHECK(job.completed() >= 3);
@@ -210,7 +221,8 @@ TEST_CASE("sweeps: the grid and a monotone response") {
         if (i > 0) CHECK(r.points[i].metric(Metric::Purchases).mean < r.points[i - 1].metric(Metric::Purchases).mean);
     }
 
-    const SweepResult two = sweep(s, {{"/moments/ad/positive", {0.3, 0.6, 0.7}}, {"/moments/search/negative", {0.1, 0.4}}}, o, error);
+    const SweepResult two =
+        sweep(s, {{"/moments/ad/positive", {0.3, 0.6, 0.7}}, {"/moments/search/negative", {0.1, 0.4}}}, o, error);
     REQUIRE(two.points.size() == 6);
     CHECK(two.points[1].values == std::vector<double>{0.3, 0.4});  // first axis outer
     CHECK(two.points[2].values == std::vector<double>{0.6, 0.1});
@@ -225,7 +237,8 @@ TEST_CASE("sweeps: the grid and a monotone response") {
 // ==== Where to invest ================================================================================
 
 TEST_CASE("rank: a deliberately weak moment comes first") {
-    Scenario s = journey({M("ad", 0.9, 0.1), M("weak", 0.3, 0.7), M("search", 0.85, 0.15), M("shop", 0.9, 0.1).purchase()});
+    Scenario s =
+        journey({M("ad", 0.9, 0.1), M("weak", 0.3, 0.7), M("search", 0.85, 0.15), M("shop", 0.9, 0.1).purchase()});
     s.arrivals_per_tick = 30;
     s.ticks = 40;
     ExperimentOptions o;
@@ -251,7 +264,8 @@ TEST_CASE("rank: a deliberately weak moment comes first") {
 }
 
 TEST_CASE("experiments: runs spread over threads in slices give the table of one thread") {
-    motsim::Scenario s = motsim::test::journey({motsim::test::M("a", 0.6, 0.2).purchase(), motsim::test::M("b", 0.5, 0.3)});
+    motsim::Scenario s =
+        motsim::test::journey({motsim::test::M("a", 0.6, 0.2).purchase(), motsim::test::M("b", 0.5, 0.3)});
     s.arrivals_per_tick = 40;
     s.ticks = 30;
     motsim::ReplicationJob one(s, 12, 77), many(s, 12, 77);

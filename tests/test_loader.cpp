@@ -201,8 +201,7 @@ TEST_CASE("loader: every tests/warn file loads with the expected warnings") {
         const std::string text = formatted(r);
         INFO("problems:\n" << text);
         CHECK(r.ok());
-        CHECK(std::all_of(r.problems.begin(), r.problems.end(),
-                          [](const Problem& p) { return p.warning; }));
+        CHECK(std::all_of(r.problems.begin(), r.problems.end(), [](const Problem& p) { return p.warning; }));
         fs::path expected = f;
         expected.replace_extension(".expected");
         for (const auto& w : lines_of(read_text(expected))) {
@@ -298,8 +297,7 @@ TEST_CASE("loader: defaults are applied") {
     CHECK(s.moments[2].next[2].targets == std::vector<int>{motsim::kLost});
     CHECK(s.moments[2].next[0].weights == std::vector<double>{1.0});
     // Default phases when none are given.
-    const auto r2 =
-        load_scenario(R"({"motsim": 1, "moments": [{"id": "a", "positive": 1, "negative": 0}]})");
+    const auto r2 = load_scenario(R"({"motsim": 1, "moments": [{"id": "a", "positive": 1, "negative": 0}]})");
     REQUIRE(r2.ok());
     CHECK(r2.scenario->phases == motsim::default_phases());
 }
@@ -369,8 +367,9 @@ TEST_CASE("loader: accepted edge values") {
     CHECK(r.scenario->seed == 0);
     CHECK(r.scenario->moments[0].dwell_max == 10000);
     // A UTF-8 byte order mark is allowed.
-    const auto bom = load_scenario("\xEF\xBB\xBF{\"motsim\": 1, \"moments\": [{\"id\": \"a\", "
-                                   "\"positive\": 1, \"negative\": 0}]}");
+    const auto bom = load_scenario(
+        "\xEF\xBB\xBF{\"motsim\": 1, \"moments\": [{\"id\": \"a\", "
+        "\"positive\": 1, \"negative\": 0}]}");
     CHECK(bom.ok());
 }
 
@@ -398,8 +397,7 @@ TEST_CASE("loader: scenario_to_json round-trips the model's own defaults") {
     m.positive = 0.25;
     m.negative = 0.25;
     m.causes = motsim::default_causes();
-    m.next = {Route{{motsim::kDone}, {1.0}}, Route{{motsim::kDone}, {1.0}},
-              Route{{motsim::kLost}, {1.0}}};
+    m.next = {Route{{motsim::kDone}, {1.0}}, Route{{motsim::kDone}, {1.0}}, Route{{motsim::kLost}, {1.0}}};
     s.moments.push_back(m);
     s.entry = Route{{0}, {1.0}};
     check_round_trip(s);
@@ -422,15 +420,12 @@ TEST_CASE("loader: scenario_to_json round-trips every shipped scenario") {
 
 TEST_CASE("loader: format_problem") {
     using motsim::io::format_problem;
-    CHECK(format_problem("f.json", {"/moments/2/positive", "must be between 0 and 1, got 1.5",
-                                    false, 0, 0}) ==
+    CHECK(format_problem("f.json", {"/moments/2/positive", "must be between 0 and 1, got 1.5", false, 0, 0}) ==
           "f.json: /moments/2/positive: must be between 0 and 1, got 1.5");
-    CHECK(format_problem("f.json", {"", "file is empty", false, 0, 0}) ==
-          "f.json: /: file is empty");
+    CHECK(format_problem("f.json", {"", "file is empty", false, 0, 0}) == "f.json: /: file is empty");
     CHECK(format_problem("f.json", {"/moments/1", "moment 'x' cannot be reached", true, 0, 0}) ==
           "f.json: /moments/1: warning: moment 'x' cannot be reached");
-    CHECK(format_problem("f.json", {"", "syntax error", false, 3, 7}) ==
-          "f.json: line 3, column 7: syntax error");
+    CHECK(format_problem("f.json", {"", "syntax error", false, 3, 7}) == "f.json: line 3, column 7: syntax error");
 }
 
 TEST_CASE("loader: all problems are collected, in document order") {
@@ -477,8 +472,7 @@ TEST_CASE("loader: hostile input is refused without crashing") {
     flat += "]";
     CHECK(has_problem(load_scenario(flat), "x: /: the file holds more than 1000000 values"));
     // Invalid UTF-8 inside a string, a lone surrogate escape, NUL bytes, a missing file.
-    CHECK(has_problem(load_scenario("{\"name\": \"\xC0\xAF\"}"),
-                      "invalid UTF-8: byte 0xC0 at byte offset 10"));
+    CHECK(has_problem(load_scenario("{\"name\": \"\xC0\xAF\"}"), "invalid UTF-8: byte 0xC0 at byte offset 10"));
     CHECK_FALSE(load_scenario(R"({"motsim": 1, "name": "\ud800", "moments": []})").ok());
     CHECK_FALSE(load_scenario(std::string("{\"motsim\": 1\0}", 14)).ok());
     const auto missing = motsim::io::load_scenario_file("/nonexistent/dir/s.json");
@@ -486,8 +480,7 @@ TEST_CASE("loader: hostile input is refused without crashing") {
     CHECK(has_problem(missing, "x: /: cannot open file"));
     // Many problems: the list is capped and says so.
     std::string many = R"({"motsim": 1, "moments": [)";
-    for (int i = 0; i < 500; ++i)
-        many += std::string(i ? "," : "") + R"({"id": "a", "positive": 5, "negative": 0})";
+    for (int i = 0; i < 500; ++i) many += std::string(i ? "," : "") + R"({"id": "a", "positive": 5, "negative": 0})";
     many += "]}";
     const auto r3 = load_scenario(many);
     CHECK_FALSE(r3.ok());

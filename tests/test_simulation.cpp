@@ -138,9 +138,10 @@ TEST_CASE("dwell: a customer stays dwell ticks, fixed or uniform in a range") {
         ranged.step();
         left_at.push_back(ranged.series().back().done);
     }
-    CHECK(left_at[0] == 0);   // nobody leaves before the minimum
-    CHECK(left_at[6] == 0);   // nor after the maximum
-    for (int t = 1; t <= 5; ++t) CHECK(left_at[static_cast<std::size_t>(t)] / 20000.0 == doctest::Approx(0.2).epsilon(0.1));
+    CHECK(left_at[0] == 0);  // nobody leaves before the minimum
+    CHECK(left_at[6] == 0);  // nor after the maximum
+    for (int t = 1; t <= 5; ++t)
+        CHECK(left_at[static_cast<std::size_t>(t)] / 20000.0 == doctest::Approx(0.2).epsilon(0.1));
 }
 
 // ==== Outcomes, impressions, purchases =========================================================
@@ -303,7 +304,8 @@ TEST_CASE("advocates refer new customers for referral_ticks ticks") {
 
 TEST_CASE("weighted routes split customers by weight and loops come back") {
     // Complaint desk: negatives go to recovery, which sends 3 in 4 back to the desk.
-    Scenario s = journey({M("desk", 0.6, 0.4).positive_to(to(kDone)).neutral_to(to(kDone)).negative_to(to(1)), M("recovery", 0.0, 0.0).neutral_to(to({{0, 3.0}, {kLost, 1.0}}))});
+    Scenario s = journey({M("desk", 0.6, 0.4).positive_to(to(kDone)).neutral_to(to(kDone)).negative_to(to(1)),
+                          M("recovery", 0.0, 0.0).neutral_to(to({{0, 3.0}, {kLost, 1.0}}))});
     s = cohort(s, 40000, 2000);
     Simulation sim(s);
     sim.run_to_end();
@@ -367,16 +369,15 @@ TEST_CASE("same scenario and seed give the same digest; another seed another dig
     CHECK(a.digest().size() == 16);
 }
 
-TEST_CASE("customer state stays within 32 bytes per customer") {
-    CHECK(Simulation::bytes_per_customer() <= 32);
-}
+TEST_CASE("customer state stays within 32 bytes per customer") { CHECK(Simulation::bytes_per_customer() <= 32); }
 
 // ==== The timing wheel =========================================================================
 
 namespace {
 Scenario wheel_journey() {
-    Scenario s = journey({M("a", 0.6, 0.2).dwell(1, 3), M("b", 0.5, 0.3).dwell(2, 6).negative_to(to({{0, 1.0}, {kLost, 1.0}})),
-                          M("c", 0.7, 0.1).purchase().dwell(4, 4)});
+    Scenario s =
+        journey({M("a", 0.6, 0.2).dwell(1, 3), M("b", 0.5, 0.3).dwell(2, 6).negative_to(to({{0, 1.0}, {kLost, 1.0}})),
+                 M("c", 0.7, 0.1).purchase().dwell(4, 4)});
     s.segments = {segment("warm", 1.0, 0.5), segment("cold", 2.0, -0.5)};
     s.segments[0].initial_impression = 0.3;
     s.beta = 0.5;
@@ -398,11 +399,13 @@ TEST_CASE("wheel: every customer is visited once, due within its moment's dwell,
             ++n;
             sum += c.impression;
             ++at[static_cast<std::size_t>(c.moment)];
-            within = within && left >= 1 && left <= sim.scenario().moments[static_cast<std::size_t>(c.moment)].dwell_max;
+            within =
+                within && left >= 1 && left <= sim.scenario().moments[static_cast<std::size_t>(c.moment)].dwell_max;
         });
         CHECK(n == sim.active());
         CHECK(within);
-        CHECK(sim.series().back().mean_impression == doctest::Approx(n ? sum / static_cast<double>(n) : 0.0).epsilon(1e-6));
+        CHECK(sim.series().back().mean_impression ==
+              doctest::Approx(n ? sum / static_cast<double>(n) : 0.0).epsilon(1e-6));
         // Who is at each moment now is everyone who entered it minus everyone who finished it.
         for (std::size_t m = 0; m < 3; ++m) {
             const MomentStats& st = sim.moments()[m];
@@ -411,7 +414,8 @@ TEST_CASE("wheel: every customer is visited once, due within its moment's dwell,
     }
 }
 
-TEST_CASE("wheel: a shorter maximum dwell cuts the remaining dwell, a longer one grows the wheel, a copy runs on alike") {
+TEST_CASE(
+    "wheel: a shorter maximum dwell cuts the remaining dwell, a longer one grows the wheel, a copy runs on alike") {
     Scenario s = wheel_journey();
     Simulation sim(s, 3);
     sim.run(20);
@@ -420,9 +424,8 @@ TEST_CASE("wheel: a shorter maximum dwell cuts the remaining dwell, a longer one
     s.moments[1].dwell_max = 2;
     REQUIRE(sim.update_parameters(s));
     CHECK(sim.active() == before);
-    sim.for_each_customer([&](const Customer& c, int left) {
-        CHECK(left <= s.moments[static_cast<std::size_t>(c.moment)].dwell_max);
-    });
+    sim.for_each_customer(
+        [&](const Customer& c, int left) { CHECK(left <= s.moments[static_cast<std::size_t>(c.moment)].dwell_max); });
     s.moments[2].dwell_min = s.moments[2].dwell_max = 40;  // beyond the old wheel
     REQUIRE(sim.update_parameters(s));
     CHECK(sim.active() == before);
@@ -461,7 +464,8 @@ TEST_CASE("impressions within a float's error of a threshold count as on it") {
 }
 
 TEST_CASE("stories with magic, causes, reviews and shifted odds: every event follows from the last") {
-    Scenario s = journey({M("ad", 0.6, 0.2).magic(0.3), M("desk", 0.5, 0.3).dwell(1, 3).negative_to(to({{2, 1.0}, {kLost, 1.0}})),
+    Scenario s = journey({M("ad", 0.6, 0.2).magic(0.3),
+                          M("desk", 0.5, 0.3).dwell(1, 3).negative_to(to({{2, 1.0}, {kLost, 1.0}})),
                           M("recovery", 0.6, 0.2).magic(0.5).positive_to(to(1)), M("review", 0.6, 0.2)});
     s.moments[1].causes = {Cause{"rude", 2.0}, Cause{"slow", 1.0}};
     s.moments[3].review = 0.7;
@@ -490,7 +494,8 @@ TEST_CASE("stories with magic, causes, reviews and shifted odds: every event fol
         CHECK(e.moment == before->target);  // where the last event sent it
         const Moment& mo = s.moments[static_cast<std::size_t>(e.moment)];
         // The impression moved by this outcome's impact (clamped), as stored.
-        const double expected = std::clamp(static_cast<double>(before->impression) + mo.impact[static_cast<int>(e.outcome)], -1.0, 1.0);
+        const double expected =
+            std::clamp(static_cast<double>(before->impression) + mo.impact[static_cast<int>(e.outcome)], -1.0, 1.0);
         CHECK(e.impression == doctest::Approx(expected).epsilon(1e-6));
         CHECK((e.outcome != Outcome::Magic || mo.magic > 0.0));
         CHECK((e.cause >= 0) == (e.outcome == Outcome::Negative && !mo.causes.empty()));

@@ -77,8 +77,8 @@ bool App::load_text(const std::string& text, const std::string& origin) {
     }
     if (!r.ok()) {
         host_.emit("error", nlohmann::json{{"message", "could not load " + origin}, {"problems", summary}}.dump());
-        note("Could not load " + origin + " (" + std::to_string(errors) +
-                 (errors == 1 ? " problem" : " problems") + "); the current scenario keeps running.\n" + summary,
+        note("Could not load " + origin + " (" + std::to_string(errors) + (errors == 1 ? " problem" : " problems") +
+                 "); the current scenario keeps running.\n" + summary,
              true);
         return false;
     }
@@ -116,8 +116,8 @@ void App::restart() {
     // of memory, so the live run is capped (the command line and the cohort engine are not).
     const Scenario live = live_scenario(edited_);
     if (live.max_customers != edited_.max_customers) {
-        const double expected = static_cast<double>(edited_.initial) +
-                                edited_.arrivals_per_tick * static_cast<double>(edited_.ticks);
+        const double expected =
+            static_cast<double>(edited_.initial) + edited_.arrivals_per_tick * static_cast<double>(edited_.ticks);
         note("This scenario would bring " + std::to_string(static_cast<long long>(expected)) +
                  " customers; the live view follows the first " + std::to_string(kLiveCustomerCap) +
                  ". Use Large populations (cohort engine) or the command line for all of them.",
@@ -143,11 +143,12 @@ void App::start_cohort(int ticks) {
     run_.cohort = std::make_unique<Cohort>(edited_, run_.seed, opt);  // counts: no cap on the population
     // Replayed here while it is quick; the rest in slices across frames (a long run of a big
     // journey must not freeze a slider drag).
-    const auto until = std::chrono::steady_clock::now() +
-                       std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+    const auto until =
+        std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
     while (run_.cohort->tick() < ticks && !run_.cohort->finished() && std::chrono::steady_clock::now() < until)
         run_.cohort->step();
-    if (run_.cohort->tick() < ticks && !run_.cohort->finished()) run_to(std::max(ticks, run_.work != Work::None ? run_.work_target : 0));
+    if (run_.cohort->tick() < ticks && !run_.cohort->finished())
+        run_to(std::max(ticks, run_.work != Work::None ? run_.work_target : 0));
 }
 
 void App::refresh_view() { run_.view = run_.cohort ? view_of(*run_.cohort) : view_of(*run_.sim); }
@@ -157,8 +158,9 @@ void App::set_engine(Engine engine) {
     run_.engine = engine;
     restart();
     note(run_.engine == Engine::Agents ? "Engine: agents (each customer a dot, with stories)"
-         : run_.engine == Engine::Cohort ? "Engine: cohort (counts per moment, dwell, segment and impression; any population)"
-                        : "Engine: expected values (the cohort engine without randomness)",
+         : run_.engine == Engine::Cohort
+             ? "Engine: cohort (counts per moment, dwell, segment and impression; any population)"
+             : "Engine: expected values (the cohort engine without randomness)",
          false);
 }
 
@@ -215,8 +217,9 @@ void App::cancel_work() {
     if (lesson_.check) {
         lesson_.check.reset();
         note("Lesson check cancelled", false);
-        host_.emit("lesson_checked", nlohmann::json{{"met", false}, {"step", lesson_.step}, {"cancelled", true},
-                                                    {"detail", "cancelled"}}.dump());
+        host_.emit("lesson_checked",
+                   nlohmann::json{{"met", false}, {"step", lesson_.step}, {"cancelled", true}, {"detail", "cancelled"}}
+                       .dump());
     }
 }
 
@@ -303,7 +306,9 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
     refresh_analysis();
     refresh_view();
     for (const auto& c : changes)
-        host_.emit("param", nlohmann::json{{"path", c.first}, {"value", c.second}, {"by", by_learner ? "learner" : "host"}}.dump());
+        host_.emit(
+            "param",
+            nlohmann::json{{"path", c.first}, {"value", c.second}, {"by", by_learner ? "learner" : "host"}}.dump());
     return true;
 }
 
@@ -343,8 +348,8 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
 
 void App::update(double dt) {
     time_ += dt;
-    const auto slice_end = std::chrono::steady_clock::now() +
-                           std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+    const auto slice_end =
+        std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
     advance_work(slice_end);
     advance_lesson_check(slice_end);
     if (run_.playing && !finished() && run_.work == Work::None) {
@@ -378,8 +383,13 @@ void App::emit_tick_events() {
     if (time_ - run_.last_tick_event >= 0.25 && run_.playing) {
         run_.last_tick_event = time_;
         const LiveView& v = run_.view;
-        host_.emit("tick", nlohmann::json{{"tick", v.tick}, {"arrivals", v.arrivals}, {"purchases", v.purchases},
-                                          {"done", v.done}, {"lost", v.lost}, {"nps", v.nps}}.dump());
+        host_.emit("tick", nlohmann::json{{"tick", v.tick},
+                                          {"arrivals", v.arrivals},
+                                          {"purchases", v.purchases},
+                                          {"done", v.done},
+                                          {"lost", v.lost},
+                                          {"nps", v.nps}}
+                               .dump());
     }
     if (finished() && !run_.finished_sent) {
         run_.finished_sent = true;
@@ -436,8 +446,7 @@ void App::advance_lesson_check(std::chrono::steady_clock::time_point until) {
     const StepResult r = evaluate_step(step, lesson_.base, lesson_.checked, *sim);
     lesson_.detail = r.detail;
     lesson_.last_met = r.met;
-    host_.emit("lesson_checked",
-               nlohmann::json{{"met", r.met}, {"step", lesson_.step}, {"detail", r.detail}}.dump());
+    host_.emit("lesson_checked", nlohmann::json{{"met", r.met}, {"step", lesson_.step}, {"detail", r.detail}}.dump());
     if (!r.met) {
         note("Not yet: " + r.detail, false);
         return;
@@ -535,11 +544,15 @@ void App::advance_experiments() {
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
     // Natively every core takes a run at a time; in WebAssembly this is one run per call.
     const int cores = resolve_threads(0);
-    while (!experiments_.job->finished() && std::chrono::steady_clock::now() < until) experiments_.job->step_parallel(cores);
+    while (!experiments_.job->finished() && std::chrono::steady_clock::now() < until)
+        experiments_.job->step_parallel(cores);
     if (!experiments_.job->finished()) return;
-    if (experiments_.kind == ExperimentKind::Replications) experiments_.replications = static_cast<ReplicationJob*>(experiments_.job.get())->result();
-    if (experiments_.kind == ExperimentKind::Sweep) experiments_.sweep = static_cast<SweepJob*>(experiments_.job.get())->result();
-    if (experiments_.kind == ExperimentKind::Rank) experiments_.rank = static_cast<RankJob*>(experiments_.job.get())->result();
+    if (experiments_.kind == ExperimentKind::Replications)
+        experiments_.replications = static_cast<ReplicationJob*>(experiments_.job.get())->result();
+    if (experiments_.kind == ExperimentKind::Sweep)
+        experiments_.sweep = static_cast<SweepJob*>(experiments_.job.get())->result();
+    if (experiments_.kind == ExperimentKind::Rank)
+        experiments_.rank = static_cast<RankJob*>(experiments_.job.get())->result();
     experiments_.version = experiments_.job_version;  // an edit during the job leaves its results stale
     note("Experiment finished", false);
     experiments_.job.reset();
@@ -569,7 +582,8 @@ void App::advance_story(std::chrono::steady_clock::time_point until) const {
     }
     Simulation& replay = *run_.story_replay;
     while (replay.tick() < run_.sim->tick()) {
-        while (run_.story_next_edit < run_.edit_log.size() && run_.edit_log[run_.story_next_edit].first == replay.tick())
+        while (run_.story_next_edit < run_.edit_log.size() &&
+               run_.edit_log[run_.story_next_edit].first == replay.tick())
             replay.update_parameters(run_.edit_log[run_.story_next_edit++].second);
         replay.step();
         if (std::chrono::steady_clock::now() >= until) break;
@@ -578,7 +592,7 @@ void App::advance_story(std::chrono::steady_clock::time_point until) const {
         // Not there yet: keep the story so far, more on the next frame.
         run_.story_lines = story_lines(replay.scenario(), replay.story_events(), *run_.watched);
         run_.story_lines.push_back("(replaying: " + std::to_string(replay.tick()) + " of " +
-                               std::to_string(run_.sim->tick()) + " " + edited_.time_unit + "s)");
+                                   std::to_string(run_.sim->tick()) + " " + edited_.time_unit + "s)");
         return;
     }
     run_.story_lines = story_lines(replay.scenario(), replay.story_events(), *run_.watched);
@@ -655,9 +669,12 @@ std::string App::state_json() const {
     nlohmann::ordered_json moments = nlohmann::ordered_json::object();
     for (std::size_t m = 0; m < edited_.moments.size() && m < v.moments.size(); ++m) {
         const LiveMoment& st = v.moments[m];
-        moments[edited_.moments[m].id] = {{"entered", count(st.entered)},     {"positive", count(st.positive)},
-                                          {"neutral", count(st.neutral)},     {"negative", count(st.negative)},
-                                          {"magic", count(st.magic)},         {"lost_after", count(st.lost_after)},
+        moments[edited_.moments[m].id] = {{"entered", count(st.entered)},
+                                          {"positive", count(st.positive)},
+                                          {"neutral", count(st.neutral)},
+                                          {"negative", count(st.negative)},
+                                          {"magic", count(st.magic)},
+                                          {"lost_after", count(st.lost_after)},
                                           {"p_positive", edited_.moments[m].positive},
                                           {"p_negative", edited_.moments[m].negative}};
     }
@@ -693,14 +710,14 @@ std::string App::state_json() const {
     return j.dump();
 }
 
-
 std::string App::widget_rect_json(const std::string& name) const {
     for (const WindowLayout::Rect& r : layout_.rects)
         if (r.name == name)
             // In CSS pixels: ImGui works in drawing-buffer pixels, ui_scale_ (the device pixel
             // ratio) times larger.
-            return nlohmann::json{{"x", r.x / ui_scale_}, {"y", r.y / ui_scale_}, {"w", r.w / ui_scale_},
-                                   {"h", r.h / ui_scale_}}.dump();
+            return nlohmann::json{
+                {"x", r.x / ui_scale_}, {"y", r.y / ui_scale_}, {"w", r.w / ui_scale_}, {"h", r.h / ui_scale_}}
+                .dump();
     return "null";
 }
 

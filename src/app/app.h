@@ -69,18 +69,18 @@ public:
     void play() { run_.playing = true; }
     void pause() { run_.playing = false; }
     bool playing() const { return run_.playing; }
-    void step();                    // one tick
+    void step();  // one tick
     // Long runs are sliced across frames (kWorkSliceMs each): run_to and finish return at once,
     // the frames advance the run, and the host hears "reached" ({"tick", "cancelled"}) when the
     // target is reached or the work is cancelled ("finished" too at the last tick).
-    bool run_to(int tick);          // clamped to [now, last tick]
-    void finish();                  // run to the last tick, whichever engine runs
-    void finish_now();              // the same, in this call (command line, native --finish)
-    void cancel_work();             // stops run_to / finish / a lesson check
+    bool run_to(int tick);  // clamped to [now, last tick]
+    void finish();          // run to the last tick, whichever engine runs
+    void finish_now();      // the same, in this call (command line, native --finish)
+    void cancel_work();     // stops run_to / finish / a lesson check
     // What long work is under way: "run_to", "finish", "lesson" or "" (none), and how far.
     std::string busy() const;
     double busy_progress() const;
-    void reset();                   // restart the run with the edited scenario and the seed
+    void reset();  // restart the run with the edited scenario and the seed
     void set_seed(std::uint64_t seed);
     void set_speed(double ticks_per_second);
     double speed() const { return run_.speed; }
@@ -156,9 +156,9 @@ private:
     void restart();
     void refresh_analysis();
     void refresh_view();
-    void start_cohort(int ticks);  // a cohort run of edited_, advanced to `ticks`
+    void start_cohort(int ticks);                     // a cohort run of edited_, advanced to `ticks`
     Scenario live_scenario(const Scenario& s) const;  // capped to kLiveCustomerCap customers
-    void engine_step();  // one tick of whichever engine runs, without refreshing the view
+    void engine_step();                               // one tick of whichever engine runs, without refreshing the view
     // Long work in slices: each returns when done or when `until` has passed.
     void advance_work(std::chrono::steady_clock::time_point until);
     void advance_lesson_check(std::chrono::steady_clock::time_point until);
@@ -175,15 +175,15 @@ private:
     // draw() (windows.cpp) lists them; place_window() puts each in its place in the layout.
     enum class Window { Run, JourneyMap, Charts, Lesson, MomentOfTruth, CustomerStory };
     void place_window(Window w);
-    void draw_menu_bar();              // menu_bar.cpp
-    void draw_run_window();            // run_window.cpp: "Run"
-    void draw_journey_map_window();    // journey_map_window.cpp: "Journey map"
-    void draw_charts_window();         // charts_window.cpp: "Charts"
-    void draw_moment_window();         // moment_window.cpp: "Moment of truth"
+    void draw_menu_bar();            // menu_bar.cpp
+    void draw_run_window();          // run_window.cpp: "Run"
+    void draw_journey_map_window();  // journey_map_window.cpp: "Journey map"
+    void draw_charts_window();       // charts_window.cpp: "Charts"
+    void draw_moment_window();       // moment_window.cpp: "Moment of truth"
     void draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed);
-    void draw_customer_story_window(); // customer_story_window.cpp: "Customer story"
-    void draw_lesson_window();         // lesson_window.cpp: "Lesson"
-    void draw_messages();              // windows.cpp: errors and notes over everything
+    void draw_customer_story_window();  // customer_story_window.cpp: "Customer story"
+    void draw_lesson_window();          // lesson_window.cpp: "Lesson"
+    void draw_messages();               // windows.cpp: errors and notes over everything
     // The Charts window's experiment tabs (experiment_tabs.cpp).
     void draw_replications_tab(float height);
     void draw_sweep_tab(float height);
@@ -194,7 +194,7 @@ private:
     void remember_item(const std::string& name);  // the last item's rectangle
 
     Host& host_;
-    Scenario edited_;     // the scenario being edited (the run follows it live)
+    Scenario edited_;  // the scenario being edited (the run follows it live)
     // Bumped by every change of the scenario or the seed; results remember the version they
     // were computed for, so "stale" is one comparison instead of serialising every frame.
     std::uint64_t scenario_version_ = 0;
@@ -206,8 +206,8 @@ private:
     Crowd crowd_;
     CrowdDrawFn crowd_draw_ = nullptr;
     std::vector<Message> messages_;
-    double time_ = 0;     // seconds since start
-    int selected_ = 0;    // the moment the editor shows
+    double time_ = 0;   // seconds since start
+    int selected_ = 0;  // the moment the editor shows
     float ui_scale_ = 1.0f;
     bool dirty_ = false;  // scenario edited since last save
     double saved_at_ = 0;

@@ -11,9 +11,8 @@
 namespace motsim::app {
 
 namespace {
-const ImU32 kPhaseColors[] = {IM_COL32(120, 170, 255, 255), IM_COL32(255, 190, 90, 255),
-                              IM_COL32(120, 220, 160, 255), IM_COL32(220, 130, 220, 255),
-                              IM_COL32(250, 120, 110, 255), IM_COL32(160, 220, 240, 255),
+const ImU32 kPhaseColors[] = {IM_COL32(120, 170, 255, 255), IM_COL32(255, 190, 90, 255),  IM_COL32(120, 220, 160, 255),
+                              IM_COL32(220, 130, 220, 255), IM_COL32(250, 120, 110, 255), IM_COL32(160, 220, 240, 255),
                               IM_COL32(230, 230, 120, 255), IM_COL32(200, 160, 120, 255)};
 
 Series named(std::string label, ImU32 color) {
@@ -56,7 +55,8 @@ void App::draw_charts_window() {
                     if (static_cast<std::size_t>(sc.moments[m].phase) == p) {
                         any = true;
                         if (exact)
-                            expect += run_.analysis.expected_visits[m] * 0.5 * (sc.moments[m].dwell_min + sc.moments[m].dwell_max);
+                            expect += run_.analysis.expected_visits[m] * 0.5 *
+                                      (sc.moments[m].dwell_min + sc.moments[m].dwell_max);
                     }
                 if (!any) continue;
                 s.values.resize(nt);
@@ -145,8 +145,9 @@ void App::draw_charts_window() {
         }
         if (ImGui::BeginTabItem("Why they left")) {
             if (!v.individuals()) {
-                ImGui::TextWrapped("The causes of negative outcomes are drawn per customer by the agent engine: "
-                                   "switch the engine to agents (Run panel) to see why customers left.");
+                ImGui::TextWrapped(
+                    "The causes of negative outcomes are drawn per customer by the agent engine: "
+                    "switch the engine to agents (Run panel) to see why customers left.");
             } else {
                 // Negative outcomes by cause (the seven deadly sins by default), per moment.
                 const Simulation& sim = *run_.sim;
@@ -168,8 +169,10 @@ void App::draw_charts_window() {
                 }
                 BarChartOptions opt;
                 opt.y_label = "negative outcomes by cause, per moment";
-                if (series.empty()) ImGui::TextDisabled("No negative outcomes yet.");
-                else bar_chart("##why", size, causes, series, opt);
+                if (series.empty())
+                    ImGui::TextDisabled("No negative outcomes yet.");
+                else
+                    bar_chart("##why", size, causes, series, opt);
             }
             ImGui::EndTabItem();
         }

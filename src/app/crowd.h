@@ -27,7 +27,7 @@ struct CrowdKey {
     const Simulation* sim = nullptr;
     std::uint64_t version = 0;  // the app's count of simulation changes (ticks, edits, restarts)
     float x0 = 0, y0 = 0, w = 0, h = 0, scale = 0;
-    float glide = -1;           // how far movers have glided (0..1)
+    float glide = -1;  // how far movers have glided (0..1)
     bool flashes = false;
     bool operator==(const CrowdKey&) const = default;
 };

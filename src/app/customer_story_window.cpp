@@ -14,15 +14,18 @@ void App::draw_customer_story_window() {
     ImGui::Begin("Customer story");
     remember_rect("story");
     if (!run_.view.individuals()) {
-        ImGui::TextWrapped("The %s engine moves counts, not individual customers: switch the engine to agents "
-                           "(Run panel) to follow one customer's story.", run_.view.engine.c_str());
+        ImGui::TextWrapped(
+            "The %s engine moves counts, not individual customers: switch the engine to agents "
+            "(Run panel) to follow one customer's story.",
+            run_.view.engine.c_str());
         ImGui::End();
         return;
     }
     if (ImGui::Button("Random customer") && run_.sim->active() > 0) {
         // A pick that does not touch the simulation's random stream.
         const std::vector<std::uint32_t> ids = run_.sim->customer_ids();
-        const std::size_t k = static_cast<std::size_t>((static_cast<std::uint64_t>(time_ * 1000.0) * 2654435761u) % ids.size());
+        const std::size_t k =
+            static_cast<std::size_t>((static_cast<std::uint64_t>(time_ * 1000.0) * 2654435761u) % ids.size());
         watch_customer(ids[k]);
     }
     ImGui::SameLine();

@@ -57,9 +57,10 @@ void App::draw_replications_tab(float height) {
     }
     if (cancel) cancel_experiments();
     if (!experiments_.replications) {
-        ImGui::TextWrapped("One run is one story. Replications run the whole scenario many times with "
-                           "independent seeds and show the spread: a 95%% interval for every number and "
-                           "50%% / 95%% bands over time.");
+        ImGui::TextWrapped(
+            "One run is one story. Replications run the whole scenario many times with "
+            "independent seeds and show the spread: a 95%% interval for every number and "
+            "50%% / 95%% bands over time.");
         return;
     }
     const ReplicationResult& r = *experiments_.replications;
@@ -111,7 +112,8 @@ void App::draw_sweep_tab(float height) {
         ImGui::Text("of %s from", moment.c_str());
         ImGui::SameLine();
         ImGui::SetNextItemWidth(160);
-        ImGui::DragFloatRange2("##range", &experiments_.sweep_lo, &experiments_.sweep_hi, 0.01f, 0.0f, 1.0f, "%.2f", "%.2f");
+        ImGui::DragFloatRange2("##range", &experiments_.sweep_lo, &experiments_.sweep_hi, 0.01f, 0.0f, 1.0f, "%.2f",
+                               "%.2f");
         ImGui::SameLine();
         ImGui::SetNextItemWidth(90);
         ImGui::SliderInt("points", &experiments_.sweep_steps, 2, 20);
@@ -123,8 +125,9 @@ void App::draw_sweep_tab(float height) {
     }
     if (cancel) cancel_experiments();
     if (!experiments_.sweep || experiments_.sweep->axes.empty()) {
-        ImGui::TextWrapped("A sweep runs the scenario at each value of one parameter (with replications at each "
-                           "point) and plots conversion and NPS against it, with 95%% intervals.");
+        ImGui::TextWrapped(
+            "A sweep runs the scenario at each value of one parameter (with replications at each "
+            "point) and plots conversion and NPS against it, with 95%% intervals.");
         return;
     }
     const SweepResult& r = *experiments_.sweep;
@@ -146,7 +149,8 @@ void App::draw_sweep_tab(float height) {
     opt.x_step = xs.size() > 1 ? static_cast<float>(xs[1] - xs[0]) : 1.0f;
     opt.x_label = r.axes[0].path.c_str();
     opt.y_label = "conversion (purchases per arrival), 95% interval";
-    line_chart("##sweepconv", ImVec2(w, height), {metric_series(Metric::Conversion, "conversion", IM_COL32(120, 170, 255, 255))}, opt);
+    line_chart("##sweepconv", ImVec2(w, height),
+               {metric_series(Metric::Conversion, "conversion", IM_COL32(120, 170, 255, 255))}, opt);
     ImGui::SameLine();
     opt.y_label = "NPS, 95% interval";
     opt.include_zero = false;
@@ -166,13 +170,15 @@ void App::draw_rank_tab(float height) {
     }
     if (cancel) cancel_experiments();
     if (!experiments_.rank) {
-        ImGui::TextWrapped("Which moment of truth should we fix first? For every moment, motsim raises its "
-                           "positive odds a little and measures the effect on purchases per customer over "
-                           "paired runs (feedback loops included), beside the exact lift of the Markov analysis.");
+        ImGui::TextWrapped(
+            "Which moment of truth should we fix first? For every moment, motsim raises its "
+            "positive odds a little and measures the effect on purchases per customer over "
+            "paired runs (feedback loops included), beside the exact lift of the Markov analysis.");
         return;
     }
     const RankResult& r = *experiments_.rank;
-    if (experiments_.version != scenario_version_) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
+    if (experiments_.version != scenario_version_)
+        ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
     // A tornado: one horizontal bar per moment, largest effect on top, whiskers for the 95%
     // interval, a diamond for the exact (memoryless) effect.
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -188,33 +194,39 @@ void App::draw_rank_tab(float height) {
     if (hi - lo < 1e-9) hi = lo + 1e-3;
     const float x0 = p0.x + label_w, x1 = p0.x + w - 10;
     auto X = [&](double v) { return x0 + static_cast<float>((v - lo) / (hi - lo)) * (x1 - x0); };
-    const float row = std::min(26.0f * ui_scale_, (ImGui::GetItemRectSize().y - 20) / std::max<std::size_t>(1, r.entries.size()));
+    const float row =
+        std::min(26.0f * ui_scale_, (ImGui::GetItemRectSize().y - 20) / std::max<std::size_t>(1, r.entries.size()));
     dl->AddLine({X(0), p0.y}, {X(0), p0.y + row * static_cast<float>(r.entries.size())}, IM_COL32(160, 160, 160, 200));
     for (std::size_t k = 0; k < r.entries.size(); ++k) {
         const RankEntry& e = r.entries[k];
         const float y = p0.y + row * static_cast<float>(k);
         const int mi = e.moment;
         const std::string& name = mi >= 0 && static_cast<std::size_t>(mi) < edited_.moments.size()
-                                      ? edited_.moments[static_cast<std::size_t>(mi)].name : e.id;
+                                      ? edited_.moments[static_cast<std::size_t>(mi)].name
+                                      : e.id;
         char label[96];
         std::snprintf(label, sizeof label, "%zu. %s", k + 1, name.c_str());
         dl->PushClipRect({p0.x, y}, {x0 - 6, y + row}, true);
         dl->AddText({p0.x, y + row * 0.2f}, IM_COL32(230, 232, 240, 255), label);
         dl->PopClipRect();
         const ImU32 col = e.effect.mean >= 0 ? IM_COL32(90, 180, 110, 230) : IM_COL32(220, 90, 80, 230);
-        dl->AddRectFilled({std::min(X(0), X(e.effect.mean)), y + row * 0.15f}, {std::max(X(0), X(e.effect.mean)), y + row * 0.85f}, col, 2);
-        dl->AddLine({X(e.effect.lo), y + row * 0.5f}, {X(e.effect.hi), y + row * 0.5f}, IM_COL32(240, 240, 240, 255), 1.5f);
+        dl->AddRectFilled({std::min(X(0), X(e.effect.mean)), y + row * 0.15f},
+                          {std::max(X(0), X(e.effect.mean)), y + row * 0.85f}, col, 2);
+        dl->AddLine({X(e.effect.lo), y + row * 0.5f}, {X(e.effect.hi), y + row * 0.5f}, IM_COL32(240, 240, 240, 255),
+                    1.5f);
         const float dx = X(e.exact_effect);
-        dl->AddQuadFilled({dx, y + row * 0.25f}, {dx + 5, y + row * 0.5f}, {dx, y + row * 0.75f}, {dx - 5, y + row * 0.5f},
-                          IM_COL32(255, 210, 80, 255));
+        dl->AddQuadFilled({dx, y + row * 0.25f}, {dx + 5, y + row * 0.5f}, {dx, y + row * 0.75f},
+                          {dx - 5, y + row * 0.5f}, IM_COL32(255, 210, 80, 255));
         if (ImGui::IsItemHovered() && ImGui::GetMousePos().y >= y && ImGui::GetMousePos().y < y + row)
-            ImGui::SetTooltip("%s: +%.2f p+ (%.2f -> %.2f)\nsimulated effect on %s per customer: %+.4f (95%%: %+.4f .. %+.4f)\n"
-                              "exact (no feedback): %+.4f   lift %.4f   removal effect %.1f%%",
-                              name.c_str(), r.delta, e.positive_before, e.positive_after, r.objective.c_str(), e.effect.mean,
-                              e.effect.lo, e.effect.hi, e.exact_effect, e.lift, 100 * e.removal_effect);
+            ImGui::SetTooltip(
+                "%s: +%.2f p+ (%.2f -> %.2f)\nsimulated effect on %s per customer: %+.4f (95%%: %+.4f .. %+.4f)\n"
+                "exact (no feedback): %+.4f   lift %.4f   removal effect %.1f%%",
+                name.c_str(), r.delta, e.positive_before, e.positive_after, r.objective.c_str(), e.effect.mean,
+                e.effect.lo, e.effect.hi, e.exact_effect, e.lift, 100 * e.removal_effect);
     }
     char axis[160];
-    std::snprintf(axis, sizeof axis, "effect on %s per customer of +%.2f positive odds (%d paired runs; diamond: exact)",
+    std::snprintf(axis, sizeof axis,
+                  "effect on %s per customer of +%.2f positive odds (%d paired runs; diamond: exact)",
                   r.objective.c_str(), r.delta, r.runs);
     dl->AddText({x0, p0.y + row * static_cast<float>(r.entries.size()) + 4}, IM_COL32(170, 175, 185, 255), axis);
 }
@@ -245,8 +257,9 @@ void App::draw_cohort_tab(float height) {
         std::snprintf(buf, sizeof buf,
                       "%.4g customers (%s arrivals), %d %ss in %.1f ms: %.4g purchases (conversion %.1f%%), "
                       "%.4g done, %.4g lost, NPS %+.1f, rating %.2f",
-                      t.arrivals, scales[experiments_.cohort_scale], cohort.tick(), s.time_unit.c_str(), experiments_.cohort_ms, t.purchases,
-                      t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0, t.done, t.lost, t.nps(), cohort.rating());
+                      t.arrivals, scales[experiments_.cohort_scale], cohort.tick(), s.time_unit.c_str(),
+                      experiments_.cohort_ms, t.purchases, t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0,
+                      t.done, t.lost, t.nps(), cohort.rating());
         experiments_.cohort_summary = buf;
         experiments_.cohort_active.clear();
         experiments_.cohort_conversion.clear();
@@ -259,10 +272,11 @@ void App::draw_cohort_tab(float height) {
         }
     }
     if (experiments_.cohort_summary.empty()) {
-        ImGui::TextWrapped("The cohort engine moves counts instead of individual customers: the same scenario with "
-                           "a hundred million customers runs in milliseconds. Choose how many times more arrivals, "
-                           "then compare its curve (per %s, divided by the scale) with the agents' run above.",
-                           edited_.time_unit.c_str());
+        ImGui::TextWrapped(
+            "The cohort engine moves counts instead of individual customers: the same scenario with "
+            "a hundred million customers runs in milliseconds. Choose how many times more arrivals, "
+            "then compare its curve (per %s, divided by the scale) with the agents' run above.",
+            edited_.time_unit.c_str());
         return;
     }
     ImGui::TextWrapped("%s", experiments_.cohort_summary.c_str());

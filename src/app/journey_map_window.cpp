@@ -17,9 +17,12 @@ namespace {
 ImU32 outcome_color(Outcome o, float alpha) {
     switch (o) {
         case Outcome::Positive:
-        case Outcome::Magic: return ImGui::ColorConvertFloat4ToU32({0.30f, 0.75f, 0.40f, alpha});
-        case Outcome::Neutral: return ImGui::ColorConvertFloat4ToU32({0.65f, 0.67f, 0.72f, alpha});
-        case Outcome::Negative: return ImGui::ColorConvertFloat4ToU32({0.90f, 0.35f, 0.30f, alpha});
+        case Outcome::Magic:
+            return ImGui::ColorConvertFloat4ToU32({0.30f, 0.75f, 0.40f, alpha});
+        case Outcome::Neutral:
+            return ImGui::ColorConvertFloat4ToU32({0.65f, 0.67f, 0.72f, alpha});
+        case Outcome::Negative:
+            return ImGui::ColorConvertFloat4ToU32({0.90f, 0.35f, 0.30f, alpha});
     }
     return IM_COL32_WHITE;
 }
@@ -93,13 +96,13 @@ void App::draw_journey_map_window() {
     // Columns.
     for (std::size_t c = 0; c < layout.columns.size(); ++c) {
         const PhaseColumn& col = layout.columns[c];
-        if (c % 2 == 0)
-            dl->AddRectFilled({col.x0, p0.y}, {col.x1, p0.y + size.y}, IM_COL32(255, 255, 255, 8));
+        if (c % 2 == 0) dl->AddRectFilled({col.x0, p0.y}, {col.x1, p0.y + size.y}, IM_COL32(255, 255, 255, 8));
         const std::string label = col.label;
         std::string shown = label;
         for (char& ch : shown) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
         const ImVec2 ts = ImGui::CalcTextSize(shown.c_str());
-        dl->AddText({(col.x0 + col.x1 - ts.x) * 0.5f, p0.y + 6 * ui_scale_}, IM_COL32(200, 205, 215, 255), shown.c_str());
+        dl->AddText({(col.x0 + col.x1 - ts.x) * 0.5f, p0.y + 6 * ui_scale_}, IM_COL32(200, 205, 215, 255),
+                    shown.c_str());
     }
 
     // Edges: width follows the live flow through each route in the last ticks (outcomes per
@@ -109,7 +112,7 @@ void App::draw_journey_map_window() {
     for (std::size_t e = 0; e < layout.edges.size(); ++e) {
         const Edge& ed = layout.edges[e];
         const LiveMoment& st = v.moments[static_cast<std::size_t>(ed.from)];
-        const double n = ed.outcome == Outcome::Negative ? st.negative
+        const double n = ed.outcome == Outcome::Negative  ? st.negative
                          : ed.outcome == Outcome::Neutral ? st.neutral
                                                           : st.positive;
         flow[e] = static_cast<float>(n) * ed.share;
@@ -123,8 +126,8 @@ void App::draw_journey_map_window() {
         const float frac = flow[e] / max_flow;
         const float width = (1.0f + 7.0f * std::sqrt(frac)) * ui_scale_;
         const bool sel = ed.from == selected_;
-        draw_edge(dl, {a->x, a->y}, {b->x, b->y}, a->radius, b->radius,
-                  outcome_color(ed.outcome, sel ? 0.85f : 0.45f), width, static_cast<int>(ed.outcome));
+        draw_edge(dl, {a->x, a->y}, {b->x, b->y}, a->radius, b->radius, outcome_color(ed.outcome, sel ? 0.85f : 0.45f),
+                  width, static_cast<int>(ed.outcome));
     }
 
     // Crowd: the platform draws it here through a callback, under the node labels. The cohort
@@ -147,7 +150,8 @@ void App::draw_journey_map_window() {
         const std::string note = "Showing " + with_thousands(static_cast<double>(crowd_.dots.size())) + " of " +
                                  with_thousands(static_cast<double>(crowd_.customers)) + " customers (a sample)";
         const float lh = ImGui::GetTextLineHeight();
-        dl->AddText({p0.x + 6 * ui_scale_, p0.y + size.y - lh - 4 * ui_scale_}, IM_COL32(200, 205, 215, 230), note.c_str());
+        dl->AddText({p0.x + 6 * ui_scale_, p0.y + size.y - lh - 4 * ui_scale_}, IM_COL32(200, 205, 215, 230),
+                    note.c_str());
     }
 
     // Nodes with labels and live counts.
@@ -179,7 +183,8 @@ void App::draw_journey_map_window() {
     const double counts[2] = {v.done, v.lost};
     for (int k = 0; k < 2; ++k) {
         const Node& nd = *terms[k];
-        dl->AddCircleFilled({nd.x, nd.y}, nd.radius, k == 0 ? IM_COL32(40, 120, 60, 200) : IM_COL32(140, 45, 40, 200), 32);
+        dl->AddCircleFilled({nd.x, nd.y}, nd.radius, k == 0 ? IM_COL32(40, 120, 60, 200) : IM_COL32(140, 45, 40, 200),
+                            32);
         char line[64];
         std::snprintf(line, sizeof line, "%s %.0f", names[k], counts[k]);
         const ImVec2 ts = ImGui::CalcTextSize(line);
@@ -200,7 +205,8 @@ void App::draw_journey_map_window() {
             }
         }
         if (hit >= 0) selected_ = hit;
-        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift)) watch_customer(crowd_.ids[static_cast<std::size_t>(pick)]);
+        if (pick >= 0 && (hit < 0 || ImGui::GetIO().KeyShift))
+            watch_customer(crowd_.ids[static_cast<std::size_t>(pick)]);
     }
     if (hovered) {
         const ImVec2 mp = ImGui::GetMousePos();
@@ -210,8 +216,8 @@ void App::draw_journey_map_window() {
             const LiveMoment& st = v.moments[static_cast<std::size_t>(hit)];
             ImGui::BeginTooltip();
             ImGui::Text("%s  (%s)", mo.name.c_str(), edited_.phases[static_cast<std::size_t>(mo.phase)].c_str());
-            ImGui::Text("entered %.0f: %.0f positive (%.0f magic), %.0f neutral, %.0f negative", st.entered, st.positive,
-                        st.magic, st.neutral, st.negative);
+            ImGui::Text("entered %.0f: %.0f positive (%.0f magic), %.0f neutral, %.0f negative", st.entered,
+                        st.positive, st.magic, st.neutral, st.negative);
             ImGui::Text("lost right after: %.0f.  Click to edit its odds.", st.lost_after);
             ImGui::EndTooltip();
         }

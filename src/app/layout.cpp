@@ -52,8 +52,10 @@ JourneyLayout layout_journey(const Scenario& s, float x, float y, float w, float
     std::vector<int> column_of_phase(static_cast<std::size_t>(phase_count), -1);
     bool stray = false;
     for (const Moment& m : s.moments) {
-        if (m.phase >= 0 && m.phase < phase_count) column_of_phase[static_cast<std::size_t>(m.phase)] = 0;
-        else stray = true;
+        if (m.phase >= 0 && m.phase < phase_count)
+            column_of_phase[static_cast<std::size_t>(m.phase)] = 0;
+        else
+            stray = true;
     }
     for (int p = 0; p < phase_count; ++p) {
         if (column_of_phase[static_cast<std::size_t>(p)] < 0) continue;
@@ -77,8 +79,8 @@ JourneyLayout layout_journey(const Scenario& s, float x, float y, float w, float
     std::vector<int> count(ncols, 0);
     for (std::size_t i = 0; i < s.moments.size(); ++i) {
         const int p = s.moments[i].phase;
-        const int c = (p >= 0 && p < phase_count) ? column_of_phase[static_cast<std::size_t>(p)]
-                                                  : static_cast<int>(ncols) - 1;
+        const int c =
+            (p >= 0 && p < phase_count) ? column_of_phase[static_cast<std::size_t>(p)] : static_cast<int>(ncols) - 1;
         column_of_moment[i] = c;
         rank[i] = count[static_cast<std::size_t>(c)]++;
     }
@@ -119,10 +121,9 @@ JourneyLayout layout_journey(const Scenario& s, float x, float y, float w, float
             for (std::size_t t = 0; t < k; ++t) {
                 const int target = r.targets[t];
                 if (target != kLost && target != kDone && (target < 0 || target >= n)) continue;
-                const float share =
-                    total > 0.0 ? static_cast<float>(std::max(0.0, r.weights[t]) / total) : 0.0f;
-                out.edges.push_back(Edge{i, target, static_cast<Outcome>(route), share,
-                                         base_probability(m, route) * share});
+                const float share = total > 0.0 ? static_cast<float>(std::max(0.0, r.weights[t]) / total) : 0.0f;
+                out.edges.push_back(
+                    Edge{i, target, static_cast<Outcome>(route), share, base_probability(m, route) * share});
             }
         }
     }

@@ -42,11 +42,11 @@ struct Node {
 
 // One arrow of the map: a possible step from a moment after one kind of outcome.
 struct Edge {
-    int from = 0;                              // moment index
-    int to = kDone;                            // moment index, kLost or kDone
-    Outcome outcome = Outcome::Positive;       // Positive, Neutral or Negative (magic routes as positive)
-    float share = 0.0f;                        // this target's weight / the route's total weight
-    float probability = 0.0f;                  // base p(outcome) * share: the edge's flow, for its width
+    int from = 0;                         // moment index
+    int to = kDone;                       // moment index, kLost or kDone
+    Outcome outcome = Outcome::Positive;  // Positive, Neutral or Negative (magic routes as positive)
+    float share = 0.0f;                   // this target's weight / the route's total weight
+    float probability = 0.0f;             // base p(outcome) * share: the edge's flow, for its width
 };
 
 struct JourneyLayout {
@@ -64,8 +64,7 @@ struct JourneyLayout {
 // height) stay free for the column labels, which the view draws at (column centre, y). Negative
 // sizes count as zero; an empty scenario gives no columns and only the terminals. Targets
 // outside the moment list get no edge.
-JourneyLayout layout_journey(const Scenario& s, float x, float y, float w, float h,
-                             float header = 24.0f);
+JourneyLayout layout_journey(const Scenario& s, float x, float y, float w, float h, float header = 24.0f);
 
 // The moment whose node contains (x, y), the nearest one if discs touch; -1 when none does.
 // Terminals are not reported (kLost is -1 too): ask node_position for them.

@@ -17,8 +17,9 @@ void App::draw_lesson_window() {
     ImGui::TextWrapped("%s", lesson.title.c_str());
     for (std::size_t i = 0; i < lesson.steps.size(); ++i) {
         const bool done = static_cast<int>(i) < lesson_.step, current = static_cast<int>(i) == lesson_.step;
-        ImGui::PushStyleColor(ImGuiCol_Text, done ? ImVec4(0.5f, 0.85f, 0.55f, 1) : current ? ImVec4(1, 1, 1, 1)
-                                                                                         : ImVec4(0.6f, 0.6f, 0.65f, 1));
+        ImGui::PushStyleColor(ImGuiCol_Text, done      ? ImVec4(0.5f, 0.85f, 0.55f, 1)
+                                             : current ? ImVec4(1, 1, 1, 1)
+                                                       : ImVec4(0.6f, 0.6f, 0.65f, 1));
         ImGui::TextWrapped("%s %zu. %s", done ? "[x]" : "[ ]", i + 1, lesson.steps[i].text.c_str());
         ImGui::PopStyleColor();
     }

@@ -36,7 +36,9 @@ void App::draw_menu_bar() {
         if (ImGui::MenuItem("Export per-tick series (CSV)", nullptr, false, run_.view.individuals()))
             note("Exported " + host_.save_file("series.csv", "text/csv", io::series_csv(*run_.sim)), false);
         if (ImGui::MenuItem("Export analysis (JSON)"))
-            note("Exported " + host_.save_file("analysis.json", "application/json", io::analysis_json(edited_, run_.analysis)), false);
+            note("Exported " +
+                     host_.save_file("analysis.json", "application/json", io::analysis_json(edited_, run_.analysis)),
+                 false);
         if (ImGui::MenuItem("Save a picture (PNG)")) host_.request_screenshot("motsim.png");
         if (host_.is_browser() && ImGui::MenuItem("Copy a link to this run")) host_.copy_link(share_json());
         ImGui::EndMenu();
@@ -56,7 +58,8 @@ void App::draw_menu_bar() {
     }
     ImGui::SameLine(0, 30);
     ImGui::TextDisabled("%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited_.time_unit.c_str(), tick(),
-                        edited_.ticks, run_.playing ? (finished() ? "finished" : "playing") : "paused", run_.view.engine.c_str());
+                        edited_.ticks, run_.playing ? (finished() ? "finished" : "playing") : "paused",
+                        run_.view.engine.c_str());
     ImGui::EndMainMenuBar();
 }
 

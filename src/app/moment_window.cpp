@@ -32,13 +32,16 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
         changed = true;
     }
     remember_item("slider_negative");
-    ImGui::TextDisabled("neutral %.3f   %s", std::max(0.0, 1 - m.positive - m.negative), odds_text(m.positive, m.negative).c_str());
-    changed |= slider_double("magic", m.magic, 0, 1, "%.3f", "Share of positive outcomes that are moments of magic", lk("magic"));
+    ImGui::TextDisabled("neutral %.3f   %s", std::max(0.0, 1 - m.positive - m.negative),
+                        odds_text(m.positive, m.negative).c_str());
+    changed |= slider_double("magic", m.magic, 0, 1, "%.3f", "Share of positive outcomes that are moments of magic",
+                             lk("magic"));
     section("Impact on impression");
     const char* onames[4] = {"positive##imp", "neutral##imp", "negative##imp", "magic##imp"};
     const char* opaths[4] = {"impact/positive", "impact/neutral", "impact/negative", "impact/magic"};
     for (int o = 0; o < 4; ++o)
-        changed |= slider_double(onames[o], m.impact[static_cast<std::size_t>(o)], -1, 1, "%+.2f", nullptr, lk(opaths[o]));
+        changed |=
+            slider_double(onames[o], m.impact[static_cast<std::size_t>(o)], -1, 1, "%+.2f", nullptr, lk(opaths[o]));
     section("Dwell and flags");
     int dw[2] = {m.dwell_min, m.dwell_max};
     if (lk("dwell/min") || lk("dwell/max")) ImGui::BeginDisabled();
@@ -52,7 +55,8 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     changed |= ImGui::Checkbox("purchase", &m.purchase);
     ImGui::SameLine();
     changed |= ImGui::Checkbox("reads reviews", &m.reads_reviews);
-    changed |= slider_double("review rate", m.review, 0, 1, "%.2f", "Probability a finishing customer posts a review", lk("review"));
+    changed |= slider_double("review rate", m.review, 0, 1, "%.2f", "Probability a finishing customer posts a review",
+                             lk("review"));
 
     section("Routes");
     const char* rnames[3] = {"after positive", "after neutral", "after negative"};
@@ -65,7 +69,8 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
         for (std::size_t k = 0; k < r.targets.size(); ++k) {
             ImGui::PushID(static_cast<int>(k));
             char label[96];
-            std::snprintf(label, sizeof label, "-> %s (%.0f%%)", target_name(s, r.targets[k]), total > 0 ? 100 * r.weights[k] / total : 0.0);
+            std::snprintf(label, sizeof label, "-> %s (%.0f%%)", target_name(s, r.targets[k]),
+                          total > 0 ? 100 * r.weights[k] / total : 0.0);
             ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.45f);
             changed |= slider_double(label, r.weights[k], 0.01, 10, "%.2f");
             if (r.targets.size() > 1) {
@@ -108,7 +113,8 @@ void App::draw_moment_window() {
     selected_ = std::clamp(selected_, 0, static_cast<int>(edited_.moments.size()) - 1);
     if (ImGui::BeginCombo("moment", edited_.moments[static_cast<std::size_t>(selected_)].name.c_str())) {
         for (std::size_t m = 0; m < edited_.moments.size(); ++m)
-            if (ImGui::Selectable(edited_.moments[m].name.c_str(), static_cast<int>(m) == selected_)) selected_ = static_cast<int>(m);
+            if (ImGui::Selectable(edited_.moments[m].name.c_str(), static_cast<int>(m) == selected_))
+                selected_ = static_cast<int>(m);
         ImGui::EndCombo();
     }
     Scenario s = edited_;
@@ -116,7 +122,8 @@ void App::draw_moment_window() {
     draw_moment_editor(s.moments[static_cast<std::size_t>(selected_)], selected_, s, changed);
     if (run_.analysis.ok && static_cast<std::size_t>(selected_) < run_.analysis.lift.size()) {
         section("Exact analysis");
-        ImGui::Text("expected visits %.3f per customer", run_.analysis.expected_visits[static_cast<std::size_t>(selected_)]);
+        ImGui::Text("expected visits %.3f per customer",
+                    run_.analysis.expected_visits[static_cast<std::size_t>(selected_)]);
         ImGui::Text("removal effect %.1f%%", 100 * run_.analysis.removal_effect[static_cast<std::size_t>(selected_)]);
         ImGui::Text("lift %.3f purchases per +1 p+", run_.analysis.lift[static_cast<std::size_t>(selected_)]);
     }

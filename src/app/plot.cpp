@@ -15,9 +15,9 @@ namespace {
 
 // ==== Small helpers ============================================================================
 
-constexpr float kPad = 4.0f;           // between labels and the plot area
-constexpr float kLineWidth = 2.0f;     // data lines
-constexpr float kMinSide = 40.0f;      // below this a chart is not readable, and ImGui asserts on 0
+constexpr float kPad = 4.0f;        // between labels and the plot area
+constexpr float kLineWidth = 2.0f;  // data lines
+constexpr float kMinSide = 40.0f;   // below this a chart is not readable, and ImGui asserts on 0
 constexpr float kDefaultHeight = 200.0f;
 
 ImU32 text_color() { return ImGui::GetColorU32(ImGuiCol_Text); }
@@ -66,8 +66,8 @@ void dashed_polyline(ImDrawList* dl, const ImVec2* p, int n, ImU32 col, float th
             const float in = std::fmod(phase, period);
             const float piece = std::min((in < dash ? dash : period) - in, len - t);
             if (in < dash)
-                dl->AddLine(ImVec2(a.x + ux * t, a.y + uy * t),
-                            ImVec2(a.x + ux * (t + piece), a.y + uy * (t + piece)), col, thickness);
+                dl->AddLine(ImVec2(a.x + ux * t, a.y + uy * t), ImVec2(a.x + ux * (t + piece), a.y + uy * (t + piece)),
+                            col, thickness);
             t += piece;
             phase = std::fmod(phase + piece, period);
         }
@@ -78,7 +78,8 @@ void dashed_polyline(ImDrawList* dl, const ImVec2* p, int n, ImU32 col, float th
 void tooltip_swatch(ImU32 color) {
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const float h = ImGui::GetTextLineHeight();
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + h * 0.2f), ImVec2(p.x + h * 0.6f, p.y + h * 0.8f), color);
+    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p.x, p.y + h * 0.2f), ImVec2(p.x + h * 0.6f, p.y + h * 0.8f),
+                                              color);
     ImGui::Dummy(ImVec2(h * 0.6f, h));
     ImGui::SameLine();
 }
@@ -115,8 +116,10 @@ struct Chart {
 Chart begin_chart(const char* id, ImVec2 size) {
     const ImVec2 avail = ImGui::GetContentRegionAvail();
     if (size.x <= 0.0f) size.x = avail.x + size.x;
-    if (size.y == 0.0f) size.y = kDefaultHeight;
-    else if (size.y < 0.0f) size.y = avail.y + size.y;
+    if (size.y == 0.0f)
+        size.y = kDefaultHeight;
+    else if (size.y < 0.0f)
+        size.y = avail.y + size.y;
     size.x = std::max(size.x, kMinSide);
     size.y = std::max(size.y, kMinSide);
 
@@ -154,7 +157,8 @@ float legend(Chart& c, const std::vector<LegendEntry>& entries, bool draw) {
                     const ImVec2 pts[2] = {ImVec2(x, mid), ImVec2(x + swatch, mid)};
                     dashed_polyline(c.dl, pts, 2, e.color, kLineWidth);
                 } else {
-                    c.dl->AddRectFilled(ImVec2(x, mid - swatch * 0.3f), ImVec2(x + swatch, mid + swatch * 0.3f), e.color);
+                    c.dl->AddRectFilled(ImVec2(x, mid - swatch * 0.3f), ImVec2(x + swatch, mid + swatch * 0.3f),
+                                        e.color);
                 }
                 tx += swatch + kPad;
             }
@@ -299,8 +303,8 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
     for (const RefLine& r : opt.references) extend(lo, hi, any, r.value);
     if (!any) hi = 1.0;
 
-    frame_y(c, top, bottom_margin(opt.x_label != nullptr), opt.fixed_y ? opt.y_min : lo,
-            opt.fixed_y ? opt.y_max : hi, opt.fixed_y);
+    frame_y(c, top, bottom_margin(opt.x_label != nullptr), opt.fixed_y ? opt.y_min : lo, opt.fixed_y ? opt.y_max : hi,
+            opt.fixed_y);
     frame_x(c, opt.x_label);
     legend(c, entries, true);
 
@@ -331,8 +335,10 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
         if (!finite(r.value)) continue;
         const float y = c.py(r.value);
         const ImVec2 pts[2] = {ImVec2(c.a0.x, y), ImVec2(c.a1.x, y)};
-        if (r.dashed) dashed_polyline(c.dl, pts, 2, r.color, 1.5f);
-        else c.dl->AddLine(pts[0], pts[1], r.color, 1.5f);
+        if (r.dashed)
+            dashed_polyline(c.dl, pts, 2, r.color, 1.5f);
+        else
+            c.dl->AddLine(pts[0], pts[1], r.color, 1.5f);
         const ImVec2 ts = ImGui::CalcTextSize(r.label.c_str());
         const float ty = y - ts.y - 1.0f < c.a0.y ? y + 1.0f : y - ts.y - 1.0f;  // below if no room above
         c.dl->AddText(ImVec2(c.a1.x - ts.x - kPad, ty), r.color, r.label.c_str());
@@ -341,9 +347,12 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
     for (const Series& s : series) {
         // Non-finite values break the line into runs; a lone point becomes a dot.
         const auto flush = [&]() {
-            if (run.size() == 1) c.dl->AddCircleFilled(run[0], kLineWidth * 1.5f, s.color);
-            else if (s.dashed) dashed_polyline(c.dl, run.data(), static_cast<int>(run.size()), s.color, kLineWidth);
-            else if (run.size() > 1) c.dl->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, kLineWidth);
+            if (run.size() == 1)
+                c.dl->AddCircleFilled(run[0], kLineWidth * 1.5f, s.color);
+            else if (s.dashed)
+                dashed_polyline(c.dl, run.data(), static_cast<int>(run.size()), s.color, kLineWidth);
+            else if (run.size() > 1)
+                c.dl->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, kLineWidth);
             run.clear();
         };
         // Far more points than pixels (a long run): each pixel column keeps its lowest and highest
@@ -402,8 +411,10 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
         char buf[64];
         ImGui::BeginTooltip();
         format_value(buf, sizeof buf, x_of(at), nullptr);
-        if (opt.x_label) ImGui::Text("%s %s", opt.x_label, buf);
-        else ImGui::Text("x = %s", buf);
+        if (opt.x_label)
+            ImGui::Text("%s %s", opt.x_label, buf);
+        else
+            ImGui::Text("x = %s", buf);
         for (const Series& s : series) {
             if (at >= s.values.size()) continue;
             tooltip_swatch(s.color);
@@ -472,7 +483,8 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
         hovered = std::clamp(static_cast<int>((c.mouse.x - c.a0.x) / group_w), 0, static_cast<int>(nc) - 1);
     if (hovered >= 0) {
         const float gx = c.a0.x + group_w * static_cast<float>(hovered);
-        c.dl->AddRectFilled(ImVec2(gx, c.a0.y), ImVec2(gx + group_w, c.a1.y), ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.35f));
+        c.dl->AddRectFilled(ImVec2(gx, c.a0.y), ImVec2(gx + group_w, c.a1.y),
+                            ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.35f));
     }
 
     for (std::size_t ci = 0; ci < nc; ++ci) {
@@ -482,7 +494,8 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
             if (ci >= s.values.size() || !finite(s.values[ci])) continue;
             const float x = gx + group_w * 0.1f + bar_w * static_cast<float>(k);
             const float y = c.py(s.values[ci]);
-            c.dl->AddRectFilled(ImVec2(x + gap, std::min(y, zero)), ImVec2(x + bar_w - gap, std::max(y, zero)), s.color);
+            c.dl->AddRectFilled(ImVec2(x + gap, std::min(y, zero)), ImVec2(x + bar_w - gap, std::max(y, zero)),
+                                s.color);
             if (has_band(s) && finite(s.lower[ci]) && finite(s.upper[ci])) {
                 const float mid = x + bar_w * 0.5f, cap = std::max(1.0f, bar_w * 0.25f);
                 const float yl = c.py(s.lower[ci]), yu = c.py(s.upper[ci]);

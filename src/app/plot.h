@@ -61,8 +61,7 @@ struct LineChartOptions {
     const char* value_format = nullptr;  // printf format for tooltip values; nullptr: automatic
 };
 
-void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series,
-                const LineChartOptions& options = {});
+void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, const LineChartOptions& options = {});
 
 // ==== Grouped bars =============================================================================
 
@@ -89,8 +88,7 @@ struct HistogramOptions {
 
 // counts[k] covers impressions [-1 + 2k/n, -1 + 2(k+1)/n] for n = counts.size() (the engine's
 // kHistogramBins); each bar takes the impression colour of its centre.
-void histogram(const char* id, ImVec2 size, const std::vector<float>& counts,
-               const HistogramOptions& options = {});
+void histogram(const char* id, ImVec2 size, const std::vector<float>& counts, const HistogramOptions& options = {});
 void histogram(const char* id, ImVec2 size, const std::vector<std::int64_t>& counts,
                const HistogramOptions& options = {});
 

@@ -97,8 +97,8 @@ inline NiceRange nice_range(double lo, double hi, int max_ticks) {
         // The tolerance only forgives division rounding (0.3 / 0.1 = 2.9999999999999996).
         const double a = std::floor(lo / step + 1e-12), b = std::ceil(hi / step - 1e-12);
         if (b - a + 1.0 <= static_cast<double>(max_ticks) || guard == 7)
-            return NiceRange{tick_value(static_cast<long long>(a), step),
-                             tick_value(static_cast<long long>(b), step), step};
+            return NiceRange{tick_value(static_cast<long long>(a), step), tick_value(static_cast<long long>(b), step),
+                             step};
         step = next_nice_step(step);
     }
     return NiceRange{lo, hi, step};

@@ -37,14 +37,14 @@ struct LiveRun {
     Scenario started;                                // the scenario the run began with (capped)
     std::vector<std::pair<int, Scenario>> edit_log;  // live edits by tick, for replays
     std::unique_ptr<Simulation> sim;
-    std::unique_ptr<Cohort> cohort;                  // set when the live view runs a cohort engine
+    std::unique_ptr<Cohort> cohort;  // set when the live view runs a cohort engine
     Engine engine = Engine::Agents;
-    LiveView view;                                   // what the panels show, from either engine
+    LiveView view;  // what the panels show, from either engine
     Analysis analysis;
     std::uint64_t seed = 1;
     bool playing = true;
-    double speed = 10.0;      // ticks per second
-    double tick_clock = 0;    // fraction of a tick accumulated
+    double speed = 10.0;        // ticks per second
+    double tick_clock = 0;      // fraction of a tick accumulated
     std::uint64_t version = 0;  // bumped by every tick, edit and restart (the crowd's key)
     // Sliced long work: run_to / finish, its target and where it started.
     Work work = Work::None;
@@ -75,8 +75,8 @@ enum class ExperimentKind { None, Replications, Sweep, Rank };
 // settings. Results belong to the scenario version they were run on (a change greys them out).
 struct ExperimentRoom {
     std::unique_ptr<ExperimentJob> job;
-    ExperimentKind kind = ExperimentKind::None;         // of the running job
-    ExperimentKind select_tab = ExperimentKind::None;   // a chart tab to bring forward next frame
+    ExperimentKind kind = ExperimentKind::None;        // of the running job
+    ExperimentKind select_tab = ExperimentKind::None;  // a chart tab to bring forward next frame
     std::optional<ReplicationResult> replications;
     std::optional<SweepResult> sweep;
     std::optional<RankResult> rank;
@@ -98,11 +98,11 @@ struct ExperimentRoom {
 // ==== A lesson ==================================================================================
 // The learner's progress through the lesson in UiConfig::lesson, and a check in progress.
 struct LessonRoom {
-    Scenario base;          // the scenario the lesson's "changed moments" count from
-    int step = 0;           // the step the learner is on
-    std::string detail;     // what the last check measured
+    Scenario base;                      // the scenario the lesson's "changed moments" count from
+    int step = 0;                       // the step the learner is on
+    std::string detail;                 // what the last check measured
     std::unique_ptr<Simulation> check;  // a check in progress: its own fresh, capped run
-    Scenario checked;       // the scenario as it was when the check started
+    Scenario checked;                   // the scenario as it was when the check started
     bool last_met = false;
 };
 

@@ -18,10 +18,14 @@ std::string signed2(double v) {
 
 const char* outcome_words(Outcome o) {
     switch (o) {
-        case Outcome::Positive: return "positive";
-        case Outcome::Neutral: return "neutral";
-        case Outcome::Negative: return "negative";
-        case Outcome::Magic: return "moment of magic";
+        case Outcome::Positive:
+            return "positive";
+        case Outcome::Neutral:
+            return "neutral";
+        case Outcome::Negative:
+            return "negative";
+        case Outcome::Magic:
+            return "moment of magic";
     }
     return "?";
 }
@@ -29,9 +33,12 @@ const char* outcome_words(Outcome o) {
 // The NPS category of a score, in words (the engine's nps_group decides it).
 const char* nps_category(int score) {
     switch (nps_group(score)) {
-        case NpsGroup::Promoter: return "promoter";
-        case NpsGroup::Detractor: return "detractor";
-        case NpsGroup::Passive: return "passive";
+        case NpsGroup::Promoter:
+            return "promoter";
+        case NpsGroup::Detractor:
+            return "detractor";
+        case NpsGroup::Passive:
+            return "passive";
     }
     return "passive";
 }
@@ -45,8 +52,7 @@ std::string times(int n) {
 // True when the arrival impression is the segment's start plus the referral boost (and that
 // differs from the plain start): the only trace of a referral the events carry.
 bool looks_referred(const Scenario& s, int segment, float impression) {
-    if (segment < 0 || static_cast<std::size_t>(segment) >= s.segments.size() || s.referral_boost == 0.0)
-        return false;
+    if (segment < 0 || static_cast<std::size_t>(segment) >= s.segments.size() || s.referral_boost == 0.0) return false;
     const double plain = s.segments[static_cast<std::size_t>(segment)].initial_impression;
     const double boosted = std::fmin(1.0, std::fmax(-1.0, plain + s.referral_boost));
     return std::fabs(boosted - plain) > 1e-6 && std::fabs(static_cast<double>(impression) - boosted) < 1e-5;
@@ -70,8 +76,8 @@ std::string target_label(const Scenario& s, int target) {
 
 // ==== Story lines ==============================================================================
 
-std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryEvent>& events,
-                                     std::uint32_t customer, int segment) {
+std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryEvent>& events, std::uint32_t customer,
+                                     int segment) {
     std::vector<std::string> lines;
     for (const StoryEvent& e : events) {
         if (e.customer != customer) continue;
@@ -93,8 +99,7 @@ std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryE
 
         // Outcome: "day 3, Check-in: negative (rudeness), impression -0.30 -> lost"
         line += ", " + target_label(s, e.moment) + ": " + outcome_words(e.outcome);
-        if (e.outcome == Outcome::Negative && e.cause >= 0 &&
-            static_cast<std::size_t>(e.moment) < s.moments.size()) {
+        if (e.outcome == Outcome::Negative && e.cause >= 0 && static_cast<std::size_t>(e.moment) < s.moments.size()) {
             const auto& causes = s.moments[static_cast<std::size_t>(e.moment)].causes;
             if (static_cast<std::size_t>(e.cause) < causes.size())
                 line += " (" + causes[static_cast<std::size_t>(e.cause)].name + ")";
@@ -110,8 +115,7 @@ std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryE
 
 // ==== Summary ==================================================================================
 
-std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& events,
-                         std::uint32_t customer) {
+std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& events, std::uint32_t customer) {
     const StoryEvent* last = nullptr;
     int purchases = 0;
     for (const StoryEvent& e : events) {
@@ -124,15 +128,17 @@ std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& event
     const int score = nps_score(last->impression);
     std::string out;
     if (last->target >= 0) {
-        out = "still in the journey at " + target_label(s, last->target) + ", impression " +
-              signed2(last->impression) + " (score " + std::to_string(score) + " now)";
+        out = "still in the journey at " + target_label(s, last->target) + ", impression " + signed2(last->impression) +
+              " (score " + std::to_string(score) + " now)";
     } else {
         out = last->target == kDone ? "finished the journey" : "left the journey";
         if (last->target == kLost && last->moment >= 0) out += " after " + target_label(s, last->moment);
         out += std::string(" as a ") + nps_category(score) + " (score " + std::to_string(score) + ")";
     }
-    if (purchases > 0) out += ", bought " + times(purchases);
-    else out += last->target >= 0 ? ", no purchase yet" : ", no purchase";
+    if (purchases > 0)
+        out += ", bought " + times(purchases);
+    else
+        out += last->target >= 0 ? ", no purchase yet" : ", no purchase";
     // An advocate brings referrals only when the scenario has word of mouth switched on.
     if (last->target == kDone && s.referral_rate > 0.0 && s.referral_ticks > 0 &&
         is_advocate(last->impression, s.advocate_threshold))

@@ -24,14 +24,13 @@ std::string target_label(const Scenario& s, int target);
 // them in time order). `segment` (index into Scenario::segments, e.g. from
 // Simulation::customer_segment() while the customer is in the journey) adds the segment's name
 // to the arrival line; -1 leaves it out, since the events do not carry it.
-std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryEvent>& events,
-                                     std::uint32_t customer, int segment = -1);
+std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryEvent>& events, std::uint32_t customer,
+                                     int segment = -1);
 
 // How the story ends so far, from the customer's last event: "finished the journey as a
 // promoter (score 9), bought once", "left the journey after Check-in as a detractor (score 2)",
 // or "still in the journey at Dinner, impression +0.20 (score 6 now)". Scores are
 // motsim::nps_score of the impression.
-std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& events,
-                         std::uint32_t customer);
+std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& events, std::uint32_t customer);
 
 }  // namespace motsim::app

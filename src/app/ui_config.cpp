@@ -26,10 +26,13 @@ bool read_lesson(const json& j, Lesson& lesson, std::vector<io::Problem>& proble
         return false;
     }
     for (auto it = j.begin(); it != j.end(); ++it)
-        if (it.key() != "title" && it.key() != "steps") problem(problems, "/lesson/" + it.key(), "unknown key '" + it.key() + "'");
+        if (it.key() != "title" && it.key() != "steps")
+            problem(problems, "/lesson/" + it.key(), "unknown key '" + it.key() + "'");
     if (j.contains("title")) {
-        if (j["title"].is_string()) lesson.title = j["title"].get<std::string>();
-        else problem(problems, "/lesson/title", "must be a string");
+        if (j["title"].is_string())
+            lesson.title = j["title"].get<std::string>();
+        else
+            problem(problems, "/lesson/title", "must be a string");
     }
     if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty() || j["steps"].size() > 50) {
         problem(problems, "/lesson/steps", "must be an array of 1 to 50 steps");
@@ -46,13 +49,16 @@ bool read_lesson(const json& j, Lesson& lesson, std::vector<io::Problem>& proble
         for (auto it = st.begin(); it != st.end(); ++it)
             if (it.key() != "text" && it.key() != "goals" && it.key() != "max_changed_moments")
                 problem(problems, ptr + "/" + it.key(), "unknown key '" + it.key() + "'");
-        if (st.contains("text") && st["text"].is_string()) step.text = st["text"].get<std::string>();
-        else problem(problems, ptr + "/text", "must be a string");
+        if (st.contains("text") && st["text"].is_string())
+            step.text = st["text"].get<std::string>();
+        else
+            problem(problems, ptr + "/text", "must be a string");
         if (st.contains("max_changed_moments")) {
             if (st["max_changed_moments"].is_number_integer() && st["max_changed_moments"].get<long long>() >= 0 &&
                 st["max_changed_moments"].get<long long>() <= 1000)
                 step.max_changed_moments = static_cast<int>(st["max_changed_moments"].get<long long>());
-            else problem(problems, ptr + "/max_changed_moments", "must be an integer from 0 to 1000");
+            else
+                problem(problems, ptr + "/max_changed_moments", "must be an integer from 0 to 1000");
         }
         if (!st.contains("goals") || !st["goals"].is_array() || st["goals"].size() > 20) {
             problem(problems, ptr + "/goals", "must be an array of at most 20 goals");
@@ -111,12 +117,18 @@ bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Pro
                 continue;
             }
             for (auto p = v.begin(); p != v.end(); ++p) {
-                bool* field = p.key() == "menu" ? &c.menu : p.key() == "controls" ? &c.controls
-                            : p.key() == "editor" ? &c.editor : p.key() == "charts" ? &c.charts
-                            : p.key() == "story" ? &c.story : nullptr;
-                if (!field) problem(problems, "/panels/" + p.key(), "unknown panel '" + p.key() + "'");
-                else if (!p.value().is_boolean()) problem(problems, "/panels/" + p.key(), "must be true or false");
-                else *field = p.value().get<bool>();
+                bool* field = p.key() == "menu"       ? &c.menu
+                              : p.key() == "controls" ? &c.controls
+                              : p.key() == "editor"   ? &c.editor
+                              : p.key() == "charts"   ? &c.charts
+                              : p.key() == "story"    ? &c.story
+                                                      : nullptr;
+                if (!field)
+                    problem(problems, "/panels/" + p.key(), "unknown panel '" + p.key() + "'");
+                else if (!p.value().is_boolean())
+                    problem(problems, "/panels/" + p.key(), "must be true or false");
+                else
+                    *field = p.value().get<bool>();
             }
         } else if (k == "locked") {
             if (!v.is_array() || v.size() > 1000) {
@@ -126,13 +138,16 @@ bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Pro
             c.locked.clear();
             for (std::size_t i = 0; i < v.size(); ++i) {
                 if (!v[i].is_string() || v[i].get<std::string>().empty() || v[i].get<std::string>()[0] != '/')
-                    problem(problems, "/locked/" + std::to_string(i), "must be a path such as /moments/check_in/positive");
-                else c.locked.push_back(v[i].get<std::string>());
+                    problem(problems, "/locked/" + std::to_string(i),
+                            "must be a path such as /moments/check_in/positive");
+                else
+                    c.locked.push_back(v[i].get<std::string>());
             }
         } else if (k == "theme") {
             if (!v.is_string() || (v.get<std::string>() != "dark" && v.get<std::string>() != "light"))
                 problem(problems, "/theme", "must be \"dark\" or \"light\"");
-            else c.theme = v.get<std::string>();
+            else
+                c.theme = v.get<std::string>();
         } else if (k == "lesson") {
             if (v.is_null()) {
                 c.lesson.reset();
@@ -152,17 +167,25 @@ bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Pro
 bool path_locked(const std::vector<std::string>& locked, const std::string& path) {
     for (const std::string& p : locked) {
         if (p == path) return true;
-        if (p.size() >= 2 && p.compare(p.size() - 2, 2, "/*") == 0 && path.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0)
+        if (p.size() >= 2 && p.compare(p.size() - 2, 2, "/*") == 0 &&
+            path.compare(0, p.size() - 1, p, 0, p.size() - 1) == 0)
             return true;
     }
     return false;
 }
 
 std::vector<std::string> parameter_paths(const Scenario& s) {
-    std::vector<std::string> out{"/population/arrivals_per_tick", "/population/max_customers", "/population/initial",
-                                 "/ticks", "/influence/impression", "/influence/reviews", "/reviews/prior",
-                                 "/reviews/half_life", "/word_of_mouth/advocate_threshold",
-                                 "/word_of_mouth/referral_rate", "/word_of_mouth/referral_ticks",
+    std::vector<std::string> out{"/population/arrivals_per_tick",
+                                 "/population/max_customers",
+                                 "/population/initial",
+                                 "/ticks",
+                                 "/influence/impression",
+                                 "/influence/reviews",
+                                 "/reviews/prior",
+                                 "/reviews/half_life",
+                                 "/word_of_mouth/advocate_threshold",
+                                 "/word_of_mouth/referral_rate",
+                                 "/word_of_mouth/referral_ticks",
                                  "/word_of_mouth/referral_boost"};
     for (std::size_t g = 0; g < s.segments.size(); ++g)
         for (const char* f : {"share", "shift", "initial_impression"})

@@ -10,8 +10,10 @@ namespace motsim::app {
 // "0.75 (odds 3:1)": probabilities as trainers say them, and as gamblers do.
 std::string odds_text(double p_pos, double p_neg) {
     char buf[64];
-    if (p_neg <= 0) std::snprintf(buf, sizeof buf, "odds %.3g:0", p_pos);
-    else std::snprintf(buf, sizeof buf, "odds %.2g:1", p_pos / p_neg);
+    if (p_neg <= 0)
+        std::snprintf(buf, sizeof buf, "odds %.3g:0", p_pos);
+    else
+        std::snprintf(buf, sizeof buf, "odds %.2g:1", p_pos / p_neg);
     return buf;
 }
 
@@ -22,7 +24,8 @@ bool slider_double(const char* label, double& v, double lo, double hi, const cha
     const bool changed = ImGui::SliderFloat(label, &f, static_cast<float>(lo), static_cast<float>(hi), fmt);
     if (locked) ImGui::EndDisabled();
     if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled) && (help || locked))
-        ImGui::SetTooltip("%s%s", help ? help : "", locked ? (help ? "\n(locked in this lesson)" : "(locked in this lesson)") : "");
+        ImGui::SetTooltip("%s%s", help ? help : "",
+                          locked ? (help ? "\n(locked in this lesson)" : "(locked in this lesson)") : "");
     if (locked) return false;
     if (changed) v = std::clamp(static_cast<double>(f), lo, hi);
     return changed;
@@ -31,7 +34,8 @@ bool slider_double(const char* label, double& v, double lo, double hi, const cha
 const char* target_name(const Scenario& s, int t) {
     if (t == kDone) return "done";
     if (t == kLost) return "lost";
-    if (t >= 0 && static_cast<std::size_t>(t) < s.moments.size()) return s.moments[static_cast<std::size_t>(t)].id.c_str();
+    if (t >= 0 && static_cast<std::size_t>(t) < s.moments.size())
+        return s.moments[static_cast<std::size_t>(t)].id.c_str();
     return "?";
 }
 
@@ -41,7 +45,6 @@ void section(const char* label) {
     ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "%s", label);
     ImGui::Separator();
 }
-
 
 std::string fit_text(const std::string& text, float max_width) {
     if (ImGui::CalcTextSize(text.c_str()).x <= max_width) return text;

@@ -39,11 +39,21 @@ void App::place_window(Window w) {
     const float unit = parts > 0 ? H / parts : H;
     ImVec2 pos, size;
     switch (w) {
-        case Window::Run: pos = {0, top}, size = {left, H}; break;
-        case Window::JourneyMap: pos = {left, top}, size = {mid, H - bottom}; break;
-        case Window::Charts: pos = {left, top + H - bottom}, size = {mid, bottom}; break;
-        case Window::Lesson: pos = {left + mid, top}, size = {right, unit}; break;
-        case Window::MomentOfTruth: pos = {left + mid, top + lesson_parts * unit}, size = {right, 2 * unit}; break;
+        case Window::Run:
+            pos = {0, top}, size = {left, H};
+            break;
+        case Window::JourneyMap:
+            pos = {left, top}, size = {mid, H - bottom};
+            break;
+        case Window::Charts:
+            pos = {left, top + H - bottom}, size = {mid, bottom};
+            break;
+        case Window::Lesson:
+            pos = {left + mid, top}, size = {right, unit};
+            break;
+        case Window::MomentOfTruth:
+            pos = {left + mid, top + lesson_parts * unit}, size = {right, 2 * unit};
+            break;
         case Window::CustomerStory:
             pos = {left + mid, top + (lesson_parts + editor_parts) * unit}, size = {right, unit};
             break;
@@ -58,8 +68,10 @@ void App::draw() {
     layout_.rects.clear();  // widget() answers for the last frame only
     if (theme_applied_ != ui_.theme) {
         theme_applied_ = ui_.theme;
-        if (ui_.theme == "light") ImGui::StyleColorsLight();
-        else ImGui::StyleColorsDark();
+        if (ui_.theme == "light")
+            ImGui::StyleColorsLight();
+        else
+            ImGui::StyleColorsDark();
     }
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     if (ds.x != layout_.last_w || ds.y != layout_.last_h) {

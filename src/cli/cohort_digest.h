@@ -26,20 +26,20 @@ inline std::string cohort_digest(const Cohort& c) {
         }
     };
     const CohortTotals& t = c.totals();
-    for (double v : {t.arrivals, t.referrals, t.purchases, t.done, t.lost, t.reviews_positive,
-                     t.reviews_negative, t.advocates, t.promoters, t.passives, t.detractors})
+    for (double v : {t.arrivals, t.referrals, t.purchases, t.done, t.lost, t.reviews_positive, t.reviews_negative,
+                     t.advocates, t.promoters, t.passives, t.detractors})
         f64(v);
     f64(static_cast<double>(c.tick()));
     f64(c.active());
     f64(c.rating());
     for (const CohortMomentStats& m : c.moments())
-        for (double v : {m.entered, m.positive, m.neutral, m.negative, m.magic, m.lost_after,
-                         m.done_after, m.purchases, m.reviews})
+        for (double v : {m.entered, m.positive, m.neutral, m.negative, m.magic, m.lost_after, m.done_after, m.purchases,
+                         m.reviews})
             f64(v);
     for (const CohortTick& s : c.series())
-        for (double v : {static_cast<double>(s.tick), s.arrivals, s.referrals, s.purchases, s.done,
-                         s.lost, s.reviews_positive, s.reviews_negative, s.magic, s.active,
-                         s.advocates, s.rating, s.nps, s.mean_impression})
+        for (double v :
+             {static_cast<double>(s.tick), s.arrivals, s.referrals, s.purchases, s.done, s.lost, s.reviews_positive,
+              s.reviews_negative, s.magic, s.active, s.advocates, s.rating, s.nps, s.mean_impression})
             f64(v);
     for (double v : c.occupancy()) f64(v);
     static const char* hex = "0123456789abcdef";

@@ -114,8 +114,8 @@ std::string memory_option(const Args& a, std::uint64_t& limit) {
 }
 
 // Whether `runs` runs of `variants` scenarios (the largest run of them: `one`) fit the limit.
-bool experiment_fits(const Args& a, const Scenario& s, const MemoryEstimate& one, const ExperimentOptions& o,
-                     int runs, int variants, std::uint64_t limit, const char* what) {
+bool experiment_fits(const Args& a, const Scenario& s, const MemoryEstimate& one, const ExperimentOptions& o, int runs,
+                     int variants, std::uint64_t limit, const char* what) {
     const double total = static_cast<double>(runs) * variants;  // up to 1e11 for a big sweep
     const int threads = static_cast<int>(std::max(1.0, std::min<double>(resolve_threads(o.threads), total)));
     return within_limit(a.file, estimate_experiment(one, s, threads, total, variants), limit, what);
@@ -127,7 +127,8 @@ ordered_json interval_json(const Interval& i) {
 
 ordered_json metrics_json(const std::array<Interval, kMetricCount>& m) {
     ordered_json j = ordered_json::object();
-    for (int k = 0; k < kMetricCount; ++k) j[metric_name(static_cast<Metric>(k))] = interval_json(m[static_cast<std::size_t>(k)]);
+    for (int k = 0; k < kMetricCount; ++k)
+        j[metric_name(static_cast<Metric>(k))] = interval_json(m[static_cast<std::size_t>(k)]);
     return j;
 }
 
@@ -158,7 +159,8 @@ std::string pm(const Interval& i, const char* fmt) {
 
 int cmd_replicate(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"runs", "seed", "threads", "json", "max-memory"}, a); !e.empty()) return usage("replicate: " + e);
+    if (const std::string e = parse_args(args, {"runs", "seed", "threads", "json", "max-memory"}, a); !e.empty())
+        return usage("replicate: " + e);
     std::optional<Scenario> sc = load(a.file);
     if (!sc) return kBadInput;
     ExperimentOptions o;
@@ -175,9 +177,11 @@ int cmd_replicate(const std::vector<std::string>& args) {
             const Interval& i = r.metrics[static_cast<std::size_t>(k)];
             const bool ratio = k == static_cast<int>(Metric::Conversion) || k == static_cast<int>(Metric::Rating);
             if (ratio)
-                std::printf("  %-11s %s   [%.4f, %.4f]\n", metric_name(static_cast<Metric>(k)), pm(i, "%.4f").c_str(), i.lo, i.hi);
+                std::printf("  %-11s %s   [%.4f, %.4f]\n", metric_name(static_cast<Metric>(k)), pm(i, "%.4f").c_str(),
+                            i.lo, i.hi);
             else
-                std::printf("  %-11s %s   [%.1f, %.1f]\n", metric_name(static_cast<Metric>(k)), pm(i, "%.1f").c_str(), i.lo, i.hi);
+                std::printf("  %-11s %s   [%.1f, %.1f]\n", metric_name(static_cast<Metric>(k)), pm(i, "%.1f").c_str(),
+                            i.lo, i.hi);
         }
         std::printf("\n  %-18s %22s %22s %22s\n", "moment", "entered", "negative", "lost after");
         for (std::size_t m = 0; m < sc->moments.size(); ++m)
@@ -210,8 +214,8 @@ int cmd_replicate(const std::vector<std::string>& args) {
 
 int cmd_sweep(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"param", "values", "param2", "values2", "runs", "seed", "threads", "csv", "json",
-                                                 "max-memory"}, a);
+    if (const std::string e = parse_args(
+            args, {"param", "values", "param2", "values2", "runs", "seed", "threads", "csv", "json", "max-memory"}, a);
         !e.empty())
         return usage("sweep: " + e);
     if (!a.has("param") || !a.has("values")) return usage("sweep needs --param PATH and --values LO:HI:STEPS");
@@ -222,7 +226,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (a.has("param2")) {
         axes.emplace_back();
         axes[1].path = a.get("param2");
-        if (!parse_grid(a.get("values2"), axes[1].values)) return usage("--values2 needs LO:HI:STEPS (steps 1 to 1000)");
+        if (!parse_grid(a.get("values2"), axes[1].values))
+            return usage("--values2 needs LO:HI:STEPS (steps 1 to 1000)");
     }
     const std::string csv_path = a.has("csv") ? a.get("csv") : "", json_path = a.has("json") ? a.get("json") : "";
     if (csv_path == "-" && json_path == "-") return usage("only one of --csv and --json can be -");
@@ -268,7 +273,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
         std::printf("\n");
         for (const SweepPoint& p : r.points) {
             for (double v : p.values) std::printf("  %-14g", v);
-            for (Metric m : shown) std::printf(" %24s", pm(p.metric(m), m == Metric::Purchases || m == Metric::Nps ? "%.1f" : "%.4f").c_str());
+            for (Metric m : shown)
+                std::printf(" %24s",
+                            pm(p.metric(m), m == Metric::Purchases || m == Metric::Nps ? "%.1f" : "%.4f").c_str());
             std::printf("\n");
         }
     }
@@ -306,7 +313,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
         j["axes"] = ax;
         ordered_json pts = ordered_json::array();
         for (const SweepPoint& p : r.points)
-            pts.push_back({{"values", p.values}, {"runs", p.runs}, {"metrics", metrics_json(p.metrics)},
+            pts.push_back({{"values", p.values},
+                           {"runs", p.runs},
+                           {"metrics", metrics_json(p.metrics)},
                            {"moments", moments_json(*sc, p.moments)}});
         j["points"] = pts;
         if (!write_text(json_path, j.dump(2) + "\n")) return kBadInput;
@@ -318,7 +327,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
 int cmd_rank(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"delta", "runs", "seed", "threads", "json", "max-memory"}, a); !e.empty()) return usage("rank: " + e);
+    if (const std::string e = parse_args(args, {"delta", "runs", "seed", "threads", "json", "max-memory"}, a);
+        !e.empty())
+        return usage("rank: " + e);
     double delta = 0.05;
     if (a.has("delta") && (!parse_double(a.get("delta"), delta) || !(delta > 0.0) || delta > 1.0))
         return usage("--delta needs a number above 0 and at most 1");
@@ -335,13 +346,15 @@ int cmd_rank(const std::vector<std::string>& args) {
     const std::string json_path = a.has("json") ? a.get("json") : "";
     if (json_path != "-") {
         std::printf("%s - where to invest: raise each moment's positive odds by %.3g\n", sc->name.c_str(), delta);
-        std::printf("  objective: %s per arriving customer, now %s (%d paired runs, same seeds)\n",
-                    r.objective.c_str(), pm(r.base, "%.4f").c_str(), r.runs);
+        std::printf("  objective: %s per arriving customer, now %s (%d paired runs, same seeds)\n", r.objective.c_str(),
+                    pm(r.base, "%.4f").c_str(), r.runs);
         if (!sc->memoryless())
-            std::printf("  note: lift and removal are exact for the journey without its feedback loops; the\n"
-                        "        simulated effect includes them\n");
+            std::printf(
+                "  note: lift and removal are exact for the journey without its feedback loops; the\n"
+                "        simulated effect includes them\n");
         if (!r.analysis_ok) std::printf("  note: no exact analysis (%s)\n", r.analysis_message.c_str());
-        std::printf("\n  %4s  %-18s %11s %9s %9s %10s  %s\n", "rank", "moment", "p+", "lift", "removal", "exact", "simulated effect (95% CI)");
+        std::printf("\n  %4s  %-18s %11s %9s %9s %10s  %s\n", "rank", "moment", "p+", "lift", "removal", "exact",
+                    "simulated effect (95% CI)");
         int place = 1;
         for (const RankEntry& e : r.entries) {
             char odds[32];
@@ -360,8 +373,12 @@ int cmd_rank(const std::vector<std::string>& args) {
         j["base"] = interval_json(r.base);
         ordered_json rows = ordered_json::array();
         for (const RankEntry& e : r.entries)
-            rows.push_back({{"moment", e.id}, {"positive_before", e.positive_before}, {"positive_after", e.positive_after},
-                            {"lift", e.lift}, {"removal_effect", e.removal_effect}, {"exact_effect", e.exact_effect},
+            rows.push_back({{"moment", e.id},
+                            {"positive_before", e.positive_before},
+                            {"positive_after", e.positive_after},
+                            {"lift", e.lift},
+                            {"removal_effect", e.removal_effect},
+                            {"exact_effect", e.exact_effect},
                             {"effect", interval_json(e.effect)}});
         j["ranking"] = rows;
         if (!write_text(json_path, j.dump(2) + "\n")) return kBadInput;
@@ -382,8 +399,9 @@ int run_cohort(const Scenario& sc, std::uint64_t seed, bool expected, const std:
         std::printf("  customers  %.0f arrived (%.0f referred); %.0f done, %.0f lost, %.0f still in the journey\n",
                     t.arrivals, t.referrals, t.done, t.lost, c.active());
         std::printf("  purchases  %.0f (conversion %.1f%%)\n", t.purchases, 100.0 * conv);
-        std::printf("  NPS        %+.1f over %.0f customers who left   rating %.2f (%.0f positive, %.0f negative reviews)\n",
-                    t.nps(), t.promoters + t.passives + t.detractors, c.rating(), t.reviews_positive, t.reviews_negative);
+        std::printf(
+            "  NPS        %+.1f over %.0f customers who left   rating %.2f (%.0f positive, %.0f negative reviews)\n",
+            t.nps(), t.promoters + t.passives + t.detractors, c.rating(), t.reviews_positive, t.reviews_negative);
         std::printf("  advocates  %.0f\n\n", t.advocates);
         std::printf("  %-18s %12s %12s %12s %12s %10s %12s\n", "moment", "entered", "positive", "neutral", "negative",
                     "magic", "lost after");
@@ -412,8 +430,9 @@ int run_cohort(const Scenario& sc, std::uint64_t seed, bool expected, const std:
         ordered_json ms = ordered_json::object();
         for (std::size_t m = 0; m < sc.moments.size(); ++m) {
             const CohortMomentStats& st = c.moments()[m];
-            ms[sc.moments[m].id] = {{"entered", st.entered}, {"positive", st.positive}, {"neutral", st.neutral},
-                                    {"negative", st.negative}, {"magic", st.magic}, {"lost_after", st.lost_after}};
+            ms[sc.moments[m].id] = {{"entered", st.entered}, {"positive", st.positive},
+                                    {"neutral", st.neutral}, {"negative", st.negative},
+                                    {"magic", st.magic},     {"lost_after", st.lost_after}};
         }
         j["moments"] = ms;
         ordered_json active = ordered_json::array();

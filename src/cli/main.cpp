@@ -54,20 +54,20 @@ std::string pct(double v) {
 void print_summary(const Simulation& sim) {
     const Scenario& sc = sim.scenario();
     const Totals& t = sim.totals();
-    std::printf("%s - seed %llu, %d %ss\n", sc.name.c_str(), static_cast<unsigned long long>(sim.seed()),
-                sim.tick(), sc.time_unit.c_str());
+    std::printf("%s - seed %llu, %d %ss\n", sc.name.c_str(), static_cast<unsigned long long>(sim.seed()), sim.tick(),
+                sc.time_unit.c_str());
     std::printf("  customers  %lld arrived (%lld referred); %lld done, %lld lost, %lld still in the journey\n",
-                static_cast<long long>(t.arrivals), static_cast<long long>(t.referrals),
-                static_cast<long long>(t.done), static_cast<long long>(t.lost),
-                static_cast<long long>(sim.active()));
+                static_cast<long long>(t.arrivals), static_cast<long long>(t.referrals), static_cast<long long>(t.done),
+                static_cast<long long>(t.lost), static_cast<long long>(sim.active()));
     const double conv = t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0;
     std::printf("  purchases  %lld (conversion %s)\n", static_cast<long long>(t.purchases), pct(conv).c_str());
-    std::printf("  NPS        %+.1f over %lld customers who left   rating %.2f (%lld positive, %lld negative reviews)\n",
-                t.nps(), static_cast<long long>(t.promoters + t.passives + t.detractors), sim.rating(),
-                static_cast<long long>(t.reviews_positive), static_cast<long long>(t.reviews_negative));
+    std::printf(
+        "  NPS        %+.1f over %lld customers who left   rating %.2f (%lld positive, %lld negative reviews)\n",
+        t.nps(), static_cast<long long>(t.promoters + t.passives + t.detractors), sim.rating(),
+        static_cast<long long>(t.reviews_positive), static_cast<long long>(t.reviews_negative));
     std::printf("  advocates  %lld\n\n", static_cast<long long>(t.advocates));
-    std::printf("  %-18s %-8s %9s %9s %9s %9s %7s %10s  %s\n", "moment", "phase", "entered", "positive",
-                "neutral", "negative", "magic", "lost after", "top cause of negatives");
+    std::printf("  %-18s %-8s %9s %9s %9s %9s %7s %10s  %s\n", "moment", "phase", "entered", "positive", "neutral",
+                "negative", "magic", "lost after", "top cause of negatives");
     for (std::size_t m = 0; m < sc.moments.size(); ++m) {
         const Moment& mo = sc.moments[m];
         const MomentStats& st = sim.moments()[m];
@@ -157,10 +157,14 @@ int cmd_analyze(const std::vector<std::string>& args) {
     std::string file;
     bool json = false;
     for (const std::string& a : args) {
-        if (a == "--json") json = true;
-        else if (!a.empty() && a[0] == '-') return usage("unknown option " + a);
-        else if (file.empty()) file = a;
-        else return usage("analyze takes one scenario file");
+        if (a == "--json")
+            json = true;
+        else if (!a.empty() && a[0] == '-')
+            return usage("unknown option " + a);
+        else if (file.empty())
+            file = a;
+        else
+            return usage("analyze takes one scenario file");
     }
     if (file.empty()) return usage("analyze needs a scenario file");
     std::optional<Scenario> sc = load(file);
@@ -173,8 +177,9 @@ int cmd_analyze(const std::vector<std::string>& args) {
     }
     std::printf("%s - exact analysis (absorbing Markov chain)\n", sc->name.c_str());
     if (a.ignores_feedback)
-        std::printf("  note: this scenario has influence or referrals; the exact analysis ignores\n"
-                    "        them and describes the memoryless part of the journey only\n");
+        std::printf(
+            "  note: this scenario has influence or referrals; the exact analysis ignores\n"
+            "        them and describes the memoryless part of the journey only\n");
     if (!a.ok) {
         std::printf("  cannot analyse: %s\n", a.message.c_str());
         return kBadInput;

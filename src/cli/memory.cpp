@@ -149,15 +149,23 @@ bool parse_size(const std::string& text, std::uint64_t& bytes) {
     if (errno || end == text.c_str() || !(v > 0.0)) return false;
     std::string unit(end);
     for (char& c : unit) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
-    if (unit.size() >= 2 && unit.compare(unit.size() - 2, 2, "IB") == 0) unit.erase(unit.size() - 2);
-    else if (!unit.empty() && unit.back() == 'B') unit.pop_back();
+    if (unit.size() >= 2 && unit.compare(unit.size() - 2, 2, "IB") == 0)
+        unit.erase(unit.size() - 2);
+    else if (!unit.empty() && unit.back() == 'B')
+        unit.pop_back();
     double scale;
-    if (unit.empty()) scale = 1;
-    else if (unit == "K") scale = 0x1p10;
-    else if (unit == "M") scale = 0x1p20;
-    else if (unit == "G") scale = 0x1p30;
-    else if (unit == "T") scale = 0x1p40;
-    else return false;
+    if (unit.empty())
+        scale = 1;
+    else if (unit == "K")
+        scale = 0x1p10;
+    else if (unit == "M")
+        scale = 0x1p20;
+    else if (unit == "G")
+        scale = 0x1p30;
+    else if (unit == "T")
+        scale = 0x1p40;
+    else
+        return false;
     const double b = v * scale;
     if (!(b >= 1.0) || b > 0x1p60) return false;
     bytes = static_cast<std::uint64_t>(b);
@@ -172,8 +180,10 @@ std::string format_bytes(double bytes) {
         ++u;
     }
     char buf[64];
-    if (u == 0) std::snprintf(buf, sizeof buf, "%.0f bytes", bytes);
-    else std::snprintf(buf, sizeof buf, bytes < 100 ? "%.1f %s" : "%.0f %s", bytes, units[u]);
+    if (u == 0)
+        std::snprintf(buf, sizeof buf, "%.0f bytes", bytes);
+    else
+        std::snprintf(buf, sizeof buf, bytes < 100 ? "%.1f %s" : "%.0f %s", bytes, units[u]);
     return buf;
 }
 

@@ -101,7 +101,8 @@ Split resolve(const Route& r, int n, int fallback, std::vector<int>& where) {
     };
     double total = 0.0;
     for (std::size_t i = 0; i < r.targets.size(); ++i) total += weight(i);
-    if (!(total > 0.0)) add(fallback, 1.0);
+    if (!(total > 0.0))
+        add(fallback, 1.0);
     else
         for (std::size_t i = 0; i < r.targets.size(); ++i) add(r.targets[i], weight(i) / total);
     for (const auto& [t, p] : s.to) where[static_cast<std::size_t>(t)] = -1;
@@ -113,13 +114,13 @@ struct Journey {
     int n = 0;
     std::vector<std::array<Split, 3>> next;  // per moment, indexed by kPos, kNeu, kNeg
     Split entry;
-    std::vector<double> start;  // the entry's probabilities over moments
-    bool purchases = false;     // objective: purchases (true) or P(done)
+    std::vector<double> start;                 // the entry's probabilities over moments
+    bool purchases = false;                    // objective: purchases (true) or P(done)
     std::vector<std::array<double, 2>> logit;  // per moment: logit(p+), logit(p-), for the shifts
 
     // Q in compressed rows: row m holds an entry for every moment some outcome of m can lead
     // to, in ascending order, with the share of each outcome's route that goes there.
-    std::vector<int> row_begin;  // n + 1
+    std::vector<int> row_begin;    // n + 1
     std::vector<int> col, row_of;  // per entry: its column (target) and its row
     std::vector<std::array<double, 3>> share;
     // The same entries by column: entries_into[into_begin[t] .. into_begin[t + 1]) lead to t.
@@ -160,8 +161,10 @@ void find_blocks(Journey& j) {
             if (edge[mi] < j.row_begin[mi + 1]) {
                 const int t = j.col[static_cast<std::size_t>(edge[mi]++)];
                 const auto ti = static_cast<std::size_t>(t);
-                if (index[ti] < 0) path.push_back(t);
-                else if (on_stack[ti]) low[mi] = std::min(low[mi], index[ti]);
+                if (index[ti] < 0)
+                    path.push_back(t);
+                else if (on_stack[ti])
+                    low[mi] = std::min(low[mi], index[ti]);
                 continue;
             }
             path.pop_back();
@@ -301,7 +304,8 @@ Chain build_chain(const Journey& j, const Scenario& s, double z) {
             const Split& sp = j.next[mi][static_cast<std::size_t>(k)];
             const double pk = p[static_cast<std::size_t>(k)];
             for (int e = j.row_begin[mi]; e < j.row_begin[mi + 1]; ++e)
-                c.q[static_cast<std::size_t>(e)] += pk * j.share[static_cast<std::size_t>(e)][static_cast<std::size_t>(k)];
+                c.q[static_cast<std::size_t>(e)] +=
+                    pk * j.share[static_cast<std::size_t>(e)][static_cast<std::size_t>(k)];
             c.lost[mi] += pk * sp.lost;
             c.done[mi] += pk * sp.done;
             c.reward[mi] += pk * outcome_reward(j, s, m, k);
@@ -316,7 +320,9 @@ Chain build_chain(const Journey& j, const Scenario& s, double z) {
 // above), row swaps in `swaps` (at step c, rows c and swaps[c]). Partial pivoting in a fixed
 // order: deterministic, no library. False if a pivot is tiny (or NaN).
 bool factor(double* a, int* swaps, int k) {
-    auto A = [&](int r, int c) -> double& { return a[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)]; };
+    auto A = [&](int r, int c) -> double& {
+        return a[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)];
+    };
     for (int col = 0; col < k; ++col) {
         int piv = col;
         for (int r = col + 1; r < k; ++r)
@@ -337,7 +343,9 @@ bool factor(double* a, int* swaps, int k) {
 
 // Solves A y = b (y returned in b) with the factors of A.
 void solve(const double* a, const int* swaps, int k, double* b) {
-    auto A = [&](int r, int c) { return a[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)]; };
+    auto A = [&](int r, int c) {
+        return a[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)];
+    };
     for (int c = 0; c < k; ++c) std::swap(b[c], b[swaps[c]]);
     for (int r = 1; r < k; ++r) {
         double sum = b[r];
@@ -353,7 +361,9 @@ void solve(const double* a, const int* swaps, int k, double* b) {
 
 // Solves A^T y = b (y returned in b): A^T = U^T L^T P, so U^T, then L^T, then the swaps undone.
 void solve_transposed(const double* a, const int* swaps, int k, double* b) {
-    auto A = [&](int r, int c) { return a[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)]; };
+    auto A = [&](int r, int c) {
+        return a[static_cast<std::size_t>(r) * static_cast<std::size_t>(k) + static_cast<std::size_t>(c)];
+    };
     for (int r = 0; r < k; ++r) {
         double sum = b[r];
         for (int c = 0; c < r; ++c) sum -= A(c, r) * b[c];
@@ -369,11 +379,11 @@ void solve_transposed(const double* a, const int* swaps, int k, double* b) {
 
 struct Solution {
     bool ok = true;
-    int trapped = -1;          // a reachable moment customers never leave, when !ok
-    std::vector<double> v;     // expected visits: start N
-    std::vector<double> x;     // value of arriving at each moment: N c
-    std::vector<double> reach; // P(a customer ever reaches the moment) = v_m / N_mm
-    std::vector<bool> closed;  // moments from which no terminal can be reached
+    int trapped = -1;           // a reachable moment customers never leave, when !ok
+    std::vector<double> v;      // expected visits: start N
+    std::vector<double> x;      // value of arriving at each moment: N c
+    std::vector<double> reach;  // P(a customer ever reaches the moment) = v_m / N_mm
+    std::vector<bool> closed;   // moments from which no terminal can be reached
 };
 
 // Visits, values and reach of a chain. A closed loop that customers can reach makes I - Q
@@ -471,7 +481,8 @@ Solution solve_chain(const Journey& j, const Chain& c) {
         rhs.assign(static_cast<std::size_t>(k), 0.0);
         bool any = false;
         for (int i = 0; i < k; ++i) {
-            rhs[static_cast<std::size_t>(i)] = inflow[static_cast<std::size_t>(j.members[static_cast<std::size_t>(first + i)])];
+            rhs[static_cast<std::size_t>(i)] =
+                inflow[static_cast<std::size_t>(j.members[static_cast<std::size_t>(first + i)])];
             any = any || rhs[static_cast<std::size_t>(i)] != 0.0;
         }
         if (!any) continue;  // nobody comes here: no visits (exactly 0, as the solve would give)
@@ -511,7 +522,9 @@ Solution solve_chain(const Journey& j, const Chain& c) {
             rhs[static_cast<std::size_t>(i)] = sum;
         }
         solve(lu.data() + lu_at[static_cast<std::size_t>(b)], swaps.data() + first, k, rhs.data());
-        for (int i = 0; i < k; ++i) s.x[static_cast<std::size_t>(j.members[static_cast<std::size_t>(first + i)])] = rhs[static_cast<std::size_t>(i)];
+        for (int i = 0; i < k; ++i)
+            s.x[static_cast<std::size_t>(j.members[static_cast<std::size_t>(first + i)])] =
+                rhs[static_cast<std::size_t>(i)];
     }
     return s;
 }
@@ -535,9 +548,8 @@ Analysis analyze(const Scenario& s) {
     Analysis out;
     const int n = static_cast<int>(s.moments.size());
     const auto nn = static_cast<std::size_t>(n);
-    for (auto* v : {&out.expected_visits, &out.removal_effect, &out.lift, &out.expected_positive,
-                    &out.expected_neutral, &out.expected_negative, &out.expected_magic,
-                    &out.expected_lost_after})
+    for (auto* v : {&out.expected_visits, &out.removal_effect, &out.lift, &out.expected_positive, &out.expected_neutral,
+                    &out.expected_negative, &out.expected_magic, &out.expected_lost_after})
         v->assign(nn, 0.0);
     if (!s.memoryless()) {
         out.ignores_feedback = true;
@@ -589,8 +601,9 @@ Analysis analyze(const Scenario& s) {
                                         "' is in a closed loop: customers who reach it never "
                                         "leave (no way on to done or lost).");
             else
-                append(out.message, "The journey's chain is singular: customers practically "
-                                    "never leave a loop.");
+                append(out.message,
+                       "The journey's chain is singular: customers practically "
+                       "never leave a loop.");
             return out;
         }
         const double objective = (j.purchases ? 0.0 : j.entry.done) + dot(sol.v, c.reward);
@@ -642,8 +655,7 @@ Analysis analyze(const Scenario& s) {
             out.lift[mi] += w * v * d;
         }
     }
-    for (std::size_t m = 0; m < nn; ++m)
-        out.removal_effect[m] = p_all > 0.0 ? 1.0 - p_removed[m] / p_all : 0.0;
+    for (std::size_t m = 0; m < nn; ++m) out.removal_effect[m] = p_all > 0.0 ? 1.0 - p_removed[m] / p_all : 0.0;
     return out;
 }
 

@@ -150,7 +150,8 @@ void Cohort::place(int m, int g, int b, double count, bool now) {
     if (!(count > 0.0)) return;
     stats_[static_cast<std::size_t>(m)].entered += count;
     if (!now) {
-        incoming_[(static_cast<std::size_t>(m) * G_ + static_cast<std::size_t>(g)) * B_ + static_cast<std::size_t>(b)] += count;
+        incoming_[(static_cast<std::size_t>(m) * G_ + static_cast<std::size_t>(g)) * B_ +
+                  static_cast<std::size_t>(b)] += count;
         return;
     }
     MomentCache& c = cache_[static_cast<std::size_t>(m)];
@@ -208,9 +209,15 @@ void Cohort::leave(int terminal, int b, double count) {
         }
     }
     switch (nps_group(nps_score(s))) {
-        case NpsGroup::Promoter: totals_.promoters += count; break;
-        case NpsGroup::Detractor: totals_.detractors += count; break;
-        case NpsGroup::Passive: totals_.passives += count; break;
+        case NpsGroup::Promoter:
+            totals_.promoters += count;
+            break;
+        case NpsGroup::Detractor:
+            totals_.detractors += count;
+            break;
+        case NpsGroup::Passive:
+            totals_.passives += count;
+            break;
     }
 }
 
@@ -235,8 +242,8 @@ void Cohort::pass_moment(int m, double gamma_term) {
             if (!(n > 0.0)) continue;
             slot = 0.0;
             any = true;
-            const double z = shift + scenario_.beta * bucket_centre(static_cast<int>(b)) +
-                             (mo.reads_reviews ? gamma_term : 0.0);
+            const double z =
+                shift + scenario_.beta * bucket_centre(static_cast<int>(b)) + (mo.reads_reviews ? gamma_term : 0.0);
             const Odds odds = odds_shifted(mo.positive, mo.negative, c.logit_pos, c.logit_neg, z);
             p.assign({odds.positive, odds.neutral, odds.negative});
             split(n, p, parts);
@@ -291,8 +298,10 @@ void Cohort::pass_moment(int m, double gamma_term) {
                     if (target >= 0 && static_cast<std::size_t>(target) < cache_.size()) {
                         place(target, static_cast<int>(g), static_cast<int>(b), parts[k], false);
                     } else {
-                        if (target == kDone) st.done_after += parts[k];
-                        else st.lost_after += parts[k];
+                        if (target == kDone)
+                            st.done_after += parts[k];
+                        else
+                            st.lost_after += parts[k];
                         leave(target == kDone ? kDone : kLost, static_cast<int>(b), parts[k]);
                     }
                 }

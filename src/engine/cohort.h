@@ -89,8 +89,8 @@ public:
 
 private:
     struct Target {
-        std::vector<int> to;      // moment index, kLost or kDone
-        std::vector<double> p;    // normalised weights
+        std::vector<int> to;    // moment index, kLost or kDone
+        std::vector<double> p;  // normalised weights
     };
     struct MomentCache {
         double logit_pos = 0, logit_neg = 0;

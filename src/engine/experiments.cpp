@@ -16,8 +16,8 @@ namespace motsim {
 // ==== Names ======================================================================================
 
 const char* metric_name(Metric m) {
-    static const char* names[kMetricCount] = {"arrivals", "purchases", "conversion", "done", "lost",
-                                              "nps", "rating", "referrals", "advocates"};
+    static const char* names[kMetricCount] = {"arrivals", "purchases", "conversion", "done",     "lost",
+                                              "nps",      "rating",    "referrals",  "advocates"};
     return names[static_cast<int>(m)];
 }
 
@@ -94,8 +94,8 @@ RunSummary summarize_run(const Simulation& sim) {
     set(Metric::Referrals, static_cast<double>(t.referrals));
     set(Metric::Advocates, static_cast<double>(t.advocates));
     for (const MomentStats& m : sim.moments())
-        r.moments.push_back({static_cast<double>(m.entered), static_cast<double>(m.negative),
-                             static_cast<double>(m.lost_after)});
+        r.moments.push_back(
+            {static_cast<double>(m.entered), static_cast<double>(m.negative), static_cast<double>(m.lost_after)});
     for (auto& s : r.series) s.reserve(sim.series().size());
     for (const TickStats& ts : sim.series()) {
         r.series[static_cast<int>(Series::Active)].push_back(static_cast<double>(ts.active));
@@ -252,7 +252,8 @@ bool ExperimentJob::run(int threads, const ProgressFn& progress, std::atomic<boo
 
 ReplicationJob::ReplicationJob(const Scenario& s, int runs, std::uint64_t master_seed) : master_(master_seed) {
     variants_.push_back(s);
-    for (int i = 0; i < std::max(0, runs); ++i) tasks_.push_back({0, derive_seed(master_seed, static_cast<std::uint64_t>(i))});
+    for (int i = 0; i < std::max(0, runs); ++i)
+        tasks_.push_back({0, derive_seed(master_seed, static_cast<std::uint64_t>(i))});
     slots_.resize(tasks_.size());
 }
 
@@ -329,8 +330,8 @@ SweepResult SweepJob::result() const {
         const int first = static_cast<int>(p) * runs_;
         const int last = std::min(first + runs_, next_);
         pt.runs = std::max(0, last - first);
-        const Aggregate a = aggregate_range(slots_.begin() + first, slots_.begin() + first + pt.runs,
-                                            variants_[p].moments.size());
+        const Aggregate a =
+            aggregate_range(slots_.begin() + first, slots_.begin() + first + pt.runs, variants_[p].moments.size());
         pt.metrics = a.metrics;
         pt.moments = a.moments;
         out.points.push_back(std::move(pt));
@@ -406,7 +407,8 @@ RankResult RankJob::result() const {
     out.analysis_message = a.message;
 
     std::vector<double> v;
-    for (int r = 0; r < complete; ++r) v.push_back(objective_per_arrival(slots_[static_cast<std::size_t>(r) * nv], purchases_));
+    for (int r = 0; r < complete; ++r)
+        v.push_back(objective_per_arrival(slots_[static_cast<std::size_t>(r) * nv], purchases_));
     out.base = mean_interval(v);
     for (std::size_t m = 0; m + 1 < nv; ++m) {
         RankEntry e;

@@ -80,7 +80,7 @@ RunSummary run_once(const Scenario& s, std::uint64_t seed);  // run to the end a
 // ==== Replications ================================================================================
 
 struct ReplicationResult {
-    int runs = 0;       // completed runs (fewer than requested when cancelled)
+    int runs = 0;  // completed runs (fewer than requested when cancelled)
     int requested = 0;
     bool cancelled = false;
     std::uint64_t master_seed = 0;
@@ -100,9 +100,9 @@ using ProgressFn = std::function<void(int completed, int total)>;
 struct ExperimentOptions {
     int runs = 20;
     std::uint64_t master_seed = 1;
-    int threads = 0;                       // 0: hardware concurrency; always 1 in WebAssembly
-    ProgressFn progress;                   // optional
-    std::atomic<bool>* cancel = nullptr;   // optional: set it to true to stop after current runs
+    int threads = 0;                      // 0: hardware concurrency; always 1 in WebAssembly
+    ProgressFn progress;                  // optional
+    std::atomic<bool>* cancel = nullptr;  // optional: set it to true to stop after current runs
 };
 int resolve_threads(int requested);
 
@@ -205,8 +205,8 @@ struct RankEntry {
 struct RankResult {
     std::string objective;  // "purchases" (per arrival) or "done" (per arrival, no purchase moment)
     double delta = 0.0;
-    int runs = 0;           // completed paired runs
-    Interval base;          // the objective per arrival of the scenario as it is
+    int runs = 0;                    // completed paired runs
+    Interval base;                   // the objective per arrival of the scenario as it is
     std::vector<RankEntry> entries;  // sorted by simulated effect, largest first
     bool analysis_ok = true;
     std::string analysis_message;

@@ -8,15 +8,12 @@ namespace motsim {
 
 std::array<bool, 3> possible_routes(const Moment& m) {
     const double neutral = 1.0 - m.positive - m.negative;
-    return {m.positive > kProbabilityTolerance, neutral > kProbabilityTolerance,
-            m.negative > kProbabilityTolerance};
+    return {m.positive > kProbabilityTolerance, neutral > kProbabilityTolerance, m.negative > kProbabilityTolerance};
 }
 
 namespace {
 
-bool valid_moment(const Scenario& s, int t) {
-    return t >= 0 && static_cast<std::size_t>(t) < s.moments.size();
-}
+bool valid_moment(const Scenario& s, int t) { return t >= 0 && static_cast<std::size_t>(t) < s.moments.size(); }
 
 // Calls f(target) for every target of every route of moment m whose outcome is possible.
 // Terminals are passed through as kLost / kDone; out-of-range targets are skipped.

@@ -27,9 +27,9 @@ std::vector<bool> moments_that_can_finish(const Scenario& s);
 struct GraphIssue {
     enum class Kind { Unreachable, NoExit };
     Kind kind = Kind::Unreachable;
-    int moment = 0;        // index into Scenario::moments
-    bool error = false;    // Unreachable is a warning, NoExit an error
-    std::string message;   // for a person, names the moment by id
+    int moment = 0;       // index into Scenario::moments
+    bool error = false;   // Unreachable is a warning, NoExit an error
+    std::string message;  // for a person, names the moment by id
 };
 
 // All graph problems, in moment order. Targets outside the moment list are ignored here

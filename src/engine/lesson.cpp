@@ -5,8 +5,8 @@
 namespace motsim {
 
 const std::vector<std::string>& lesson_metric_names() {
-    static const std::vector<std::string> names{"conversion", "nps", "rating", "done_share", "lost_share",
-                                                "purchases", "arrivals", "advocates", "referrals"};
+    static const std::vector<std::string> names{"conversion", "nps",      "rating",    "done_share", "lost_share",
+                                                "purchases",  "arrivals", "advocates", "referrals"};
     return names;
 }
 
@@ -14,16 +14,26 @@ bool lesson_metric(const Simulation& sim, const std::string& metric, double& out
     const Totals& t = sim.totals();
     const double arrivals = static_cast<double>(t.arrivals);
     const double left = static_cast<double>(t.done + t.lost);
-    if (metric == "conversion") out = arrivals > 0 ? static_cast<double>(t.purchases) / arrivals : 0.0;
-    else if (metric == "nps") out = t.nps();
-    else if (metric == "rating") out = sim.rating();
-    else if (metric == "done_share") out = left > 0 ? static_cast<double>(t.done) / left : 0.0;
-    else if (metric == "lost_share") out = left > 0 ? static_cast<double>(t.lost) / left : 0.0;
-    else if (metric == "purchases") out = static_cast<double>(t.purchases);
-    else if (metric == "arrivals") out = arrivals;
-    else if (metric == "advocates") out = static_cast<double>(t.advocates);
-    else if (metric == "referrals") out = static_cast<double>(t.referrals);
-    else return false;
+    if (metric == "conversion")
+        out = arrivals > 0 ? static_cast<double>(t.purchases) / arrivals : 0.0;
+    else if (metric == "nps")
+        out = t.nps();
+    else if (metric == "rating")
+        out = sim.rating();
+    else if (metric == "done_share")
+        out = left > 0 ? static_cast<double>(t.done) / left : 0.0;
+    else if (metric == "lost_share")
+        out = left > 0 ? static_cast<double>(t.lost) / left : 0.0;
+    else if (metric == "purchases")
+        out = static_cast<double>(t.purchases);
+    else if (metric == "arrivals")
+        out = arrivals;
+    else if (metric == "advocates")
+        out = static_cast<double>(t.advocates);
+    else if (metric == "referrals")
+        out = static_cast<double>(t.referrals);
+    else
+        return false;
     return true;
 }
 

@@ -11,15 +11,15 @@
 namespace motsim {
 
 struct LessonGoal {
-    std::string metric;  // see lesson_metric_names()
+    std::string metric;    // see lesson_metric_names()
     bool at_least = true;  // metric >= value, else metric <= value
     double value = 0.0;
 };
 
 struct LessonStep {
-    std::string text;                 // what the learner reads
-    std::vector<LessonGoal> goals;    // all must hold
-    int max_changed_moments = -1;     // at most this many moments edited (-1: any)
+    std::string text;               // what the learner reads
+    std::vector<LessonGoal> goals;  // all must hold
+    int max_changed_moments = -1;   // at most this many moments edited (-1: any)
 };
 
 struct Lesson {
@@ -41,7 +41,7 @@ struct StepResult {
     bool met = false;
     std::vector<double> values;  // per goal, the measured metric
     int changed = 0;
-    std::string detail;          // for a person: what was measured against what
+    std::string detail;  // for a person: what was measured against what
 };
 
 // Runs `now` from tick 0 with `seed` to its end and checks the step's goals and its limit on

@@ -51,9 +51,7 @@ inline double public_rating(double positive, double negative, double prior) {
     return (positive + prior) / (positive + negative + 2.0 * prior);
 }
 // The factor reviews' weight decays by each tick (a half-life in ticks; 0 = no decay).
-inline double review_decay_per_tick(double half_life) {
-    return half_life > 0 ? fmath::pow(0.5, 1.0 / half_life) : 1.0;
-}
+inline double review_decay_per_tick(double half_life) { return half_life > 0 ? fmath::pow(0.5, 1.0 / half_life) : 1.0; }
 
 // Advocates refer for a window of ticks: a count per closing tick, oldest first.
 template <class Count>

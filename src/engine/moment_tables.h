@@ -34,10 +34,10 @@ struct MomentExtras {
     double p_pos = 0, p_neg = 0;
     double magic = 0, review = 0;  // chance of magic (on a positive), of a review
     double magic_impact = 0;
-    double cause_total = 0;                  // sum of the causes' weights (0: no causes)
+    double cause_total = 0;  // sum of the causes' weights (0: no causes)
     std::vector<double> cause_weights;
-    double route_total[3] = {0, 0, 0};       // sum of each outcome's route weights
-    bool varies = false;                     // z can differ from 0 here
+    double route_total[3] = {0, 0, 0};  // sum of each outcome's route weights
+    bool varies = false;                // z can differ from 0 here
     bool reads_reviews = false;
 };
 

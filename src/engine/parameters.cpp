@@ -142,8 +142,8 @@ Field locate(Scenario& s, const std::string& path) {
 }
 
 bool integral(Field::Kind k) {
-    return k == Field::Kind::Int || k == Field::Kind::Int64 || k == Field::Kind::Dwell ||
-           k == Field::Kind::DwellMin || k == Field::Kind::DwellMax;
+    return k == Field::Kind::Int || k == Field::Kind::Int64 || k == Field::Kind::Dwell || k == Field::Kind::DwellMin ||
+           k == Field::Kind::DwellMax;
 }
 
 }  // namespace
@@ -161,17 +161,23 @@ bool set_parameter(Scenario& s, const std::string& path, double v, std::string& 
     }
     // Counts (customers, ticks) are truncated, as the app's sliders always did, except dwell,
     // which must be a whole number of ticks.
-    const bool whole_only = f.kind == Field::Kind::Dwell || f.kind == Field::Kind::DwellMin ||
-                            f.kind == Field::Kind::DwellMax;
+    const bool whole_only =
+        f.kind == Field::Kind::Dwell || f.kind == Field::Kind::DwellMin || f.kind == Field::Kind::DwellMax;
     if (v < f.lo || v > f.hi || (f.open_lo && !(v > f.lo)) || (whole_only && v != std::floor(v))) {
-        error = path + " = " + std::to_string(v) + " is out of range (" + std::to_string(f.lo) +
-                " to " + std::to_string(f.hi) + (integral(f.kind) ? ", whole numbers)" : ")");
+        error = path + " = " + std::to_string(v) + " is out of range (" + std::to_string(f.lo) + " to " +
+                std::to_string(f.hi) + (integral(f.kind) ? ", whole numbers)" : ")");
         return false;
     }
     switch (f.kind) {
-        case Field::Kind::Real: *f.real = v; break;
-        case Field::Kind::Int: *f.integer = static_cast<int>(v); break;
-        case Field::Kind::Int64: *f.big = static_cast<std::int64_t>(v); break;
+        case Field::Kind::Real:
+            *f.real = v;
+            break;
+        case Field::Kind::Int:
+            *f.integer = static_cast<int>(v);
+            break;
+        case Field::Kind::Int64:
+            *f.big = static_cast<std::int64_t>(v);
+            break;
         case Field::Kind::Positive:
             f.moment->positive = v;
             if (f.moment->positive + f.moment->negative > 1) f.moment->negative = 1 - v;
@@ -180,7 +186,9 @@ bool set_parameter(Scenario& s, const std::string& path, double v, std::string& 
             f.moment->negative = v;
             if (f.moment->positive + f.moment->negative > 1) f.moment->positive = 1 - v;
             break;
-        case Field::Kind::Dwell: f.moment->dwell_min = f.moment->dwell_max = static_cast<int>(v); break;
+        case Field::Kind::Dwell:
+            f.moment->dwell_min = f.moment->dwell_max = static_cast<int>(v);
+            break;
         case Field::Kind::DwellMin:
             f.moment->dwell_min = static_cast<int>(v);
             f.moment->dwell_max = std::max(f.moment->dwell_max, f.moment->dwell_min);
@@ -189,7 +197,8 @@ bool set_parameter(Scenario& s, const std::string& path, double v, std::string& 
             f.moment->dwell_max = static_cast<int>(v);
             f.moment->dwell_min = std::min(f.moment->dwell_min, f.moment->dwell_max);
             break;
-        case Field::Kind::None: break;
+        case Field::Kind::None:
+            break;
     }
     s = std::move(edited);
     return true;
@@ -201,15 +210,24 @@ std::optional<double> get_parameter(const Scenario& s, const std::string& path) 
     Scenario copy = s;
     const Field f = locate(copy, path);
     switch (f.kind) {
-        case Field::Kind::Real: return *f.real;
-        case Field::Kind::Int: return static_cast<double>(*f.integer);
-        case Field::Kind::Int64: return static_cast<double>(*f.big);
-        case Field::Kind::Positive: return f.moment->positive;
-        case Field::Kind::Negative: return f.moment->negative;
-        case Field::Kind::Dwell: return 0.5 * (f.moment->dwell_min + f.moment->dwell_max);
-        case Field::Kind::DwellMin: return static_cast<double>(f.moment->dwell_min);
-        case Field::Kind::DwellMax: return static_cast<double>(f.moment->dwell_max);
-        case Field::Kind::None: break;
+        case Field::Kind::Real:
+            return *f.real;
+        case Field::Kind::Int:
+            return static_cast<double>(*f.integer);
+        case Field::Kind::Int64:
+            return static_cast<double>(*f.big);
+        case Field::Kind::Positive:
+            return f.moment->positive;
+        case Field::Kind::Negative:
+            return f.moment->negative;
+        case Field::Kind::Dwell:
+            return 0.5 * (f.moment->dwell_min + f.moment->dwell_max);
+        case Field::Kind::DwellMin:
+            return static_cast<double>(f.moment->dwell_min);
+        case Field::Kind::DwellMax:
+            return static_cast<double>(f.moment->dwell_max);
+        case Field::Kind::None:
+            break;
     }
     return std::nullopt;
 }

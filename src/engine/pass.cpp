@@ -69,8 +69,16 @@ struct Leaving {
 
     static Leaving of(PassContext& ctx) {
         const Tally& t = ctx.tally;
-        return {ctx.scenario.advocate_threshold, ctx.scenario.referral_ticks > 0, ctx.tally.exit_bins,
-                t.advocates, t.detractors, t.promoters, t.purchases_sq, t.with_purchase, t.lane, t.impression_change};
+        return {ctx.scenario.advocate_threshold,
+                ctx.scenario.referral_ticks > 0,
+                ctx.tally.exit_bins,
+                t.advocates,
+                t.detractors,
+                t.promoters,
+                t.purchases_sq,
+                t.with_purchase,
+                t.lane,
+                t.impression_change};
     }
     void store(PassContext& ctx) const {
         Tally& t = ctx.tally;
@@ -117,8 +125,12 @@ struct Decider {
     Tally* tally;
 
     static Decider of(PassContext& ctx) {
-        return {ctx.tables.basics.data(), ctx.tables.extras.data(), ctx.tables.segment_shift.data(),
-                ctx.scenario.beta,        ctx.gamma_term,           &ctx.memo,
+        return {ctx.tables.basics.data(),
+                ctx.tables.extras.data(),
+                ctx.tables.segment_shift.data(),
+                ctx.scenario.beta,
+                ctx.gamma_term,
+                &ctx.memo,
                 &ctx.tally};
     }
     // The cuts of a customer where z varies, through the memo (the result is the same either way).
@@ -131,8 +143,8 @@ struct Decider {
             cut_neutral = e.cut_neutral;
             return;
         }
-        const double z = segment_shift[c.segment] + beta * static_cast<double>(c.impression) +
-                         (h.reads_reviews ? gamma_term : 0.0);
+        const double z =
+            segment_shift[c.segment] + beta * static_cast<double>(c.impression) + (h.reads_reviews ? gamma_term : 0.0);
         const Odds o = odds_shifted(h.p_pos, h.p_neg, h.logit_pos, h.logit_neg, z);
         cut_pos = o.positive;
         cut_neutral = o.positive + o.neutral;
@@ -195,7 +207,8 @@ void outcomes_plain(PassContext& ctx, Customer* block, std::size_t n, int m, Lis
             const std::uint64_t u = draws[j] >> 11;
             const int o = static_cast<int>(u >= cut_pos) + static_cast<int>(u >= cut_neutral);
             const float before = c.impression;
-            const float after = static_cast<float>(std::min(std::max(static_cast<double>(before) + impact[o], -1.0), 1.0));
+            const float after =
+                static_cast<float>(std::min(std::max(static_cast<double>(before) + impact[o], -1.0), 1.0));
             change += static_cast<double>(after) - static_cast<double>(before);
             c.impression = after;
             if (buys) c.purchases = after_purchase(c.purchases, o != 2);  // (a test taken out of the loop)
@@ -254,8 +267,9 @@ void outcomes_general(PassContext& ctx, Customer* block, std::size_t n, int m, L
 // block[list[0..count)] to moment `to`, come from `from`, with the flags they keep plus
 // `negative`. A short dwell range (at most 4 ticks) is sorted by dwell without branches and each
 // part copied to its slot in runs; a longer one goes one customer at a time.
-[[gnu::always_inline]] inline void movers(PassContext& ctx, const Customer* block, const std::uint16_t* list, std::size_t count, int to, int from,
-            std::uint8_t keep, std::uint8_t negative) {
+[[gnu::always_inline]] inline void movers(PassContext& ctx, const Customer* block, const std::uint16_t* list,
+                                          std::size_t count, int to, int from, std::uint8_t keep,
+                                          std::uint8_t negative) {
     Batched rng = ctx.rng;
     const Placer place = Placer::of(ctx);
     const MomentBasics& next = place.basics[to];
@@ -290,7 +304,8 @@ void outcomes_general(PassContext& ctx, Customer* block, std::size_t n, int m, L
 }
 
 // block[list[0..count)] leave the journey, done or lost.
-[[gnu::always_inline]] inline void leavers(PassContext& ctx, const Customer* block, const std::uint16_t* list, std::size_t count, bool done) {
+[[gnu::always_inline]] inline void leavers(PassContext& ctx, const Customer* block, const std::uint16_t* list,
+                                           std::size_t count, bool done) {
     Leaving leave = Leaving::of(ctx);
     for (std::size_t k = 0; k < count; ++k) leave.one(block[list[k]], done);
     leave.store(ctx);
@@ -404,7 +419,8 @@ void outcomes_mixed(PassContext& ctx, Customer* block, std::size_t n, std::uint1
         c.from = static_cast<std::int16_t>(m);
         c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave
         if (watching && is_watched(ctx.watched, c.id))
-            event(ctx, c, m, d.magic ? Outcome::Magic : static_cast<Outcome>(o), target, d.cause, purchased, d.reviewed);
+            event(ctx, c, m, d.magic ? Outcome::Magic : static_cast<Outcome>(o), target, d.cause, purchased,
+                  d.reviewed);
         const bool stays = target >= 0;
         move_list[moving] = static_cast<std::uint16_t>(i);
         leave_list[leaving] = static_cast<std::uint16_t>(i);
@@ -464,8 +480,10 @@ void pass(PassContext& ctx) {
             if (own_columns) {
                 const int m = static_cast<int>(col);
                 ctx.pending.clear();
-                if constexpr (Plain) outcomes_plain(ctx, block, n, m, lists, counts);
-                else outcomes_general(ctx, block, n, m, lists, counts);
+                if constexpr (Plain)
+                    outcomes_plain(ctx, block, n, m, lists, counts);
+                else
+                    outcomes_general(ctx, block, n, m, lists, counts);
                 routing<Plain>(ctx, block, m, lists, counts);
             } else {
                 std::size_t n_move = 0, n_leave = 0;
@@ -483,8 +501,10 @@ void pass(PassContext& ctx) {
 }  // namespace
 
 void run_pass(PassContext& ctx) {
-    if (ctx.tables.all_plain) pass<true>(ctx);
-    else pass<false>(ctx);
+    if (ctx.tables.all_plain)
+        pass<true>(ctx);
+    else
+        pass<false>(ctx);
 }
 
 }  // namespace motsim

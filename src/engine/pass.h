@@ -23,7 +23,7 @@ struct PassContext {
     int tick;
     const std::vector<std::uint32_t>& watched;  // ids whose story is kept
     Wheel& wheel;
-    std::vector<std::uint32_t>& taken;  // scratch: the due slot's blocks
+    std::vector<std::uint32_t>& taken;   // scratch: the due slot's blocks
     std::vector<PendingEvent>& pending;  // scratch
     Batched& rng;
     OddsMemo& memo;
@@ -60,7 +60,8 @@ template <bool Identity>
             std::size_t j = 0;
             for (; j < run; ++j, ++k) {
                 const std::uint64_t mm = (x[j] >> 32) * span;
-                if (static_cast<std::uint32_t>(mm) < threshold) [[unlikely]] break;
+                if (static_cast<std::uint32_t>(mm) < threshold) [[unlikely]]
+                    break;
                 put(k, static_cast<unsigned>(mm >> 32));
             }
             if (j == run) {

@@ -90,8 +90,7 @@ std::int64_t Random::binomial(std::int64_t n, double p) {
         if (k < 0.0 || k > static_cast<double>(n)) continue;
         if (us >= 0.07 && v <= vr) return static_cast<std::int64_t>(k);
         v = fmath::log(v * alpha / (a / (us * us) + b));
-        if (v <= h - lgamma_portable(k + 1.0) - lgamma_portable(static_cast<double>(n) - k + 1.0) +
-                     (k - m) * lpq)
+        if (v <= h - lgamma_portable(k + 1.0) - lgamma_portable(static_cast<double>(n) - k + 1.0) + (k - m) * lpq)
             return static_cast<std::int64_t>(k);
     }
 }

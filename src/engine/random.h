@@ -149,7 +149,8 @@ double lgamma_portable(double x);
 // `total` is their sum; one uniform draw, a linear scan (routes have a handful of targets).
 // Always inlined: a caller's local generator must not have its address taken.
 template <class Source>
-[[gnu::always_inline]] inline int pick_weighted(Source& rng, const std::vector<double>& weights, double total) noexcept {
+[[gnu::always_inline]] inline int pick_weighted(Source& rng, const std::vector<double>& weights,
+                                                double total) noexcept {
     const std::size_t n = weights.size();
     if (n == 1) return 0;
     double u = rng.uniform() * total;

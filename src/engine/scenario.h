@@ -13,10 +13,14 @@ enum class Outcome : std::uint8_t { Positive = 0, Neutral = 1, Negative = 2, Mag
 inline constexpr int kOutcomeCount = 4;
 inline const char* outcome_name(Outcome o) {
     switch (o) {
-        case Outcome::Positive: return "positive";
-        case Outcome::Neutral: return "neutral";
-        case Outcome::Negative: return "negative";
-        case Outcome::Magic: return "magic";
+        case Outcome::Positive:
+            return "positive";
+        case Outcome::Neutral:
+            return "neutral";
+        case Outcome::Negative:
+            return "negative";
+        case Outcome::Magic:
+            return "magic";
     }
     return "?";
 }
@@ -44,12 +48,12 @@ std::vector<std::string> default_phases();
 
 struct Moment {
     std::string id;
-    std::string name;            // defaults to id
-    int phase = 0;               // index into Scenario::phases
-    double positive = 0.0;       // base probability p+
-    double negative = 0.0;       // base probability p-
-    double magic = 0.0;          // P(magic | positive)
-    int dwell_min = 1;           // ticks spent here, uniform in [dwell_min, dwell_max]
+    std::string name;       // defaults to id
+    int phase = 0;          // index into Scenario::phases
+    double positive = 0.0;  // base probability p+
+    double negative = 0.0;  // base probability p-
+    double magic = 0.0;     // P(magic | positive)
+    int dwell_min = 1;      // ticks spent here, uniform in [dwell_min, dwell_max]
     int dwell_max = 1;
     // Impression change per outcome, indexed by Outcome.
     std::array<double, kOutcomeCount> impact{0.2, 0.0, -0.3, 0.5};
@@ -58,13 +62,13 @@ struct Moment {
     double review = 0.0;         // P(a finishing customer posts a review)
     // Routes for positive, neutral, negative (magic routes as positive).
     std::array<Route, 3> next;
-    std::vector<Cause> causes;   // of negative outcomes
+    std::vector<Cause> causes;  // of negative outcomes
 };
 
 struct Segment {
     std::string name = "everyone";
     double share = 1.0;
-    double shift = 0.0;              // log-odds shift towards positive
+    double shift = 0.0;  // log-odds shift towards positive
     double initial_impression = 0.0;
 };
 

@@ -21,11 +21,9 @@ inline std::int64_t fixed(float s) { return static_cast<std::int64_t>(s * 429496
 
 Simulation::Simulation(const Scenario& scenario) : Simulation(scenario, scenario.seed) {}
 
-Simulation::Simulation(const Scenario& scenario, std::uint64_t seed)
-    : scenario_(scenario), seed_(seed), rng_(seed) {
+Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_(scenario), seed_(seed), rng_(seed) {
     stats_.resize(scenario_.moments.size());
-    for (std::size_t m = 0; m < stats_.size(); ++m)
-        stats_[m].causes.assign(scenario_.moments[m].causes.size(), 0);
+    for (std::size_t m = 0; m < stats_.size(); ++m) stats_[m].causes.assign(scenario_.moments[m].causes.size(), 0);
     tally_.reset(scenario_);
     size_wheel(wheel_size_needed());
     prepare();
@@ -38,8 +36,7 @@ void Simulation::prepare() {
 }
 
 bool Simulation::update_parameters(const Scenario& edited) {
-    if (edited.moments.size() != scenario_.moments.size() ||
-        edited.segments.size() != scenario_.segments.size())
+    if (edited.moments.size() != scenario_.moments.size() || edited.segments.size() != scenario_.segments.size())
         return false;
     for (std::size_t m = 0; m < edited.moments.size(); ++m)
         if (edited.moments[m].causes.size() != scenario_.moments[m].causes.size()) return false;
@@ -162,8 +159,9 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     }
     for (std::int64_t k = placed; k < count; ++k, ++id) {  // the general case, one at a time
         const int seg = one_segment ? 0 : pick_weighted(rng, tables_.segment_weights, tables_.segment_total);
-        const int entry = scenario_.entry.targets[one_entry ? 0 : static_cast<std::size_t>(pick_weighted(
-                                                                    rng, scenario_.entry.weights, tables_.entry_total))];
+        const int entry = scenario_.entry.targets[one_entry ? 0
+                                                            : static_cast<std::size_t>(pick_weighted(
+                                                                  rng, scenario_.entry.weights, tables_.entry_total))];
         const MomentBasics& f = basics[entry];
         const int dwell = f.dwell_min + (f.dwell_span ? static_cast<int>(rng.below(f.dwell_span + 1ULL)) : 0);
         // Arrivals spend this tick at their moment: due at tick + dwell - 1.
@@ -200,8 +198,8 @@ void Simulation::spawn(std::int64_t count, bool referred) {
 double Simulation::rating() const { return public_rating(reviews_pos_, reviews_neg_, scenario_.review_prior); }
 
 void Simulation::pass(double gamma_term) {
-    PassContext ctx{scenario_, tables_, gamma_term, tick_, watched_, wheel_, taken_, pending_,
-                    rng_,      memo_,   tally_,     events_};
+    PassContext ctx{scenario_, tables_,  gamma_term, tick_, watched_, wheel_,
+                    taken_,    pending_, rng_,       memo_, tally_,   events_};
     run_pass(ctx);
 }
 
@@ -264,7 +262,8 @@ void Simulation::commit(TickStats row) {
     reviews_neg_ *= tables_.review_decay;
 
     active_ += t.arrivals - gone;
-    impression_sum_ += t.arrival_impressions + static_cast<std::int64_t>(std::floor(t.impression_change * 4294967296.0 + 0.5));
+    impression_sum_ +=
+        t.arrival_impressions + static_cast<std::int64_t>(std::floor(t.impression_change * 4294967296.0 + 0.5));
     row.active = active_;
     row.mean_impression = active_ ? static_cast<double>(impression_sum_) * 0x1p-32 / static_cast<double>(active_) : 0.0;
     row.nps = totals_.nps();
@@ -349,21 +348,19 @@ struct Fnv {
 std::string Simulation::digest() const {
     Fnv f;
     const Totals& t = totals_;
-    for (std::int64_t v : {t.arrivals, t.referrals, t.purchases, t.done, t.lost, t.reviews_positive,
-                           t.reviews_negative, t.advocates, t.promoters, t.passives, t.detractors,
-                           t.purchases_sq})
+    for (std::int64_t v : {t.arrivals, t.referrals, t.purchases, t.done, t.lost, t.reviews_positive, t.reviews_negative,
+                           t.advocates, t.promoters, t.passives, t.detractors, t.purchases_sq})
         f.i64(v);
     for (std::int64_t v : t.exit_histogram) f.i64(v);
     for (const MomentStats& m : stats_) {
-        for (std::int64_t v : {m.entered, m.positive, m.neutral, m.negative, m.magic, m.lost_after,
-                               m.done_after, m.purchases, m.reviews})
+        for (std::int64_t v : {m.entered, m.positive, m.neutral, m.negative, m.magic, m.lost_after, m.done_after,
+                               m.purchases, m.reviews})
             f.i64(v);
         for (std::int64_t v : m.causes) f.i64(v);
     }
     for (const TickStats& s : series_) {
-        for (std::int64_t v : {std::int64_t{s.tick}, s.arrivals, s.referrals, s.purchases, s.done,
-                               s.lost, s.reviews_positive, s.reviews_negative, s.magic, s.active,
-                               s.advocates})
+        for (std::int64_t v : {std::int64_t{s.tick}, s.arrivals, s.referrals, s.purchases, s.done, s.lost,
+                               s.reviews_positive, s.reviews_negative, s.magic, s.active, s.advocates})
             f.i64(v);
         f.f64(s.rating);
         f.f64(s.nps);

@@ -33,7 +33,7 @@ struct MomentStats {
 // One row of the per-tick series.
 struct TickStats {
     int tick = 0;
-    std::int64_t arrivals = 0;   // all new customers this tick, referrals included
+    std::int64_t arrivals = 0;  // all new customers this tick, referrals included
     std::int64_t referrals = 0;
     std::int64_t purchases = 0;
     std::int64_t done = 0;
@@ -63,7 +63,7 @@ struct Totals {
 struct StoryEvent {
     int tick;
     std::uint32_t customer;
-    int moment;        // where the outcome happened (-1 for arrival)
+    int moment;  // where the outcome happened (-1 for arrival)
     Outcome outcome;
     float impression;  // after the impact
     int target;        // moment index, kLost or kDone
@@ -77,9 +77,9 @@ public:
     explicit Simulation(const Scenario& scenario);
     Simulation(const Scenario& scenario, std::uint64_t seed);
 
-    void step();                 // advance one tick
-    void run(int ticks);         // step `ticks` times
-    void run_to_end();           // until scenario().ticks
+    void step();          // advance one tick
+    void run(int ticks);  // step `ticks` times
+    void run_to_end();    // until scenario().ticks
     bool finished() const { return tick_ >= scenario_.ticks; }
 
     // Applies edited parameters to a running simulation (odds, impacts, routes, dwell, influence,
@@ -149,9 +149,9 @@ private:
 
     // Customers, and what the pass needs beside them.
     Wheel wheel_;
-    std::vector<std::uint32_t> taken_;  // the due slot's blocks, detached during the pass
+    std::vector<std::uint32_t> taken_;   // the due slot's blocks, detached during the pass
     std::vector<PendingEvent> pending_;  // watched customers' details between two stages
-    MomentTables tables_;               // derived from the scenario (prepare)
+    MomentTables tables_;                // derived from the scenario (prepare)
     OddsMemo memo_;
     std::vector<std::uint32_t> watched_;
     std::vector<StoryEvent> events_;
@@ -159,7 +159,7 @@ private:
     // The tick's counts (written by spawn and the pass) and what commit makes of them.
     Tally tally_;
     std::int64_t active_ = 0;
-    std::int64_t impression_sum_ = 0;  // sum of impressions in units of 2^-32 (exact, no drift)
+    std::int64_t impression_sum_ = 0;           // sum of impressions in units of 2^-32 (exact, no drift)
     double reviews_pos_ = 0, reviews_neg_ = 0;  // decaying counts
     AdvocatePool<std::int64_t> advocates_;
     Totals totals_;

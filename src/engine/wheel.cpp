@@ -67,8 +67,8 @@ void Wheel::detach(Slot& s, std::vector<std::uint32_t>& into) {
 }
 
 std::size_t Wheel::memory_bytes() const {
-    std::size_t bytes = blocks_.size() * sizeof(Block) + spare_.capacity() * sizeof(std::uint32_t) +
-                        slots_.capacity() * sizeof(Slot);
+    std::size_t bytes =
+        blocks_.size() * sizeof(Block) + spare_.capacity() * sizeof(std::uint32_t) + slots_.capacity() * sizeof(Slot);
     for (const Slot& s : slots_) bytes += s.blocks.capacity() * sizeof(std::uint32_t);
     return bytes;
 }

@@ -21,7 +21,7 @@ struct Customer {
     std::int16_t from;        // where it came from (-1: it arrived), for animation
     std::uint16_t purchases;  // purchases so far (saturates at 65535)
     std::uint8_t segment;
-    std::uint8_t flags;       // Simulation::kFlag*: how it entered its current moment
+    std::uint8_t flags;  // Simulation::kFlag*: how it entered its current moment
 };
 static_assert(sizeof(Customer) == 20, "customer records are packed to 20 bytes");
 

@@ -85,15 +85,24 @@ std::string in_quotes(const std::string& s) { return "'" + shorten(s) + "'"; }
 // A JSON value as a person should see it in "got ..." (short, never the whole subtree).
 std::string describe(const Json& j) {
     switch (j.type()) {
-        case Json::value_t::null: return "null";
-        case Json::value_t::boolean: return j.get<bool>() ? "true" : "false";
-        case Json::value_t::string: return "\"" + shorten(j.get_ref<const std::string&>()) + "\"";
-        case Json::value_t::number_integer: return std::to_string(j.get<std::int64_t>());
-        case Json::value_t::number_unsigned: return std::to_string(j.get<std::uint64_t>());
-        case Json::value_t::number_float: return format_number(j.get<double>());
-        case Json::value_t::object: return "an object";
-        case Json::value_t::array: return "an array";
-        default: return "a value of an unexpected kind";
+        case Json::value_t::null:
+            return "null";
+        case Json::value_t::boolean:
+            return j.get<bool>() ? "true" : "false";
+        case Json::value_t::string:
+            return "\"" + shorten(j.get_ref<const std::string&>()) + "\"";
+        case Json::value_t::number_integer:
+            return std::to_string(j.get<std::int64_t>());
+        case Json::value_t::number_unsigned:
+            return std::to_string(j.get<std::uint64_t>());
+        case Json::value_t::number_float:
+            return format_number(j.get<double>());
+        case Json::value_t::object:
+            return "an object";
+        case Json::value_t::array:
+            return "an array";
+        default:
+            return "a value of an unexpected kind";
     }
 }
 
@@ -102,19 +111,18 @@ std::string pointer_token(const std::string& key) {
     std::string out;
     out.reserve(key.size());
     for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out += c;
+        if (c == '~')
+            out += "~0";
+        else if (c == '/')
+            out += "~1";
+        else
+            out += c;
     }
     return out;
 }
 
-std::string child(const std::string& ptr, const std::string& key) {
-    return ptr + "/" + pointer_token(key);
-}
-std::string child(const std::string& ptr, std::size_t index) {
-    return ptr + "/" + std::to_string(index);
-}
+std::string child(const std::string& ptr, const std::string& key) { return ptr + "/" + pointer_token(key); }
+std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
 
 // Edit distance (insertions, deletions, substitutions, adjacent swaps) when it is at most
 // `limit`, else limit + 1. Banded and cut short, so comparing against many names stays cheap.
@@ -188,11 +196,8 @@ public:
         ++errors_;
         add(std::move(pointer), std::move(message), false);
     }
-    void warning(std::string pointer, std::string message) {
-        add(std::move(pointer), std::move(message), true);
-    }
-    void at(std::string_view text, std::size_t offset, std::string message,
-            std::string pointer = "") {
+    void warning(std::string pointer, std::string message) { add(std::move(pointer), std::move(message), true); }
+    void at(std::string_view text, std::size_t offset, std::string message, std::string pointer = "") {
         ++errors_;
         if (full()) return;
         const auto [line, column] = line_column(text, offset);
@@ -204,9 +209,7 @@ public:
 
     std::vector<Problem> take() {
         if (dropped_ > 0) {
-            list_.push_back({"",
-                             std::to_string(dropped_) + " more problem" +
-                                 (dropped_ == 1 ? "" : "s") + " not shown",
+            list_.push_back({"", std::to_string(dropped_) + " more problem" + (dropped_ == 1 ? "" : "s") + " not shown",
                              errors_ == 0, 0, 0});
         }
         return std::move(list_);
@@ -243,15 +246,28 @@ std::size_t invalid_utf8_offset(std::string_view s) {
         }
         std::size_t len = 0;
         unsigned lo = 0x80u, hi = 0xBFu;  // allowed range of the second byte
-        if (c >= 0xC2u && c <= 0xDFu) len = 2;
-        else if (c == 0xE0u) { len = 3; lo = 0xA0u; }
-        else if (c >= 0xE1u && c <= 0xECu) len = 3;
-        else if (c == 0xEDu) { len = 3; hi = 0x9Fu; }
-        else if (c >= 0xEEu && c <= 0xEFu) len = 3;
-        else if (c == 0xF0u) { len = 4; lo = 0x90u; }
-        else if (c >= 0xF1u && c <= 0xF3u) len = 4;
-        else if (c == 0xF4u) { len = 4; hi = 0x8Fu; }
-        else return i;
+        if (c >= 0xC2u && c <= 0xDFu)
+            len = 2;
+        else if (c == 0xE0u) {
+            len = 3;
+            lo = 0xA0u;
+        } else if (c >= 0xE1u && c <= 0xECu)
+            len = 3;
+        else if (c == 0xEDu) {
+            len = 3;
+            hi = 0x9Fu;
+        } else if (c >= 0xEEu && c <= 0xEFu)
+            len = 3;
+        else if (c == 0xF0u) {
+            len = 4;
+            lo = 0x90u;
+        } else if (c >= 0xF1u && c <= 0xF3u)
+            len = 4;
+        else if (c == 0xF4u) {
+            len = 4;
+            hi = 0x8Fu;
+        } else
+            return i;
         if (i + 1 >= n || p[i + 1] < lo || p[i + 1] > hi) return i;
         for (std::size_t k = 2; k < len; ++k)
             if (i + k >= n || (p[i + k] & 0xC0u) != 0x80u) return i;
@@ -268,8 +284,10 @@ std::size_t too_deep_offset(std::string_view s) {
     for (std::size_t i = 0; i < s.size(); ++i) {
         const char c = s[i];
         if (in_string) {
-            if (c == '\\') ++i;  // skip the escaped character, which may be a quote
-            else if (c == '"') in_string = false;
+            if (c == '\\')
+                ++i;  // skip the escaped character, which may be a quote
+            else if (c == '"')
+                in_string = false;
         } else if (c == '"') {
             in_string = true;
         } else if (c == '[' || c == '{') {
@@ -282,8 +300,7 @@ std::size_t too_deep_offset(std::string_view s) {
 }
 
 bool is_blank(std::string_view s) {
-    return std::all_of(s.begin(), s.end(),
-                       [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
+    return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
 // ================================================================================================
@@ -299,8 +316,7 @@ std::string clean_parse_message(const std::string& what) {
     std::string msg = what;
     if (const auto p = msg.find("parse error"); p != std::string::npos) {
         msg = msg.substr(p);
-        if (const auto colon = msg.find(": "); colon != std::string::npos)
-            msg = msg.substr(colon + 2);
+        if (const auto colon = msg.find(": "); colon != std::string::npos) msg = msg.substr(colon + 2);
     }
     const std::string prefix = "syntax error while parsing ";
     std::string where;
@@ -319,12 +335,10 @@ std::string clean_parse_message(const std::string& what) {
         std::string token = msg.substr(start, end - start);
         // For malformed input nlohmann echoes everything since the last complete value
         // ('"negative": tru}'); the last run without spaces is the part that matters.
-        if (const auto sp = token.find_last_of(" \t"); sp != std::string::npos)
-            token = token.substr(sp + 1);
+        if (const auto sp = token.find_last_of(" \t"); sp != std::string::npos) token = token.substr(sp + 1);
         if (token.size() > 30) {
             std::size_t cut = token.size() - 30;
-            while (cut < token.size() && (static_cast<unsigned char>(token[cut]) & 0xC0u) == 0x80u)
-                ++cut;
+            while (cut < token.size() && (static_cast<unsigned char>(token[cut]) & 0xC0u) == 0x80u) ++cut;
             token = "..." + token.substr(cut);
         }
         msg = msg.substr(0, start) + token + msg.substr(end);
@@ -348,8 +362,7 @@ std::string clean_parse_message(const std::string& what) {
 //    million keys costs linear, not quadratic, time (duplicates are found through a hash set).
 class DomBuilder {
 public:
-    DomBuilder(std::string_view text, Json& root, Problems& problems)
-        : text_(text), root_(root), problems_(problems) {}
+    DomBuilder(std::string_view text, Json& root, Problems& problems) : text_(text), root_(root), problems_(problems) {}
 
     bool null() { return value(Json(nullptr)); }
     bool boolean(bool b) { return value(Json(b)); }
@@ -390,22 +403,19 @@ public:
         return true;
     }
 
-    bool parse_error(std::size_t position, const std::string& last_token,
-                     const Json::exception& ex) {
+    bool parse_error(std::size_t position, const std::string& last_token, const Json::exception& ex) {
         // A string or number that came unexpectedly is reported at its first character
         // (nlohmann's last_token holds exactly that token, its scanner starts afresh for
         // them). Anything else is reported at the offending character: for punctuation,
         // true/false/null and malformed input, last_token may hold more than the token.
         const std::string what = ex.what();
-        const bool whole_token = ex.id == 406 ||
-                                 what.find("unexpected string literal") != std::string::npos ||
+        const bool whole_token = ex.id == 406 || what.find("unexpected string literal") != std::string::npos ||
                                  what.find("unexpected number literal") != std::string::npos;
         const std::size_t offset = error_offset(position, whole_token ? last_token : "");
         if (ex.id == 406) {
             // out_of_range.406: a number literal that overflows a double (1e999).
             problems_.at(text_, offset,
-                         "number " + shorten(last_token, 40) +
-                             " is too large (beyond the range of a double)",
+                         "number " + shorten(last_token, 40) + " is too large (beyond the range of a double)",
                          pointer_of_frames(frames_.size()));
         } else {
             problems_.at(text_, offset, clean_parse_message(what));
@@ -415,10 +425,10 @@ public:
 
 private:
     struct Frame {
-        Json* value;                              // the open object or array
-        std::string key;                          // objects: the current member
-        std::unordered_set<std::string> keys;     // objects: members seen so far
-        std::size_t index;                        // arrays: elements so far
+        Json* value;                           // the open object or array
+        std::string key;                       // objects: the current member
+        std::unordered_set<std::string> keys;  // objects: members seen so far
+        std::size_t index;                     // arrays: elements so far
     };
 
     // Where a person should look: nlohmann reports the position after the offending token
@@ -427,15 +437,14 @@ private:
     std::size_t error_offset(std::size_t position, const std::string& token) const {
         std::size_t end = std::min(position, text_.size());
         if (position > text_.size()) {
-            while (end > 0 && (text_[end - 1] == ' ' || text_[end - 1] == '\n' ||
-                               text_[end - 1] == '\r' || text_[end - 1] == '\t'))
+            while (end > 0 && (text_[end - 1] == ' ' || text_[end - 1] == '\n' || text_[end - 1] == '\r' ||
+                               text_[end - 1] == '\t'))
                 --end;
             return end;
         }
         if (!token.empty()) {
             for (std::size_t e : {end, end > 0 ? end - 1 : end}) {
-                if (e >= token.size() && text_.substr(e - token.size(), token.size()) == token)
-                    return e - token.size();
+                if (e >= token.size() && text_.substr(e - token.size(), token.size()) == token) return e - token.size();
             }
         }
         return position > 0 ? position - 1 : 0;
@@ -448,8 +457,8 @@ private:
     }
     bool within_limit() {
         if (values_ <= kMaxValues) return true;
-        problems_.error("", "the file holds more than " + std::to_string(kMaxValues) +
-                                " values; a scenario needs far fewer");
+        problems_.error(
+            "", "the file holds more than " + std::to_string(kMaxValues) + " values; a scenario needs far fewer");
         return false;  // stop parsing: memory stays bounded
     }
     Json* place(Json&& j) {
@@ -475,8 +484,10 @@ private:
         std::string p;
         for (std::size_t i = 0; i < depth && i < frames_.size(); ++i) {
             const Frame& f = frames_[i];
-            if (f.value->is_array()) p = child(p, f.index);  // the element being read next
-            else p = child(p, f.key);
+            if (f.value->is_array())
+                p = child(p, f.index);  // the element being read next
+            else
+                p = child(p, f.key);
         }
         return p;
     }
@@ -501,16 +512,12 @@ struct Range {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
 std::string range_text(const Range& r) {
-    if (r.hi == kInf)
-        return (r.lo_open ? "greater than " : "at least ") + format_number(r.lo);
-    if (r.lo_open)
-        return "greater than " + format_number(r.lo) + " and at most " + format_number(r.hi);
+    if (r.hi == kInf) return (r.lo_open ? "greater than " : "at least ") + format_number(r.lo);
+    if (r.lo_open) return "greater than " + format_number(r.lo) + " and at most " + format_number(r.hi);
     return "between " + format_number(r.lo) + " and " + format_number(r.hi);
 }
 
-bool in_range(double v, const Range& r) {
-    return (r.lo_open ? v > r.lo : v >= r.lo) && v <= r.hi;
-}
+bool in_range(double v, const Range& r) { return (r.lo_open ? v > r.lo : v >= r.lo) && v <= r.hi; }
 
 const char* kTerminalNames[] = {"lost", "done"};
 
@@ -530,15 +537,12 @@ private:
     }
 
     // Reports every member of obj not in `known`, with a spelling suggestion.
-    void check_keys(const Json& obj, const std::string& ptr,
-                    std::initializer_list<const char*> known) {
+    void check_keys(const Json& obj, const std::string& ptr, std::initializer_list<const char*> known) {
         for (auto it = obj.begin(); it != obj.end(); ++it) {
             const std::string& k = it.key();
-            const bool ok = std::any_of(known.begin(), known.end(),
-                                        [&](const char* n) { return k == n; });
+            const bool ok = std::any_of(known.begin(), known.end(), [&](const char* n) { return k == n; });
             if (!ok) {
-                p_.error(child(ptr, k), "unknown key " + in_quotes(k) +
-                                            (p_.full() ? "" : suggestion(k, known)));
+                p_.error(child(ptr, k), "unknown key " + in_quotes(k) + (p_.full() ? "" : suggestion(k, known)));
             }
         }
     }
@@ -572,12 +576,10 @@ private:
     // An integer within [lo, hi]. 3.0 counts as an integer (as in JSON Schema); 3.5 does not.
     template <class Int>
     bool integer(const Json& j, const std::string& ptr, Int lo, Int hi, Int& out) {
-        const std::string want = "must be an integer between " + std::to_string(lo) + " and " +
-                                 std::to_string(hi);
+        const std::string want = "must be an integer between " + std::to_string(lo) + " and " + std::to_string(hi);
         if (j.is_number_unsigned()) {
             const auto v = j.get<std::uint64_t>();
-            if (v < static_cast<std::uint64_t>(std::max<Int>(lo, 0)) ||
-                v > static_cast<std::uint64_t>(hi)) {
+            if (v < static_cast<std::uint64_t>(std::max<Int>(lo, 0)) || v > static_cast<std::uint64_t>(hi)) {
                 p_.error(ptr, want + ", got " + describe(j));
                 return false;
             }
@@ -588,10 +590,8 @@ private:
             const auto v = j.get<std::int64_t>();
             // lo and hi fit in int64 for every signed field; unsigned fields have lo >= 0.
             const bool below = v < 0 ? (lo >= 0 || v < static_cast<std::int64_t>(lo))
-                                     : static_cast<std::uint64_t>(v) <
-                                           static_cast<std::uint64_t>(std::max<Int>(lo, 0));
-            const bool above = v >= 0 && static_cast<std::uint64_t>(v) >
-                                             static_cast<std::uint64_t>(hi);
+                                     : static_cast<std::uint64_t>(v) < static_cast<std::uint64_t>(std::max<Int>(lo, 0));
+            const bool above = v >= 0 && static_cast<std::uint64_t>(v) > static_cast<std::uint64_t>(hi);
             if (below || above) {
                 p_.error(ptr, want + ", got " + describe(j));
                 return false;
@@ -638,13 +638,11 @@ private:
     }
 
     // Optional members: read when present, else the default already in `out` stays.
-    void opt_number(const Json& obj, const std::string& ptr, const char* key, const Range& r,
-                    double& out) {
+    void opt_number(const Json& obj, const std::string& ptr, const char* key, const Range& r, double& out) {
         if (const Json* j = member(obj, key)) number(*j, child(ptr, key), r, out);
     }
     template <class Int>
-    void opt_integer(const Json& obj, const std::string& ptr, const char* key, Int lo, Int hi,
-                     Int& out) {
+    void opt_integer(const Json& obj, const std::string& ptr, const char* key, Int lo, Int hi, Int& out) {
         if (const Json* j = member(obj, key)) integer(*j, child(ptr, key), lo, hi, out);
     }
     void opt_string(const Json& obj, const std::string& ptr, const char* key, std::string& out) {
@@ -657,15 +655,14 @@ private:
     // Checks an array's type and size. Returns how many elements to walk (the elements'
     // own problems are worth reporting even when the size is wrong, but never more than
     // max of them, which bounds the model built from a hostile file); 0 when not an array.
-    std::size_t array(const Json& j, const std::string& ptr, std::size_t min, std::size_t max,
-                      const char* noun) {
+    std::size_t array(const Json& j, const std::string& ptr, std::size_t min, std::size_t max, const char* noun) {
         if (!j.is_array()) {
             p_.error(ptr, "must be an array, got " + describe(j));
             return 0;
         }
         if (j.size() < min || j.size() > max) {
-            p_.error(ptr, "must have " + std::to_string(min) + " to " + std::to_string(max) +
-                              " " + noun + ", got " + std::to_string(j.size()));
+            p_.error(ptr, "must have " + std::to_string(min) + " to " + std::to_string(max) + " " + noun + ", got " +
+                              std::to_string(j.size()));
         }
         return std::min(j.size(), max);
     }
@@ -695,9 +692,8 @@ Scenario Reader::read(const Json& root) {
     Scenario s;
     if (!expect_object(root, "")) return s;
     check_keys(root, "",
-               {"motsim", "name", "description", "time_unit", "ticks", "seed", "population",
-                "influence", "reviews", "word_of_mouth", "segments", "phases", "entry",
-                "moments"});
+               {"motsim", "name", "description", "time_unit", "ticks", "seed", "population", "influence", "reviews",
+                "word_of_mouth", "segments", "phases", "entry", "moments"});
 
     // The version first: a file for another version will mostly produce noise after it.
     if (const Json* version = member(root, "motsim"); !version) {
@@ -708,8 +704,7 @@ Scenario Reader::read(const Json& root) {
             p_.error("/motsim", "must be the number 1 (the format version), got " + describe(v));
         } else if (!(v.is_number_integer() && v.get<std::int64_t>() == 1) &&
                    !(v.is_number_float() && v.get<double>() == 1.0)) {
-            p_.error("/motsim", "unsupported format version " + describe(v) +
-                                    " (this program reads version 1)");
+            p_.error("/motsim", "unsupported format version " + describe(v) + " (this program reads version 1)");
         }
     }
 
@@ -717,8 +712,7 @@ Scenario Reader::read(const Json& root) {
     opt_string(root, "", "description", s.description);
     opt_string(root, "", "time_unit", s.time_unit);
     opt_integer(root, "", "ticks", 1, 100000, s.ticks);
-    opt_integer<std::uint64_t>(root, "", "seed", 0, std::numeric_limits<std::uint64_t>::max(),
-                               s.seed);
+    opt_integer<std::uint64_t>(root, "", "seed", 0, std::numeric_limits<std::uint64_t>::max(), s.seed);
     if (const Json* j = member(root, "population")) read_population(*j, s);
     if (const Json* j = member(root, "influence")) read_influence(*j, s);
     if (const Json* j = member(root, "reviews")) read_reviews(*j, s);
@@ -798,16 +792,14 @@ void Reader::read_segments(const Json& j, Scenario& s) {
         }
         check_keys(e, sp, {"name", "share", "shift", "initial_impression"});
         opt_string(e, sp, "name", seg.name);
-        if (const Json* sh = member(e, "share"))
-            shares_ok &= number(*sh, child(sp, "share"), {0, kInf}, seg.share);
+        if (const Json* sh = member(e, "share")) shares_ok &= number(*sh, child(sp, "share"), {0, kInf}, seg.share);
         opt_number(e, sp, "shift", {-20, 20}, seg.shift);
         opt_number(e, sp, "initial_impression", {-1, 1}, seg.initial_impression);
         if (seg.share > 0) any_share = true;
         // Results are reported per segment name, so two segments may not share one.
         const auto [it, fresh] = names.emplace(seg.name, i);
         if (!fresh) {
-            p_.error(child(sp, "name"), "duplicate segment name " + in_quotes(seg.name) +
-                                            " (also used by /segments/" +
+            p_.error(child(sp, "name"), "duplicate segment name " + in_quotes(seg.name) + " (also used by /segments/" +
                                             std::to_string(it->second) + ")");
         }
     }
@@ -830,15 +822,14 @@ void Reader::read_phases(const Json& j, Scenario& s) {
         }
         const auto [it, fresh] = seen.emplace(s.phases[i], i);
         if (!fresh)
-            p_.error(pp, "duplicate phase " + in_quotes(s.phases[i]) + " (also /phases/" +
-                             std::to_string(it->second) + ")");
+            p_.error(
+                pp, "duplicate phase " + in_quotes(s.phases[i]) + " (also /phases/" + std::to_string(it->second) + ")");
     }
 }
 
 bool valid_id(const std::string& id) {
     return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-               c == '_' || c == '-';
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
     });
 }
 
@@ -866,8 +857,8 @@ void Reader::read_moment(const Json& j, std::size_t i, std::size_t count, Scenar
     m.next[2] = Route{{kLost}, {1.0}};
     if (!expect_object(j, ptr)) return;
     check_keys(j, ptr,
-               {"id", "name", "phase", "positive", "negative", "magic", "dwell", "impact",
-                "reads_reviews", "purchase", "review", "causes", "next"});
+               {"id", "name", "phase", "positive", "negative", "magic", "dwell", "impact", "reads_reviews", "purchase",
+                "review", "causes", "next"});
 
     // ---- identity
     if (const Json* id = member(j, "id"); !id) {
@@ -906,14 +897,11 @@ void Reader::read_moment(const Json& j, std::size_t i, std::size_t count, Scenar
     // ---- odds
     bool odds_ok = require(j, ptr, "positive", " (the probability of a positive outcome)");
     odds_ok &= require(j, ptr, "negative", " (the probability of a negative outcome)");
-    if (const Json* v = member(j, "positive"))
-        odds_ok &= number(*v, child(ptr, "positive"), {0, 1}, m.positive);
-    if (const Json* v = member(j, "negative"))
-        odds_ok &= number(*v, child(ptr, "negative"), {0, 1}, m.negative);
+    if (const Json* v = member(j, "positive")) odds_ok &= number(*v, child(ptr, "positive"), {0, 1}, m.positive);
+    if (const Json* v = member(j, "negative")) odds_ok &= number(*v, child(ptr, "negative"), {0, 1}, m.negative);
     if (odds_ok && m.positive + m.negative > 1.0 + kProbabilityTolerance) {
-        p_.error(ptr, "positive + negative must be at most 1, got " + format_number(m.positive) +
-                          " + " + format_number(m.negative) + " = " +
-                          format_number(m.positive + m.negative));
+        p_.error(ptr, "positive + negative must be at most 1, got " + format_number(m.positive) + " + " +
+                          format_number(m.negative) + " = " + format_number(m.positive + m.negative));
     }
     opt_number(j, ptr, "magic", {0, 1}, m.magic);
     opt_number(j, ptr, "review", {0, 1}, m.review);
@@ -931,8 +919,7 @@ void Reader::read_moment(const Json& j, std::size_t i, std::size_t count, Scenar
             check_keys(*v, np, {"positive", "neutral", "negative"});
             const char* names[3] = {"positive", "neutral", "negative"};
             for (std::size_t r = 0; r < 3; ++r)
-                if (const Json* route = member(*v, names[r]))
-                    read_route(*route, child(np, names[r]), false, m.next[r]);
+                if (const Json* route = member(*v, names[r])) read_route(*route, child(np, names[r]), false, m.next[r]);
         }
     }
 }
@@ -947,8 +934,7 @@ void Reader::read_dwell(const Json& j, const std::string& ptr, Moment& m) {
         if (const Json* v = member(j, "max")) ok &= integer(*v, child(ptr, "max"), 1, 10000, hi);
         if (!ok) return;
         if (lo > hi) {
-            p_.error(ptr, "min (" + std::to_string(lo) + ") must not be greater than max (" +
-                              std::to_string(hi) + ")");
+            p_.error(ptr, "min (" + std::to_string(lo) + ") must not be greater than max (" + std::to_string(hi) + ")");
             return;
         }
         m.dwell_min = lo;
@@ -956,8 +942,7 @@ void Reader::read_dwell(const Json& j, const std::string& ptr, Moment& m) {
         return;
     }
     if (!j.is_number()) {
-        p_.error(ptr, "must be an integer number of ticks or {\"min\": ..., \"max\": ...}, got " +
-                          describe(j));
+        p_.error(ptr, "must be an integer number of ticks or {\"min\": ..., \"max\": ...}, got " + describe(j));
         return;
     }
     int d = 1;
@@ -1002,8 +987,7 @@ void Reader::read_causes(const Json& j, const std::string& ptr, Moment& m) {
     if (ok) m.causes = std::move(causes);
 }
 
-bool Reader::resolve_target(const std::string& name, const std::string& ptr, bool entry,
-                            int& out) {
+bool Reader::resolve_target(const std::string& name, const std::string& ptr, bool entry, int& out) {
     if (name == "lost" || name == "done") {
         if (entry) {
             p_.error(ptr, "the entry must be a moment, not '" + name + "'");
@@ -1021,10 +1005,8 @@ bool Reader::resolve_target(const std::string& name, const std::string& ptr, boo
         hint = suggestion(name, id_list_);
         if (hint.empty() && !entry) hint = suggestion(name, kTerminalNames);
     }
-    if (hint.empty())
-        hint = entry ? ": no moment has this id" : ": use a moment id, 'lost' or 'done'";
-    p_.error(ptr, std::string(entry ? "unknown moment " : "unknown target ") + in_quotes(name) +
-                      hint);
+    if (hint.empty()) hint = entry ? ": no moment has this id" : ": use a moment id, 'lost' or 'done'";
+    p_.error(ptr, std::string(entry ? "unknown moment " : "unknown target ") + in_quotes(name) + hint);
     return false;
 }
 
@@ -1036,10 +1018,8 @@ bool Reader::read_route(const Json& j, const std::string& ptr, bool entry, Route
         return true;
     }
     if (!j.is_object()) {
-        p_.error(ptr, std::string("must be ") +
-                          (entry ? "a moment id" : "a target (moment id, 'lost' or 'done')") +
-                          " or an object of weights like {\"a\": 0.8, \"b\": 0.2}, got " +
-                          describe(j));
+        p_.error(ptr, std::string("must be ") + (entry ? "a moment id" : "a target (moment id, 'lost' or 'done')") +
+                          " or an object of weights like {\"a\": 0.8, \"b\": 0.2}, got " + describe(j));
         return false;
     }
     if (j.empty()) {
@@ -1073,8 +1053,10 @@ bool Reader::read_route(const Json& j, const std::string& ptr, bool entry, Route
 void check_journey(const Scenario& s, Problems& p) {
     for (const GraphIssue& issue : check_graph(s)) {
         const std::string ptr = child("/moments", static_cast<std::size_t>(issue.moment));
-        if (issue.error) p.error(ptr, issue.message);
-        else p.warning(ptr, issue.message);
+        if (issue.error)
+            p.error(ptr, issue.message);
+        else
+            p.warning(ptr, issue.message);
     }
 }
 
@@ -1092,9 +1074,8 @@ LoadResult load_unguarded(std::string_view text) {
 
     // ---- stage 1
     if (text.size() > kMaxBytes) {
-        problems.error("", "file is too large: " + std::to_string(text.size()) +
-                               " bytes, the limit is 16 MB (" + std::to_string(kMaxBytes) +
-                               " bytes)");
+        problems.error("", "file is too large: " + std::to_string(text.size()) + " bytes, the limit is 16 MB (" +
+                               std::to_string(kMaxBytes) + " bytes)");
         return done();
     }
     if (text.empty() || is_blank(text)) {
@@ -1103,11 +1084,10 @@ LoadResult load_unguarded(std::string_view text) {
     }
     if (const auto bad = invalid_utf8_offset(text); bad != std::string_view::npos) {
         char hex[8];
-        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(
-                                                     static_cast<unsigned char>(text[bad])));
+        std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(text[bad])));
         problems.at(text, bad,
-                    std::string("invalid UTF-8: byte ") + hex + " at byte offset " +
-                        std::to_string(bad) + " (save the file as UTF-8)");
+                    std::string("invalid UTF-8: byte ") + hex + " at byte offset " + std::to_string(bad) +
+                        " (save the file as UTF-8)");
         return done();
     }
     if (const auto deep = too_deep_offset(text); deep != std::string_view::npos) {
@@ -1142,15 +1122,13 @@ LoadResult load_unguarded(std::string_view text) {
 std::string target_name(const Scenario& s, int t) {
     if (t == kLost) return "lost";
     if (t == kDone) return "done";
-    if (t >= 0 && static_cast<std::size_t>(t) < s.moments.size())
-        return s.moments[static_cast<std::size_t>(t)].id;
+    if (t >= 0 && static_cast<std::size_t>(t) < s.moments.size()) return s.moments[static_cast<std::size_t>(t)].id;
     return "?" + std::to_string(t);  // not loadable: the scenario itself was broken
 }
 
 // The short form for one target at weight 1, the weighted object otherwise.
 Json route_json(const Scenario& s, const Route& r) {
-    if (r.targets.size() == 1 && (r.weights.empty() || r.weights[0] == 1.0))
-        return target_name(s, r.targets[0]);
+    if (r.targets.size() == 1 && (r.weights.empty() || r.weights[0] == 1.0)) return target_name(s, r.targets[0]);
     Json o = Json::object();
     for (std::size_t k = 0; k < r.targets.size(); ++k)
         o[target_name(s, r.targets[k])] = k < r.weights.size() ? r.weights[k] : 1.0;
@@ -1165,9 +1143,8 @@ Json scenario_json(const Scenario& s) {
     j["time_unit"] = s.time_unit;
     j["ticks"] = s.ticks;
     j["seed"] = s.seed;
-    j["population"] = {{"initial", s.initial},
-                       {"arrivals_per_tick", s.arrivals_per_tick},
-                       {"max_customers", s.max_customers}};
+    j["population"] = {
+        {"initial", s.initial}, {"arrivals_per_tick", s.arrivals_per_tick}, {"max_customers", s.max_customers}};
     j["influence"] = {{"impression", s.beta}, {"reviews", s.gamma}};
     j["reviews"] = {{"prior", s.review_prior}, {"half_life", s.review_half_life}};
     j["word_of_mouth"] = {{"advocate_threshold", s.advocate_threshold},
@@ -1176,10 +1153,8 @@ Json scenario_json(const Scenario& s) {
                           {"referral_boost", s.referral_boost}};
     Json segments = Json::array();
     for (const Segment& g : s.segments) {
-        segments.push_back({{"name", g.name},
-                            {"share", g.share},
-                            {"shift", g.shift},
-                            {"initial_impression", g.initial_impression}});
+        segments.push_back(
+            {{"name", g.name}, {"share", g.share}, {"shift", g.shift}, {"initial_impression", g.initial_impression}});
     }
     j["segments"] = std::move(segments);
     j["phases"] = s.phases;
@@ -1195,8 +1170,10 @@ Json scenario_json(const Scenario& s) {
         o["positive"] = m.positive;
         o["negative"] = m.negative;
         o["magic"] = m.magic;
-        if (m.dwell_min == m.dwell_max) o["dwell"] = m.dwell_min;
-        else o["dwell"] = {{"min", m.dwell_min}, {"max", m.dwell_max}};
+        if (m.dwell_min == m.dwell_max)
+            o["dwell"] = m.dwell_min;
+        else
+            o["dwell"] = {{"min", m.dwell_min}, {"max", m.dwell_max}};
         Json impact = Json::object();
         for (int k = 0; k < kOutcomeCount; ++k)
             impact[outcome_name(static_cast<Outcome>(k))] = m.impact[static_cast<std::size_t>(k)];
@@ -1271,9 +1248,7 @@ LoadResult load_scenario_file(const std::string& path) {
     const int err = errno;
     std::fclose(f);
     if (read_error) return fail(std::string("cannot read file: ") + std::strerror(err));
-    if (too_large)
-        return fail("file is too large: the limit is 16 MB (" + std::to_string(kMaxBytes) +
-                    " bytes)");
+    if (too_large) return fail("file is too large: the limit is 16 MB (" + std::to_string(kMaxBytes) + " bytes)");
     return load_scenario(text);
 }
 

@@ -31,9 +31,9 @@ std::string results_json(const Simulation& sim) {
         ordered_json causes = ordered_json::object();
         for (std::size_t c = 0; c < st.causes.size(); ++c)
             if (st.causes[c] > 0) causes[sc.moments[m].causes[c].name] = st.causes[c];
-        moments[sc.moments[m].id] = {{"entered", st.entered},   {"positive", st.positive},
-                                     {"neutral", st.neutral},   {"negative", st.negative},
-                                     {"magic", st.magic},       {"lost_after", st.lost_after},
+        moments[sc.moments[m].id] = {{"entered", st.entered},     {"positive", st.positive},
+                                     {"neutral", st.neutral},     {"negative", st.negative},
+                                     {"magic", st.magic},         {"lost_after", st.lost_after},
                                      {"purchases", st.purchases}, {"causes", causes}};
     }
     j["moments"] = moments;
@@ -52,8 +52,9 @@ std::string num(double v) {
 
 std::string series_csv(const Simulation& sim) {
     const Scenario& sc = sim.scenario();
-    std::string out = "tick,arrivals,referrals,purchases,done,lost,reviews_positive,reviews_negative,"
-                      "magic,rating,nps,active,advocates,mean_impression";
+    std::string out =
+        "tick,arrivals,referrals,purchases,done,lost,reviews_positive,reviews_negative,"
+        "magic,rating,nps,active,advocates,mean_impression";
     for (const Moment& m : sc.moments) {
         out += ",occ_";
         out += m.id;
@@ -90,8 +91,7 @@ std::string analysis_json(const Scenario& s, const Analysis& a) {
     j["absorption"] = {{"done", a.done}, {"lost", a.lost}};
     j["expected_purchases"] = a.expected_purchases;
     j["expected_ticks"] = a.expected_ticks;
-    ordered_json visits = ordered_json::object(), removal = ordered_json::object(),
-                 lift = ordered_json::object();
+    ordered_json visits = ordered_json::object(), removal = ordered_json::object(), lift = ordered_json::object();
     for (std::size_t m = 0; m < s.moments.size(); ++m) {
         const std::string& id = s.moments[m].id;
         if (m < a.expected_visits.size()) visits[id] = a.expected_visits[m];

@@ -39,14 +39,22 @@ int motsim_run_to(int tick) { return g_app && g_app->run_to(tick) ? 1 : 0; }
 int motsim_command(const char* cmd) {
     if (!g_app) return 0;
     const std::string c = cmd ? cmd : "";
-    if (c == "play") g_app->play();
-    else if (c == "pause") g_app->pause();
-    else if (c == "step") g_app->step();
-    else if (c == "reset") g_app->reset();
-    else if (c == "finish") g_app->finish();  // sliced across frames: "reached" tells when done
-    else if (c == "cancel") g_app->cancel_work();
-    else if (c == "replicate" || c == "sweep" || c == "rank") return g_app->start_experiment(c) ? 1 : 0;
-    else return 0;
+    if (c == "play")
+        g_app->play();
+    else if (c == "pause")
+        g_app->pause();
+    else if (c == "step")
+        g_app->step();
+    else if (c == "reset")
+        g_app->reset();
+    else if (c == "finish")
+        g_app->finish();  // sliced across frames: "reached" tells when done
+    else if (c == "cancel")
+        g_app->cancel_work();
+    else if (c == "replicate" || c == "sweep" || c == "rank")
+        return g_app->start_experiment(c) ? 1 : 0;
+    else
+        return 0;
     return 1;
 }
 const char* motsim_story() {

@@ -99,13 +99,12 @@ void CrowdRenderer::draw(const CrowdInstance* crowd, std::size_t count, std::uin
 
     const float l = display_pos[0], r = display_pos[0] + display_size[0];
     const float t = display_pos[1], b = display_pos[1] + display_size[1];
-    const float projection[16] = {2.0f / (r - l), 0, 0, 0, 0, 2.0f / (t - b), 0, 0, 0, 0, -1, 0,
-                                  (r + l) / (l - r), (t + b) / (b - t), 0, 1};
+    const float projection[16] = {2.0f / (r - l),    0, 0, 0, 0, 2.0f / (t - b), 0, 0, 0, 0, -1, 0, (r + l) / (l - r),
+                                  (t + b) / (b - t), 0, 1};
     glEnable(GL_SCISSOR_TEST);
     glScissor(static_cast<int>((clip[0] - l) * fb_scale[0]),
               static_cast<int>(static_cast<float>(fb_height) - (clip[3] - t) * fb_scale[1]),
-              static_cast<int>((clip[2] - clip[0]) * fb_scale[0]),
-              static_cast<int>((clip[3] - clip[1]) * fb_scale[1]));
+              static_cast<int>((clip[2] - clip[0]) * fb_scale[0]), static_cast<int>((clip[3] - clip[1]) * fb_scale[1]));
     glEnable(GL_BLEND);
     glBlendFunc(GL_SRC_ALPHA, GL_ONE_MINUS_SRC_ALPHA);
     glUseProgram(program_);

@@ -17,9 +17,8 @@ public:
     // Called from an ImGui draw callback: projection from the draw data, scissor from the clip
     // rectangle (ImGui coordinates), framebuffer scale for HiDPI.
     // `version` changes whenever the dots do (App::crowd_version): same version, no upload.
-    void draw(const CrowdInstance* crowd, std::size_t count, std::uint64_t version, float radius,
-              const float clip[4], const float display_pos[2], const float display_size[2],
-              const float fb_scale[2], int fb_height);
+    void draw(const CrowdInstance* crowd, std::size_t count, std::uint64_t version, float radius, const float clip[4],
+              const float display_pos[2], const float display_size[2], const float fb_scale[2], int fb_height);
 
 private:
     unsigned program_ = 0, vao_ = 0, quad_vbo_ = 0, instance_vbo_ = 0;

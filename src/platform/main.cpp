@@ -44,8 +44,8 @@ void draw_crowd(const ImDrawList*, const ImDrawCmd* cmd) {
     const float size[2] = {dd->DisplaySize.x, dd->DisplaySize.y};
     const float scale[2] = {dd->FramebufferScale.x, dd->FramebufferScale.y};
     const auto& crowd = g->app->crowd();
-    g->crowd.draw(crowd.data(), crowd.size(), g->app->crowd_version(), g->app->crowd_radius(), clip, pos, size,
-                  scale, static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y));
+    g->crowd.draw(crowd.data(), crowd.size(), g->app->crowd_version(), g->app->crowd_radius(), clip, pos, size, scale,
+                  static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y));
 }
 
 // Fonts and sizes for a device pixel ratio (HiDPI screens get sharp text, not scaled pixels).
@@ -135,15 +135,35 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto next = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
-        if (a == "--scenario") { const char* v = next(); if (!v) return usage(); scenario_file = v; }
-        else if (a == "--seed") { const char* v = next(); if (!v) return usage(); seed = std::atoll(v); }
-        else if (a == "--frames") { const char* v = next(); if (!v) return usage(); runtime.max_frames = std::atol(v); }
-        else if (a == "--screenshot") { const char* v = next(); if (!v) return usage(); runtime.screenshot_at_end = v; }
-        else if (a == "--state-dir") { const char* v = next(); if (!v) return usage(); platform::set_state_dir(v); }
-        else if (a == "--finish") finish = true;
-        else if (a == "--print-state") print_state = true;
-        else if (a == "--help" || a == "-h") { usage(); return 0; }
-        else return usage();
+        if (a == "--scenario") {
+            const char* v = next();
+            if (!v) return usage();
+            scenario_file = v;
+        } else if (a == "--seed") {
+            const char* v = next();
+            if (!v) return usage();
+            seed = std::atoll(v);
+        } else if (a == "--frames") {
+            const char* v = next();
+            if (!v) return usage();
+            runtime.max_frames = std::atol(v);
+        } else if (a == "--screenshot") {
+            const char* v = next();
+            if (!v) return usage();
+            runtime.screenshot_at_end = v;
+        } else if (a == "--state-dir") {
+            const char* v = next();
+            if (!v) return usage();
+            platform::set_state_dir(v);
+        } else if (a == "--finish")
+            finish = true;
+        else if (a == "--print-state")
+            print_state = true;
+        else if (a == "--help" || a == "-h") {
+            usage();
+            return 0;
+        } else
+            return usage();
     }
 
     if (!glfwInit()) {

@@ -19,7 +19,7 @@ namespace {
 // Reads the page's storage; the string is malloc'ed for C++ to free (null: nothing stored).
 EM_JS(char*, host_load, (const char* key), {
     var v = (Module.motsimHost && Module.motsimHost.load) ? Module.motsimHost.load(UTF8ToString(key)) : null;
-    if (v === null || v === undefined) return 0;
+    if (v == = null || v == = undefined) return 0;
     var n = lengthBytesUTF8(v) + 1;
     var p = _malloc(n);
     stringToUTF8(v, p, n);
@@ -30,7 +30,7 @@ EM_JS(char*, host_load, (const char* key), {
 // may hold several simulators, so never look the canvas up by a fixed id).
 EM_JS(void, canvas_css_size, (double* w, double* h, double* dpr), {
     var c = Module.canvas;
-    var r = c ? c.getBoundingClientRect() : {width: 1, height: 1};
+    var r = c ? c.getBoundingClientRect() : {width : 1, height : 1};
     HEAPF64[w >> 3] = r.width;
     HEAPF64[h >> 3] = r.height;
     HEAPF64[dpr >> 3] = window.devicePixelRatio || 1;
@@ -42,7 +42,10 @@ EM_JS(void, canvas_css_size, (double* w, double* h, double* dpr), {
 EM_JS(void, set_canvas_buffer_size, (int w, int h), {
     Browser.setCanvasSize(w, h);
     var c = Module.canvas;
-    if (c) { c.style.removeProperty('width'); c.style.removeProperty('height'); }
+    if (c) {
+        c.style.removeProperty('width');
+        c.style.removeProperty('height');
+    }
 });
 
 // Keys reach the simulator only while its canvas has focus, and Tab is never swallowed
@@ -51,48 +54,92 @@ EM_JS(void, set_canvas_buffer_size, (int w, int h), {
 // handling reads fields only SDL sets, so its listeners are removed here.
 EM_JS(void, adapt_input_to_page, (), {
     var c = Module.canvas;
-    if (!c || typeof GLFW === 'undefined') return;
+    if (!c || typeof GLFW == = 'undefined') return;
     window.removeEventListener("keydown", GLFW.onKeydown, true);
     window.removeEventListener("keypress", GLFW.onKeyPress, true);
     window.removeEventListener("keyup", GLFW.onKeyup, true);
-    c.addEventListener("keydown", function (e) { if (e.keyCode !== 9) GLFW.onKeydown(e); }, true);
+    c.addEventListener(
+        "keydown",
+        function(e) {
+            if (e.keyCode != = 9) GLFW.onKeydown(e);
+        },
+        true);
     c.addEventListener("keypress", GLFW.onKeyPress, true);
-    c.addEventListener("keyup", function (e) { if (e.keyCode !== 9) GLFW.onKeyup(e); }, true);
+    c.addEventListener(
+        "keyup",
+        function(e) {
+            if (e.keyCode != = 9) GLFW.onKeyup(e);
+        },
+        true);
     c.removeEventListener("touchmove", GLFW.onMousemove, true);
     c.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
     c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
     c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
-    if (Module.motsimHost && Module.motsimHost.adaptTouch) { Module.motsimHost.adaptTouch(c); return; }
+    if (Module.motsimHost && Module.motsimHost.adaptTouch) {
+        Module.motsimHost.adaptTouch(c);
+        return;
+    }
     // TODO(touch): the page shells below pass adaptTouch; until then, the same adapter here.
     function forward(type, t) {
-        var ev = new MouseEvent(type, { clientX: t.clientX, clientY: t.clientY, button: 0,
-                                        buttons: type === "mouseup" ? 0 : 1, bubbles: true, cancelable: true });
-        Object.defineProperty(ev, "pageX", { value: t.pageX });
-        Object.defineProperty(ev, "pageY", { value: t.pageY });
+        var ev = new MouseEvent(type, {
+            clientX : t.clientX,
+            clientY : t.clientY,
+            button : 0,
+            buttons : type == = "mouseup" ? 0 : 1,
+            bubbles : true,
+            cancelable : true
+        });
+        Object.defineProperty(ev, "pageX", {value : t.pageX});
+        Object.defineProperty(ev, "pageY", {value : t.pageY});
         c.dispatchEvent(ev);
     }
-    c.addEventListener("touchstart", function (e) {
-        var t = e.changedTouches[0]; forward("mousemove", t); forward("mousedown", t); e.preventDefault(); c.focus();
-    }, { passive: false });
-    c.addEventListener("touchmove", function (e) { forward("mousemove", e.changedTouches[0]); e.preventDefault(); }, { passive: false });
-    c.addEventListener("touchend", function (e) { forward("mouseup", e.changedTouches[0]); e.preventDefault(); }, { passive: false });
-    c.addEventListener("touchcancel", function (e) { forward("mouseup", e.changedTouches[0]); }, { passive: false });
+    c.addEventListener("touchstart",
+                       function(e) {
+                           var t = e.changedTouches[0];
+                           forward("mousemove", t);
+                           forward("mousedown", t);
+                           e.preventDefault();
+                           c.focus();
+                       },
+                       {passive : false});
+    c.addEventListener("touchmove",
+                       function(e) {
+                           forward("mousemove", e.changedTouches[0]);
+                           e.preventDefault();
+                       },
+                       {passive : false});
+    c.addEventListener("touchend",
+                       function(e) {
+                           forward("mouseup", e.changedTouches[0]);
+                           e.preventDefault();
+                       },
+                       {passive : false});
+    c.addEventListener("touchcancel", function(e) { forward("mouseup", e.changedTouches[0]); }, {passive : false});
 });
 
 class WebHost final : public PlatformHost {
 public:
     void open_file(const std::string&) override {
-        EM_ASM({ if (Module.motsimHost && Module.motsimHost.openFile) Module.motsimHost.openFile(); });
+        EM_ASM({
+            if (Module.motsimHost && Module.motsimHost.openFile) Module.motsimHost.openFile();
+        });
     }
     std::string save_file(const std::string& name, const std::string& mime, const std::string& text) override {
-        EM_ASM({ if (Module.motsimHost && Module.motsimHost.download)
-                     Module.motsimHost.download(UTF8ToString($0), UTF8ToString($1), UTF8ToString($2)); },
-               name.c_str(), mime.c_str(), text.c_str());
+        EM_ASM(
+            {
+                if (Module.motsimHost && Module.motsimHost.download)
+                    Module.motsimHost.download(UTF8ToString($0), UTF8ToString($1), UTF8ToString($2));
+            },
+            name.c_str(), mime.c_str(), text.c_str());
         return name + " (downloaded)";
     }
     void store(const std::string& key, const std::string& value) override {
-        EM_ASM({ if (Module.motsimHost && Module.motsimHost.store) Module.motsimHost.store(UTF8ToString($0), UTF8ToString($1)); },
-               key.c_str(), value.c_str());
+        EM_ASM(
+            {
+                if (Module.motsimHost && Module.motsimHost.store)
+                    Module.motsimHost.store(UTF8ToString($0), UTF8ToString($1));
+            },
+            key.c_str(), value.c_str());
     }
     std::string load(const std::string& key) override {
         char* text = host_load(key.c_str());
@@ -103,12 +150,19 @@ public:
     }
     bool is_browser() const override { return true; }
     void emit(const std::string& name, const std::string& json) override {
-        EM_ASM({ if (Module.motsimHost && Module.motsimHost.event) Module.motsimHost.event(UTF8ToString($0), UTF8ToString($1)); },
-               name.c_str(), json.c_str());
+        EM_ASM(
+            {
+                if (Module.motsimHost && Module.motsimHost.event)
+                    Module.motsimHost.event(UTF8ToString($0), UTF8ToString($1));
+            },
+            name.c_str(), json.c_str());
     }
     void copy_link(const std::string& json) override {
-        EM_ASM({ if (Module.motsimHost && Module.motsimHost.copyLink) Module.motsimHost.copyLink(UTF8ToString($0)); },
-               json.c_str());
+        EM_ASM(
+            {
+                if (Module.motsimHost && Module.motsimHost.copyLink) Module.motsimHost.copyLink(UTF8ToString($0));
+            },
+            json.c_str());
     }
 };
 
@@ -147,14 +201,19 @@ float follow_canvas(GLFWwindow* window) {
 
 // Read the canvas in the same frame it was drawn (WebGL clears it after compositing).
 void save_screenshot(const std::string& name, int, int) {
-    EM_ASM({ if (Module.motsimHost && Module.motsimHost.screenshot) Module.motsimHost.screenshot(UTF8ToString($0)); },
-           name.c_str());
+    EM_ASM(
+        {
+            if (Module.motsimHost && Module.motsimHost.screenshot) Module.motsimHost.screenshot(UTF8ToString($0));
+        },
+        name.c_str());
 }
 
 void present(GLFWwindow*) {}
 
 void announce_ready() {
-    EM_ASM({ if (Module.motsimHost && Module.motsimHost.ready) Module.motsimHost.ready(); });
+    EM_ASM({
+        if (Module.motsimHost && Module.motsimHost.ready) Module.motsimHost.ready();
+    });
 }
 
 bool run(void (*frame)(), bool (*)()) {
