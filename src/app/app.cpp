@@ -190,21 +190,19 @@ void App::step() {
 
 // ==== Long work in slices =========================================================================
 
-bool App::run_to(int target) {
-    target = std::clamp(target, tick(), edited_.ticks);
-    run_.work = Work::RunTo;
+void App::start_work(Work kind, int target) {
+    run_.work = kind;
     run_.work_from = tick();
     run_.work_target = target;
     if (tick() >= target || finished()) end_work(false);  // nothing to do: say so at once
+}
+
+bool App::run_to(int target) {
+    start_work(Work::RunTo, std::clamp(target, tick(), edited_.ticks));
     return true;
 }
 
-void App::finish() {
-    run_.work = Work::Finish;
-    run_.work_from = tick();
-    run_.work_target = edited_.ticks;
-    if (finished()) end_work(false);
-}
+void App::finish() { start_work(Work::Finish, edited_.ticks); }
 
 void App::finish_now() {
     while (!finished()) engine_step();

@@ -163,6 +163,7 @@ private:
     void advance_work(std::chrono::steady_clock::time_point until);
     void advance_lesson_check(std::chrono::steady_clock::time_point until);
     void advance_story(std::chrono::steady_clock::time_point until) const;
+    void start_work(Work kind, int target);  // the frames advance it; `reached` when done
     void end_work(bool cancelled);
     void advance_experiments();  // a slice of the running job each frame, never blocking
     void cancel_experiments();
