@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up everything and runs every motsim test (the README's test command; .ci/run calls it).
 # Native unit + command-line tests, WebAssembly tests under Node (same digests as native),
-# the schema check, an ASan+UBSan build of the tests and a short libFuzzer run of the loader.
+# the schema check, an ASan+UBSan build of the tests and short libFuzzer runs of the loader and
+# of the share-link decoder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$SECONDS
@@ -22,4 +23,13 @@ build/fuzz/fuzz_loader -max_total_time="${MOTSIM_FUZZ_SECONDS:-30}" -max_len=819
   -rss_limit_mb=2048 -print_final_stats=1 build/fuzz/corpus 2>build/fuzz/fuzz.log \
   || { tail -50 build/fuzz/fuzz.log; exit 1; }
 grep -E 'stat::number_of_executed_units' build/fuzz/fuzz.log || true
+step "fuzz the share-link decoder (${MOTSIM_FUZZ_SHARE_SECONDS:-20}s)"
+cmake --build build/fuzz -j "$(nproc)" --target fuzz_share >/dev/null
+mkdir -p build/fuzz/share_corpus
+cp -n tests/fuzz/share_corpus/*.json build/fuzz/share_corpus/ 2>/dev/null || true
+build/fuzz/fuzz_share -max_total_time="${MOTSIM_FUZZ_SHARE_SECONDS:-20}" -max_len=16384 -timeout=5 \
+  -rss_limit_mb=2048 -print_final_stats=1 -dict=tests/fuzz/share.dict -artifact_prefix=build/fuzz/ \
+  build/fuzz/share_corpus 2>build/fuzz/fuzz_share.log \
+  || { tail -50 build/fuzz/fuzz_share.log; exit 1; }
+grep -E 'stat::number_of_executed_units' build/fuzz/fuzz_share.log || true
 step "all tests passed"
