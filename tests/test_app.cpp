@@ -151,6 +151,15 @@ TEST_CASE("app: the shared state reproduces the run; the edited scenario survive
     while (!b.simulation().finished()) b.step();
     CHECK(b.simulation().digest() == a.simulation().digest());
     CHECK_FALSE(b.load_share("{\"v\": 7}"));
+    // A stranger's link with the wrong types or huge numbers is refused or clamped, never thrown.
+    CHECK_FALSE(b.load_share(R"({"v": "1", "scenario": {}})"));
+    CHECK_FALSE(b.load_share(R"({"v": null, "scenario": {}})"));
+    App stranger(host);
+    REQUIRE(stranger.load_share(R"({"v": 1, "tick": 18446744073709551615, "selected": -9223372036854775807,
+        "scenario": )" + a.scenario_json() +
+                         "}"));
+    CHECK(stranger.selected_moment() == 0);
+    CHECK(stranger.busy() == "run_to");  // to the last tick, not to a wrapped-around negative one
 
     a.save_state();
     App c(host);  // same storage: a page reload

@@ -485,7 +485,9 @@ std::string App::share_json() const {
 bool App::load_share(const std::string& text) {
     if (refuse_long_text(text, "The shared link's state")) return false;
     const nlohmann::ordered_json j = nlohmann::ordered_json::parse(text, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || !j.contains("scenario") || j.value("v", 0) != 1) {
+    // Never value() or get<int>() on a stranger's JSON: a wrong type throws, a huge number wraps
+    // (whole numbers are read as doubles and clamped).
+    if (j.is_discarded() || !j.is_object() || !j.contains("scenario") || !j.contains("v") || j["v"] != 1) {
         note("This link's state could not be read; showing the default scenario.", true);
         host_.emit("error", nlohmann::json{{"message", "the shared link is corrupt or from another version"}}.dump());
         return false;
@@ -494,10 +496,11 @@ bool App::load_share(const std::string& text) {
     if (j.contains("seed") && j["seed"].is_number_unsigned()) set_seed(j["seed"].get<std::uint64_t>());
     if (j.contains("speed") && j["speed"].is_number()) set_speed(j["speed"].get<double>());
     if (j.contains("selected") && j["selected"].is_number_integer())
-        selected_ = std::clamp(j["selected"].get<int>(), 0, std::max(0, static_cast<int>(edited_.moments.size()) - 1));
+        selected_ = static_cast<int>(std::clamp(j["selected"].get<double>(), 0.0,
+                                                std::max(0.0, static_cast<double>(edited_.moments.size()) - 1)));
     if (j.contains("tick") && j["tick"].is_number_integer()) {
         // In slices across frames: a link's tick can be far into a long run.
-        run_to(std::clamp(j["tick"].get<int>(), 0, edited_.ticks));
+        run_to(static_cast<int>(std::clamp(j["tick"].get<double>(), 0.0, static_cast<double>(edited_.ticks))));
     }
     return true;
 }
