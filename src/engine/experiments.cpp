@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>  // std::sqrt, std::floor: exactly rounded everywhere
+#include <limits>
 #include <mutex>
 #include <thread>
 
@@ -391,6 +392,21 @@ RankJob::RankJob(const Scenario& s, double delta, int runs, std::uint64_t master
         for (std::size_t v = 0; v < variants_.size(); ++v)
             tasks_.push_back({static_cast<int>(v), derive_seed(master_seed, static_cast<std::uint64_t>(r))});
     slots_.resize(tasks_.size());
+    exact_objective_.assign(variants_.size(), std::numeric_limits<double>::quiet_NaN());
+    exact_done_.assign(variants_.size(), 0);
+}
+
+void RankJob::analyse_variant(std::size_t v) const {
+    const Analysis a = analyze(variants_[v]);
+    if (a.ok) exact_objective_[v] = exact_objective(a, purchases_);
+    if (v == 0) base_exact_ = a;
+    exact_done_[v] = 1;
+}
+
+void RankJob::execute(int index) {
+    ExperimentJob::execute(index);
+    const std::size_t v = static_cast<std::size_t>(tasks_[static_cast<std::size_t>(index)].variant);
+    if (static_cast<std::size_t>(index) < variants_.size()) analyse_variant(v);  // run 0 of each variant
 }
 
 RankResult RankJob::result() const {
@@ -402,7 +418,11 @@ RankResult RankJob::result() const {
     const int complete = static_cast<int>(static_cast<std::size_t>(next_) / nv);  // whole pairs only
     out.runs = complete;
     const Scenario& base = variants_[0];
-    const Analysis a = analyze(base);
+    // The runs analysed every variant; a job without runs does it here. A cancelled job keeps
+    // what it has (a variant not analysed yet shows no exact effect) rather than block.
+    if (runs_ == 0)
+        for (std::size_t v = 0; v < nv; ++v) analyse_variant(v);
+    const Analysis& a = base_exact_;
     out.analysis_ok = a.ok;
     out.analysis_message = a.message;
 
@@ -419,8 +439,8 @@ RankResult RankJob::result() const {
         if (a.ok) {
             e.lift = a.lift[m];
             e.removal_effect = a.removal_effect[m];
-            const Analysis b = analyze(variants_[m + 1]);
-            if (b.ok) e.exact_effect = exact_objective(b, purchases_) - exact_objective(a, purchases_);
+            if (!std::isnan(exact_objective_[m + 1]))
+                e.exact_effect = exact_objective_[m + 1] - exact_objective(a, purchases_);
         }
         // Common random numbers: run r of the variant used the seed of run r of the base.
         v.clear();
