@@ -157,7 +157,7 @@ TEST_CASE("app: the shared state reproduces the run; the edited scenario survive
     App stranger(host);
     REQUIRE(stranger.load_share(R"({"v": 1, "tick": 18446744073709551615, "selected": -9223372036854775807,
         "scenario": )" + a.scenario_json() +
-                         "}"));
+                                "}"));
     CHECK(stranger.selected_moment() == 0);
     CHECK(stranger.busy() == "run_to");  // to the last tick, not to a wrapped-around negative one
 
@@ -469,4 +469,23 @@ TEST_CASE("app: a huge crowd is drawn as a sample spread over the moments, rebui
     key.sim = &few;
     build_crowd(all, few, layout, key);
     CHECK(all.dots.size() == static_cast<std::size_t>(few.active()));
+}
+
+TEST_CASE("app: the Large populations run goes on in slices across frames") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kLong, "long.json"));
+    app.pause();
+    app.start_large_population_run();  // x1,000 arrivals by default
+    CHECK(app.large_population_running());
+    CHECK(app.large_population_summary().empty());
+    int frames = 0;
+    while (app.large_population_running() && frames < 100000) {
+        app.update(1.0 / 60);
+        ++frames;
+    }
+    CHECK_FALSE(app.large_population_running());
+    CHECK(frames >= 1);
+    CHECK(app.large_population_summary().find("5000 days") != std::string::npos);
+    CHECK(app.large_population_summary().find("x1,000 arrivals") != std::string::npos);
 }

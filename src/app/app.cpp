@@ -371,6 +371,8 @@ void App::update(double dt) {
     if (finished()) run_.tick_clock = 0;
     refresh_view();
     advance_experiments();
+    advance_large_run(std::chrono::steady_clock::now() +
+                      std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000)));
     if (run_.watched) advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(4));
     emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();
@@ -532,6 +534,57 @@ bool App::start_experiment(const std::string& kind) {
     experiments_.select_tab = experiments_.kind;
     experiments_.job_version = scenario_version_;
     return true;
+}
+
+// The Large populations tab's run: the scenario with its arrivals scaled up, in the cohort
+// engine, advanced a slice a frame by advance_large_run.
+void App::start_large_population_run() {
+    ExperimentRoom& x = experiments_;
+    Scenario s = edited_;
+    const double k = std::pow(10.0, std::clamp(x.cohort_scale, 0, 5));
+    s.arrivals_per_tick *= k;
+    s.initial = static_cast<std::int64_t>(static_cast<double>(s.initial) * k);
+    s.max_customers = static_cast<std::int64_t>(std::min(1e15, static_cast<double>(s.max_customers) * k));
+    CohortOptions opt;
+    opt.mode = x.cohort_expected ? CohortMode::Expected : CohortMode::Stochastic;
+    const auto t0 = std::chrono::steady_clock::now();
+    x.large_run = std::make_unique<Cohort>(s, run_.seed, opt);
+    x.large_scale = k;
+    x.cohort_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// A slice of the Large populations run each frame; its summary and curves when it ends.
+void App::advance_large_run(std::chrono::steady_clock::time_point until) {
+    ExperimentRoom& x = experiments_;
+    if (!x.large_run) return;
+    const auto t0 = std::chrono::steady_clock::now();
+    do {
+        if (x.large_run->finished()) break;
+        x.large_run->step();
+    } while (std::chrono::steady_clock::now() < until);
+    x.cohort_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (!x.large_run->finished()) return;
+    const std::unique_ptr<Cohort> cohort = std::move(x.large_run);
+    const double k = x.large_scale;
+    static const char* scales[] = {"x1", "x10", "x100", "x1,000", "x10,000", "x100,000"};
+    const CohortTotals& t = cohort->totals();
+    char buf[400];
+    std::snprintf(buf, sizeof buf,
+                  "%.4g customers (%s arrivals), %d %ss in %.1f ms: %.4g purchases (conversion %.1f%%), "
+                  "%.4g done, %.4g lost, NPS %+.1f, rating %.2f",
+                  t.arrivals, scales[std::clamp(x.cohort_scale, 0, 5)], cohort->tick(),
+                  cohort->scenario().time_unit.c_str(), x.cohort_ms, t.purchases,
+                  t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0, t.done, t.lost, t.nps(), cohort->rating());
+    x.cohort_summary = buf;
+    x.cohort_active.clear();
+    x.cohort_conversion.clear();
+    double arrivals = 0, purchases = 0;
+    for (const CohortTick& ct : cohort->series()) {
+        arrivals += ct.arrivals;
+        purchases += ct.purchases;
+        x.cohort_active.push_back(static_cast<float>(ct.active / k));
+        x.cohort_conversion.push_back(static_cast<float>(arrivals > 0 ? purchases / arrivals : 0));
+    }
 }
 
 void App::cancel_experiments() {

@@ -146,6 +146,11 @@ public:
     // panel's settings; the charts switch to its tab. False if one is running.
     bool start_experiment(const std::string& kind);
     bool experiment_running() const { return experiments_.job != nullptr; }
+    // Large populations: the scenario with its arrivals x 10^scale in the cohort engine, run in
+    // slices across frames; large_population_summary() says what it found once it has ended.
+    void start_large_population_run();
+    bool large_population_running() const { return experiments_.large_run != nullptr; }
+    const std::string& large_population_summary() const { return experiments_.cohort_summary; }
 
     // Persistence: the edited scenario survives a reload.
     void save_state();
@@ -166,6 +171,7 @@ private:
     void start_work(Work kind, int target);  // the frames advance it; `reached` when done
     void end_work(bool cancelled);
     void advance_experiments();  // a slice of the running job each frame, never blocking
+    void advance_large_run(std::chrono::steady_clock::time_point until);  // Large populations
     void cancel_experiments();
     void emit_tick_events();
     void note(const std::string& text, bool error);

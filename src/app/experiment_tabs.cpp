@@ -240,36 +240,19 @@ void App::draw_cohort_tab(float height) {
     ImGui::SameLine();
     ImGui::Checkbox("expected values (no randomness)", &experiments_.cohort_expected);
     ImGui::SameLine();
-    if (ImGui::Button("Run with the cohort engine")) {
-        Scenario s = edited_;
-        const double k = std::pow(10.0, experiments_.cohort_scale);
-        s.arrivals_per_tick *= k;
-        s.initial = static_cast<std::int64_t>(static_cast<double>(s.initial) * k);
-        s.max_customers = static_cast<std::int64_t>(std::min(1e15, static_cast<double>(s.max_customers) * k));
-        CohortOptions opt;
-        opt.mode = experiments_.cohort_expected ? CohortMode::Expected : CohortMode::Stochastic;
-        const auto t0 = Clock::now();
-        Cohort cohort(s, run_.seed, opt);
-        cohort.run_to_end();
-        experiments_.cohort_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        const CohortTotals& t = cohort.totals();
-        char buf[400];
-        std::snprintf(buf, sizeof buf,
-                      "%.4g customers (%s arrivals), %d %ss in %.1f ms: %.4g purchases (conversion %.1f%%), "
-                      "%.4g done, %.4g lost, NPS %+.1f, rating %.2f",
-                      t.arrivals, scales[experiments_.cohort_scale], cohort.tick(), s.time_unit.c_str(),
-                      experiments_.cohort_ms, t.purchases, t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0,
-                      t.done, t.lost, t.nps(), cohort.rating());
-        experiments_.cohort_summary = buf;
-        experiments_.cohort_active.clear();
-        experiments_.cohort_conversion.clear();
-        double arrivals = 0, purchases = 0;
-        for (const CohortTick& ct : cohort.series()) {
-            arrivals += ct.arrivals;
-            purchases += ct.purchases;
-            experiments_.cohort_active.push_back(static_cast<float>(ct.active / k));
-            experiments_.cohort_conversion.push_back(static_cast<float>(arrivals > 0 ? purchases / arrivals : 0));
-        }
+    ExperimentRoom& x = experiments_;
+    if (x.large_run) {
+        // Running in slices across frames (a long journey can take seconds): progress and Cancel.
+        char text[64];
+        std::snprintf(text, sizeof text, "%s %d of %d", edited_.time_unit.c_str(), x.large_run->tick(),
+                      x.large_run->scenario().ticks);
+        ImGui::ProgressBar(
+            static_cast<float>(x.large_run->tick()) / static_cast<float>(std::max(1, x.large_run->scenario().ticks)),
+            ImVec2(-90, 0), text);
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel", ImVec2(-1, 0))) x.large_run.reset();
+    } else if (ImGui::Button("Run with the cohort engine")) {
+        start_large_population_run();
     }
     if (experiments_.cohort_summary.empty()) {
         ImGui::TextWrapped(

@@ -92,7 +92,9 @@ struct ExperimentRoom {
     bool cohort_expected = false;
     std::string cohort_summary;
     std::vector<float> cohort_active, cohort_conversion;
-    double cohort_ms = 0;
+    double cohort_ms = 0;               // the engine's time for the last run
+    std::unique_ptr<Cohort> large_run;  // a run in progress, advanced a slice a frame
+    double large_scale = 1;             // its arrivals' factor
 };
 
 // ==== A lesson ==================================================================================
