@@ -2,7 +2,8 @@
 // and gives the module its host services (file picker, downloads, screenshots, local storage,
 // "copy a link to this run"). A #motsim=... fragment (a shared run, see docs/embedding.md) is
 // applied at start. Needs motsim-embed.js on the page first (MotsimEmbed: links, the bridge that
-// passes text through the module's heap, the text limit, strict file reading).
+// passes text through the module's heap, the text limit, strict file reading, the touch adapter;
+// its source is web/embed/).
 // No inline script, style or handler is needed: index.html runs under
 // script-src 'self' 'wasm-unsafe-eval'; style-src 'self'. This file loads motsim_app.js itself.
 "use strict";
@@ -59,6 +60,8 @@ var motsimPage = (function () {
         statusBox.classList.add("hidden");
         canvas.focus();
       },
+      // The same touch adapter as embedded simulators (web/embed/34-touch.js).
+      adaptTouch: Embed.adaptTouch,
       openFile: function () {
         fileInput.value = "";
         fileInput.click();

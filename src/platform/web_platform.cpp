@@ -1,6 +1,6 @@
 // The browser's side of the platform (platform.h): the page's services through
-// Module.motsimHost (web/motsim-page.js or web/motsim-embed.js), the canvas following its CSS box
-// and the device pixel ratio, keyboard input that plays well with a host page, and
+// Module.motsimHost (web/motsim-page.js, or the embed script built from web/embed/), the canvas
+// following its CSS box and the device pixel ratio, keyboard input that plays well with a host page, and
 // requestAnimationFrame as the loop. Every call into the page is guarded, so a page without a
 // host still runs the app.
 #include <GLFW/glfw3.h>
@@ -17,14 +17,16 @@ namespace motsim::platform {
 namespace {
 
 // Reads the page's storage; the string is malloc'ed for C++ to free (null: nothing stored).
+// clang-format off
 EM_JS(char*, host_load, (const char* key), {
     var v = (Module.motsimHost && Module.motsimHost.load) ? Module.motsimHost.load(UTF8ToString(key)) : null;
-    if (v == = null || v == = undefined) return 0;
+    if (v === null || v === undefined) return 0;
     var n = lengthBytesUTF8(v) + 1;
     var p = _malloc(n);
     stringToUTF8(v, p, n);
     return p;
 });
+// clang-format on
 
 // The canvas's CSS box and the device pixel ratio, read from this module's own canvas (a page
 // may hold several simulators, so never look the canvas up by a fixed id).
@@ -49,73 +51,28 @@ EM_JS(void, set_canvas_buffer_size, (int w, int h), {
 });
 
 // Keys reach the simulator only while its canvas has focus, and Tab is never swallowed
-// (keyboard users must be able to move on). Touch is the page's job (MotsimEmbed.adaptTouch in
-// web/motsim-embed.js, one adapter for the full page and embeds): GLFW 3.1.6's own touch
-// handling reads fields only SDL sets, so its listeners are removed here.
+// (keyboard users must be able to move on). Touch is the page's job: the host services carry
+// adaptTouch (MotsimEmbed.adaptTouch, web/embed/34-touch.js), the one adapter for the full page
+// and embeds. GLFW 3.1.6's own touch handling reads fields only SDL sets, so its listeners are
+// removed here; a page without adaptTouch gets no touch input.
+// clang-format off
+// (EM_JS stringifies its body as JavaScript: the formatter would turn === into "== =".)
 EM_JS(void, adapt_input_to_page, (), {
     var c = Module.canvas;
-    if (!c || typeof GLFW == = 'undefined') return;
+    if (!c || typeof GLFW === 'undefined') return;
     window.removeEventListener("keydown", GLFW.onKeydown, true);
     window.removeEventListener("keypress", GLFW.onKeyPress, true);
     window.removeEventListener("keyup", GLFW.onKeyup, true);
-    c.addEventListener(
-        "keydown",
-        function(e) {
-            if (e.keyCode != = 9) GLFW.onKeydown(e);
-        },
-        true);
+    c.addEventListener("keydown", function (e) { if (e.keyCode !== 9) GLFW.onKeydown(e); }, true);
     c.addEventListener("keypress", GLFW.onKeyPress, true);
-    c.addEventListener(
-        "keyup",
-        function(e) {
-            if (e.keyCode != = 9) GLFW.onKeyup(e);
-        },
-        true);
+    c.addEventListener("keyup", function (e) { if (e.keyCode !== 9) GLFW.onKeyup(e); }, true);
     c.removeEventListener("touchmove", GLFW.onMousemove, true);
     c.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
     c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
     c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
-    if (Module.motsimHost && Module.motsimHost.adaptTouch) {
-        Module.motsimHost.adaptTouch(c);
-        return;
-    }
-    // TODO(touch): the page shells below pass adaptTouch; until then, the same adapter here.
-    function forward(type, t) {
-        var ev = new MouseEvent(type, {
-            clientX : t.clientX,
-            clientY : t.clientY,
-            button : 0,
-            buttons : type == = "mouseup" ? 0 : 1,
-            bubbles : true,
-            cancelable : true
-        });
-        Object.defineProperty(ev, "pageX", {value : t.pageX});
-        Object.defineProperty(ev, "pageY", {value : t.pageY});
-        c.dispatchEvent(ev);
-    }
-    c.addEventListener("touchstart",
-                       function(e) {
-                           var t = e.changedTouches[0];
-                           forward("mousemove", t);
-                           forward("mousedown", t);
-                           e.preventDefault();
-                           c.focus();
-                       },
-                       {passive : false});
-    c.addEventListener("touchmove",
-                       function(e) {
-                           forward("mousemove", e.changedTouches[0]);
-                           e.preventDefault();
-                       },
-                       {passive : false});
-    c.addEventListener("touchend",
-                       function(e) {
-                           forward("mouseup", e.changedTouches[0]);
-                           e.preventDefault();
-                       },
-                       {passive : false});
-    c.addEventListener("touchcancel", function(e) { forward("mouseup", e.changedTouches[0]); }, {passive : false});
+    if (Module.motsimHost && Module.motsimHost.adaptTouch) Module.motsimHost.adaptTouch(c);
 });
+// clang-format on
 
 class WebHost final : public PlatformHost {
 public:

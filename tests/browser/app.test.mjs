@@ -519,6 +519,45 @@ async function testHostile(ctx) {
     if (/memory access out of bounds|stopped after an internal error/.test(consoleErrors[i])) consoleErrors.splice(i, 1);
 }
 
+// i. Touch on the full page: a finger drag on the canvas slider (through MotsimEmbed.adaptTouch,
+// the one touch adapter, which the page hands to the module as a host service).
+async function testTouch(ctx) {
+  const { browser, url } = ctx;
+  const context = await browser.newContext({ viewport: VIEWPORT, screen: SCREEN, deviceScaleFactor: 1, hasTouch: true });
+  const page = await context.newPage();
+  watchConsole(page, "touch");
+  try {
+    await page.goto(url);
+    await waitForApp(page);
+    check(await page.evaluate(() => typeof window.MotsimEmbed.adaptTouch === "function"),
+          "MotsimEmbed.adaptTouch is public");
+    await command(page, "pause");
+    check(await page.evaluate((t) => window.motsim.load(t, "desk.json"), DESK), "the one-desk scenario loads (touch)");
+    await command(page, "pause");
+    await frames(page, 3);
+    const before = (await scenario(page)).moments[0].negative;
+    const slider = await widget(page, "slider_negative");
+    const c = await page.evaluate(() => { const r = document.getElementById("canvas").getBoundingClientRect(); return { x: r.left, y: r.top }; });
+    check(slider && slider.w > 40, 'widget("slider_negative") is on the screen for a finger', slider);
+    if (!slider || slider.w <= 40) return;
+    const cdp = await context.newCDPSession(page);
+    const y = c.y + slider.y + slider.h / 2;
+    const x0 = c.x + slider.x + slider.w / 2, x1 = Math.min(c.x + slider.x + slider.w + 60, VIEWPORT.width - 2);
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: x0, y }] });
+    await frames(page, 3);
+    for (let i = 1; i <= 6; i++) {
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchMove", touchPoints: [{ x: x0 + (x1 - x0) * i / 6, y }] });
+      await frames(page, 2);
+    }
+    await cdp.send("Input.dispatchTouchEvent", { type: "touchEnd", touchPoints: [] });
+    await frames(page, 3);
+    const after = (await scenario(page)).moments[0].negative;
+    check(after > before + 0.3, `a finger drag on the canvas slider raises p- of the desk (${before} -> ${after})`);
+  } finally {
+    await context.close();
+  }
+}
+
 // ==== Runner =======================================================================================
 
 let server = null;
@@ -543,6 +582,7 @@ await runSuite({
     ["f. reload restores the edited scenario", testReload],
     ["g. resize and HiDPI", testResize],
     ["h. hostile input on the full page", testHostile],
+    ["i. touch on the full page", testTouch],
   ],
   after: () => {
     const distinct = [...new Set(consoleErrors)].map((e) => `${e} (x${consoleErrors.filter((x) => x === e).length})`);

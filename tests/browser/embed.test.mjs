@@ -1,4 +1,4 @@
-// Browser tests of the embedding layer (web/motsim-embed.js, web/embed.html, web/examples/):
+// Browser tests of the embedding layer (motsim-embed.js, built from web/embed/; web/embed.html, web/examples/):
 // both instances of the example lesson page render; the host sets parameters and reads metrics
 // back (script and iframe); locked controls refuse the learner; messages from a disallowed origin
 // are ignored; a #motsim= link reproduces the run's digest (embed and full-window app); a lesson
@@ -690,12 +690,16 @@ async function testLongText(ctx) {
     const r4 = await sim.configure({ lesson: { title: "x".repeat(5000000), steps: [{ text: "t", goals: [{ metric: "conversion", at_least: 0.5 }] }] } });
     const lessonAfter = JSON.stringify(sim.lesson());
     const r5 = await sim.load("{" + " ".repeat(17 * 1024 * 1024) + "}");
+    // Text that does not start with "{" is a URL: a 400 KB one is refused before any fetch.
+    const r6 = await sim.load("[" + "x".repeat(400000) + "]");
+    const longFetches = performance.getEntriesByType("resource").filter((e) => e.name.length > 2048).length;
     sim.off("error", on);
     // Through the frame: the same limit, the reason in the reply.
     const c = window.lessonPage.shelf;
     const rep = await c.request("load", { scenario: pad(await c.scenario(), 5 * 1024 * 1024) });
     const shelfName = (await c.metrics()).scenario;
-    return { r1, mid, r2, name2, r3, r4, r5, same: lessonBefore === lessonAfter, errs, rep: { ok: rep.ok, error: rep.error }, shelfName,
+    const repUrl = await c.request("load", { scenario: "x".repeat(400000) });
+    return { r1, mid, r2, name2, r3, r4, r5, r6, longFetches, repUrl: { ok: repUrl.ok, error: repUrl.error }, same: lessonBefore === lessonAfter, errs, rep: { ok: rep.ok, error: rep.error }, shelfName,
              now: sim.metrics().scenario, limit: window.MotsimEmbed.limits.text };
   });
   check(r.limit === 4194304, "MotsimEmbed.limits.text is 4 MiB", r.limit);
@@ -706,6 +710,11 @@ async function testLongText(ctx) {
   check(r.r4 === false && r.same && r.errs.some((m) => /the lesson is 4\.8 MB; the limit is 4 MB/.test(m)),
         "configure({lesson}) with a 4.8 MB lesson answers false, says why, and keeps the lesson", { r4: r.r4, same: r.same });
   check(r.r5 === false && r.errs.some((m) => /more than 16 MB; the limit is 4 MB/.test(m)), "a 17 MB text is refused without measuring it all");
+  check(r.r6 === false && r.longFetches === 0 && r.errs.some((m) => /nor a URL \(400,002 characters; a URL is at most 2,048\)/.test(m)),
+        "load() of 400 KB of text that is not JSON is refused as a URL longer than 2,048 characters, before any fetch",
+        { r6: r.r6, longFetches: r.longFetches, errs: r.errs });
+  check(r.repUrl.ok === false && /a URL is at most 2,048/.test(r.repUrl.error),
+        "over postMessage, the same text is refused with the reason in the reply", r.repUrl);
   check(r.rep.ok === false && /is 5\.0 MB; the limit is 4 MB/.test(r.rep.error) && r.shelfName.startsWith("Brightwash"),
         "over postMessage, a 5 MB scenario is refused with the reason in the reply; the frame keeps its scenario", r.rep);
 
