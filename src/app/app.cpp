@@ -598,7 +598,9 @@ void App::advance_experiments() {
     const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(10);
     // Natively every core takes a run at a time; in WebAssembly this is one run per call.
     const int cores = resolve_threads(0);
-    while (!experiments_.job->finished() && std::chrono::steady_clock::now() < until)
+    // One core (WebAssembly): a few ticks at a time, so a long run never holds a frame.
+    if (cores <= 1) experiments_.job->step_until(until);
+    while (cores > 1 && !experiments_.job->finished() && std::chrono::steady_clock::now() < until)
         experiments_.job->step_parallel(cores);
     if (!experiments_.job->finished()) return;
     if (experiments_.kind == ExperimentKind::Replications)

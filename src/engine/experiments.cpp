@@ -187,9 +187,31 @@ int resolve_threads(int requested) {
 void ExperimentJob::execute(int index) {
     const Task& t = tasks_[static_cast<std::size_t>(index)];
     slots_[static_cast<std::size_t>(index)] = run_once(variants_[static_cast<std::size_t>(t.variant)], t.seed);
+    on_task_done(index);
+}
+
+int ExperimentJob::step_until(std::chrono::steady_clock::time_point until) {
+    int ran = 0;
+    do {
+        if (finished()) break;
+        if (!partial_) {
+            const Task& t = tasks_[static_cast<std::size_t>(next_)];
+            partial_ = std::make_unique<Simulation>(variants_[static_cast<std::size_t>(t.variant)], t.seed);
+        }
+        for (int k = 0; k < 8 && !partial_->finished(); ++k) partial_->step();  // the clock every 8 ticks
+        if (partial_->finished()) {
+            slots_[static_cast<std::size_t>(next_)] = summarize_run(*partial_);
+            partial_.reset();
+            on_task_done(next_);
+            ++next_;
+            ++ran;
+        }
+    } while (std::chrono::steady_clock::now() < until);
+    return ran;
 }
 
 int ExperimentJob::step(int k) {
+    partial_.reset();  // a run step_until began is run again whole (same seed, same result)
     int ran = 0;
     while (ran < k && next_ < total()) {
         execute(next_++);
@@ -199,6 +221,7 @@ int ExperimentJob::step(int k) {
 }
 
 int ExperimentJob::step_parallel(int k, int threads) {
+    partial_.reset();
     const int end = std::min(total(), next_ + std::max(0, k));
     const int workers = std::min(resolve_threads(threads), end - next_);
     if (workers <= 1) return step(k);
@@ -217,6 +240,7 @@ int ExperimentJob::step_parallel(int k, int threads) {
 }
 
 bool ExperimentJob::run(int threads, const ProgressFn& progress, std::atomic<bool>* cancel) {
+    partial_.reset();
     const int n = total();
     const int workers = std::min(resolve_threads(threads), std::max(1, n - next_));
     // A task is claimed, then always finished: on cancel the done tasks stay a prefix, so a
@@ -403,8 +427,7 @@ void RankJob::analyse_variant(std::size_t v) const {
     exact_done_[v] = 1;
 }
 
-void RankJob::execute(int index) {
-    ExperimentJob::execute(index);
+void RankJob::on_task_done(int index) {
     const std::size_t v = static_cast<std::size_t>(tasks_[static_cast<std::size_t>(index)].variant);
     if (static_cast<std::size_t>(index) < variants_.size()) analyse_variant(v);  // run 0 of each variant
 }

@@ -16,13 +16,16 @@
 #pragma once
 #include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "engine/analysis.h"
 #include "engine/scenario.h"
+#include "engine/simulation.h"
 
 namespace motsim {
 
@@ -120,6 +123,10 @@ public:
     // The next k runs spread over `threads` threads (0: all cores; 1 in WebAssembly), returning
     // when they are done: the app's native frame loop uses every core in short slices.
     int step_parallel(int k, int threads = 0);
+    // Advances the job a few ticks at a time until `until` has passed (at least one tick), on
+    // the calling thread: a run longer than a frame is spread over several calls, so a page's
+    // frame never waits for a whole run. The same results as step().
+    int step_until(std::chrono::steady_clock::time_point until);
     // Runs every remaining task on `threads` threads (0: hardware); false if cancelled.
     bool run(int threads = 0, const ProgressFn& progress = {}, std::atomic<bool>* cancel = nullptr);
 
@@ -128,12 +135,15 @@ protected:
         int variant;
         std::uint64_t seed;
     };
-    // Runs task `index` into its slot (a derived job may do more per task, e.g. an analysis).
-    virtual void execute(int index);
+    // Runs task `index` into its slot, then on_task_done(index).
+    void execute(int index);
+    // What a derived job does besides the run when task `index` is done (e.g. an analysis).
+    virtual void on_task_done(int index) { (void)index; }
     std::vector<Scenario> variants_;
     std::vector<Task> tasks_;
     std::vector<RunSummary> slots_;
-    int next_ = 0;  // tasks [0, next_) are done
+    int next_ = 0;                         // tasks [0, next_) are done
+    std::unique_ptr<Simulation> partial_;  // task next_ under way in step_until
 };
 
 class ReplicationJob : public ExperimentJob {
@@ -224,7 +234,7 @@ private:
     // The first run of each variant also analyses it exactly, so the analyses (up to a few
     // tens of milliseconds each for the largest journeys) are spread over the job's slices
     // instead of all landing in result().
-    void execute(int index) override;
+    void on_task_done(int index) override;
     void analyse_variant(std::size_t v) const;
     double delta_ = 0.0;
     int runs_ = 0;
