@@ -16,19 +16,7 @@ std::string signed2(double v) {
     return buf;
 }
 
-const char* outcome_words(Outcome o) {
-    switch (o) {
-        case Outcome::Positive:
-            return "positive";
-        case Outcome::Neutral:
-            return "neutral";
-        case Outcome::Negative:
-            return "negative";
-        case Outcome::Magic:
-            return "moment of magic";
-    }
-    return "?";
-}
+const char* outcome_words(Outcome o) { return o == Outcome::Magic ? "moment of magic" : outcome_name(o); }
 
 // The NPS category of a score, in words (the engine's nps_group decides it).
 const char* nps_category(int score) {
