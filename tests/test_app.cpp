@@ -489,3 +489,32 @@ TEST_CASE("app: the Large populations run goes on in slices across frames") {
     CHECK(app.large_population_summary().find("5000 days") != std::string::npos);
     CHECK(app.large_population_summary().find("x1,000 arrivals") != std::string::npos);
 }
+
+TEST_CASE("app: a 1,000-moment, 64-segment journey loads and edits quickly, and says why it has no analysis") {
+    std::string t = R"({"motsim": 1, "name": "Wide", "ticks": 50, "segments": [)";
+    for (int g = 0; g < 64; ++g)
+        t += (g ? "," : "") + std::string(R"({"name": "s)") + std::to_string(g) + R"(", "shift": 0.1})";
+    t += R"(], "moments": [)";
+    for (int i = 0; i < 1000; ++i) {
+        const std::string next = i + 1 < 1000 ? "m" + std::to_string(i + 1) : "done";
+        const std::string back = "m" + std::to_string(i > 0 ? i - 1 : 0);
+        t += (i ? "," : "") + std::string(R"({"id": "m)") + std::to_string(i) + R"(", "positive": 0.5, "negative": 0.1,
+             "next": {"positive": ")" +
+             next + R"(", "neutral": {")" + back + R"(": 0.5, ")" + next + R"(": 0.5}}})";
+    }
+    t += "]}";
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(t, "wide.json"));
+    CHECK_FALSE(app.analysis().ok);
+    int told = 0;
+    for (const Message& m : app.messages()) told += m.text.find("No exact analysis") != std::string::npos;
+    CHECK(told == 1);
+    // An edit of one moment reports exactly that parameter (and does not look at all 10,000).
+    host.events.clear();
+    REQUIRE(app.set_param("/moments/m5/positive", 0.55));
+    REQUIRE(host.count("param") == 1);
+    CHECK(nlohmann::json::parse(host.events.back().second)["path"] == "/moments/m5/positive");
+    for (const Message& m : app.messages()) told += m.text.find("No exact analysis") != std::string::npos;
+    CHECK(told == 2);  // the same reason is not said again (1 before + 1 counted again now)
+}

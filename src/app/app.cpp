@@ -164,7 +164,14 @@ void App::set_engine(Engine engine) {
          false);
 }
 
-void App::refresh_analysis() { run_.analysis = analyze(edited_); }
+void App::refresh_analysis() {
+    run_.analysis = analyze(edited_);
+    // Say once why there is no exact expectation (a journey over the analysis's size bound),
+    // not on every slider drag.
+    const std::string why = run_.analysis.ok ? "" : run_.analysis.message;
+    if (!why.empty() && why != run_.analysis_note) note("No exact analysis: " + why, false);
+    run_.analysis_note = why;
+}
 
 Scenario App::live_scenario(const Scenario& s) const {
     Scenario live = s;
@@ -276,12 +283,7 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
         }
     // Which parameters changed: locked ones are refused for the learner, the rest reported.
     std::vector<std::pair<std::string, double>> changes;
-    if (edited.moments.size() == edited_.moments.size()) {
-        for (const std::string& path : parameter_paths(edited)) {
-            const auto before = get_parameter(edited_, path), after = get_parameter(edited, path);
-            if (after && (!before || *before != *after)) changes.emplace_back(path, *after);
-        }
-    }
+    if (edited.moments.size() == edited_.moments.size()) changes = changed_parameters(edited_, edited);
     if (by_learner)
         for (const auto& c : changes)
             if (locked(c.first)) {

@@ -41,6 +41,7 @@ struct LiveRun {
     Engine engine = Engine::Agents;
     LiveView view;  // what the panels show, from either engine
     Analysis analysis;
+    std::string analysis_note;  // why the analysis last refused, once said
     std::uint64_t seed = 1;
     bool playing = true;
     double speed = 10.0;        // ticks per second

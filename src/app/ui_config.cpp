@@ -4,6 +4,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "engine/lesson.h"
 #include "engine/parameters.h"
 
 namespace motsim::app {
@@ -174,6 +175,12 @@ bool path_locked(const std::vector<std::string>& locked, const std::string& path
     return false;
 }
 
+namespace {
+constexpr const char* kMomentFields[] = {"positive",        "negative",    "magic",           "review",
+                                         "dwell/min",       "dwell/max",   "impact/positive", "impact/neutral",
+                                         "impact/negative", "impact/magic"};
+}  // namespace
+
 std::vector<std::string> parameter_paths(const Scenario& s) {
     std::vector<std::string> out{"/population/arrivals_per_tick",
                                  "/population/max_customers",
@@ -192,9 +199,24 @@ std::vector<std::string> parameter_paths(const Scenario& s) {
             out.push_back("/segments/" + std::to_string(g) + "/" + f);
     for (const Moment& m : s.moments) {
         const std::string base = "/moments/" + m.id + "/";
-        for (const char* f : {"positive", "negative", "magic", "review", "dwell/min", "dwell/max", "impact/positive",
-                              "impact/neutral", "impact/negative", "impact/magic"})
-            out.push_back(base + f);
+        for (const char* f : kMomentFields) out.push_back(base + f);
+    }
+    return out;
+}
+
+std::vector<std::pair<std::string, double>> changed_parameters(const Scenario& before, const Scenario& after) {
+    std::vector<std::pair<std::string, double>> out;
+    auto compare = [&](const std::string& path) {
+        const auto b = get_parameter(before, path), a = get_parameter(after, path);
+        if (a && (!b || *b != *a)) out.emplace_back(path, *a);
+    };
+    Scenario no_moments = after;  // the scenario-wide and segment paths
+    no_moments.moments.clear();
+    for (const std::string& path : parameter_paths(no_moments)) compare(path);
+    for (std::size_t i = 0; i < after.moments.size() && i < before.moments.size(); ++i) {
+        const Moment& m = after.moments[i];
+        if (m.id == before.moments[i].id && same_moment(before.moments[i], m)) continue;
+        for (const char* f : kMomentFields) compare("/moments/" + m.id + "/" + f);
     }
     return out;
 }

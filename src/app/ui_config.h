@@ -31,5 +31,9 @@ bool path_locked(const std::vector<std::string>& locked, const std::string& path
 // Every parameter path of a scenario that set_parameter understands (moments by id), for
 // diffs: which parameters did an edit change?
 std::vector<std::string> parameter_paths(const Scenario& s);
+// The parameters (of parameter_paths) whose values differ between two scenarios with the same
+// moments, with their new values. Only moments that differ are looked at, so an edit of a
+// 1,000-moment journey costs one moment's paths, not ten thousand look-ups of all of them.
+std::vector<std::pair<std::string, double>> changed_parameters(const Scenario& before, const Scenario& after);
 
 }  // namespace motsim::app

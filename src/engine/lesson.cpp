@@ -39,6 +39,7 @@ bool lesson_metric(const Simulation& sim, const std::string& metric, double& out
 
 namespace {
 bool same_route(const Route& a, const Route& b) { return a.targets == b.targets && a.weights == b.weights; }
+}  // namespace
 
 bool same_moment(const Moment& a, const Moment& b) {
     if (a.positive != b.positive || a.negative != b.negative || a.magic != b.magic || a.dwell_min != b.dwell_min ||
@@ -49,7 +50,6 @@ bool same_moment(const Moment& a, const Moment& b) {
         if (!same_route(a.next[static_cast<std::size_t>(o)], b.next[static_cast<std::size_t>(o)])) return false;
     return true;
 }
-}  // namespace
 
 std::vector<std::string> changed_moments(const Scenario& base, const Scenario& now) {
     std::vector<std::string> out;

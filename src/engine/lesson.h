@@ -33,6 +33,9 @@ const std::vector<std::string>& lesson_metric_names();
 // The metric of a finished (or running) simulation; false if the name is unknown.
 bool lesson_metric(const Simulation& sim, const std::string& metric, double& out);
 
+// Whether two moments have the same odds, impacts, dwell, flags and routes (ids aside).
+bool same_moment(const Moment& a, const Moment& b);
+
 // Moments whose odds, impacts, dwell, flags or routes differ between the two scenarios
 // (matched by id; a moment only in `now` counts as changed).
 std::vector<std::string> changed_moments(const Scenario& base, const Scenario& now);
