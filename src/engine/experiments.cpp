@@ -144,21 +144,26 @@ Aggregate aggregate_range(It first, It last, std::size_t moment_count) {
 
 }  // namespace
 
-ReplicationResult aggregate(const std::vector<RunSummary>& runs, std::size_t moment_count) {
+namespace {
+// Replications over runs [first, last), read in place (a job's slots are not copied: at 100,000
+// ticks each run's series is megabytes).
+template <typename It>
+ReplicationResult aggregate_runs(It first, It last, std::size_t moment_count) {
     ReplicationResult r;
-    r.runs = r.requested = static_cast<int>(runs.size());
-    Aggregate a = aggregate_range(runs.begin(), runs.end(), moment_count);
+    r.runs = r.requested = static_cast<int>(last - first);
+    Aggregate a = aggregate_range(first, last, moment_count);
     r.metrics = a.metrics;
     r.moments = std::move(a.moments);
     std::vector<double> v;
     for (int s = 0; s < kSeriesCount; ++s) {
         std::size_t ticks = 0;
-        for (const RunSummary& run : runs) ticks = std::max(ticks, run.series[static_cast<std::size_t>(s)].size());
+        for (It it = first; it != last; ++it) ticks = std::max(ticks, it->series[static_cast<std::size_t>(s)].size());
         auto& bands = r.bands[static_cast<std::size_t>(s)];
         bands.resize(ticks);
         for (std::size_t t = 0; t < ticks; ++t) {
             v.clear();
-            for (const RunSummary& run : runs) {
+            for (It it = first; it != last; ++it) {
+                const RunSummary& run = *it;
                 const auto& series = run.series[static_cast<std::size_t>(s)];
                 if (t < series.size()) v.push_back(series[t]);
             }
@@ -167,8 +172,21 @@ ReplicationResult aggregate(const std::vector<RunSummary>& runs, std::size_t mom
                         percentile_sorted(v, 0.75), percentile_sorted(v, 0.975)};
         }
     }
-    r.per_run = runs;
+    // Each run's summary without its series (the bands above hold those, per tick).
+    r.per_run.reserve(static_cast<std::size_t>(last - first));
+    for (It it = first; it != last; ++it) {
+        RunSummary copy;
+        copy.seed = it->seed;
+        copy.metrics = it->metrics;
+        copy.moments = it->moments;
+        r.per_run.push_back(std::move(copy));
+    }
     return r;
+}
+}  // namespace
+
+ReplicationResult aggregate(const std::vector<RunSummary>& runs, std::size_t moment_count) {
+    return aggregate_runs(runs.begin(), runs.end(), moment_count);
 }
 
 // ==== Running jobs ================================================================================
@@ -283,8 +301,7 @@ ReplicationJob::ReplicationJob(const Scenario& s, int runs, std::uint64_t master
 }
 
 ReplicationResult ReplicationJob::result() const {
-    std::vector<RunSummary> done(slots_.begin(), slots_.begin() + next_);
-    ReplicationResult r = aggregate(done, variants_[0].moments.size());
+    ReplicationResult r = aggregate_runs(slots_.begin(), slots_.begin() + next_, variants_[0].moments.size());
     r.requested = total();
     r.cancelled = !finished();
     r.master_seed = master_;

@@ -91,7 +91,7 @@ struct ReplicationResult {
     std::array<Interval, kMetricCount> metrics;
     std::vector<std::array<Interval, kMomentMetricCount>> moments;
     std::array<std::vector<Band>, kSeriesCount> bands;  // per tick
-    std::vector<RunSummary> per_run;                    // in index order
+    std::vector<RunSummary> per_run;                    // in index order, without series
     const Interval& metric(Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
 };
 // Aggregates runs in the order given.
