@@ -1,7 +1,7 @@
 // The live simulator's state and commands: the scenario being edited, the running simulation,
-// the exact analysis beside it, play/pause/speed, selection and stories. The ImGui panels
-// (panels.cpp, journey_view.cpp) draw it; the platform and the page's bridge drive it. Nothing
-// here throws into the frame loop: a bad file or a bad value is a message and the current run
+// the exact analysis beside it, play/pause/speed, selection and stories. The windows (one file
+// each, listed by draw() in windows.cpp) draw it; the platform and the page's bridge drive it.
+// Nothing here throws into the frame loop: a bad file or a bad value is a message and the current run
 // goes on.
 #pragma once
 #include <chrono>
@@ -45,7 +45,7 @@ inline constexpr std::int64_t kLiveCustomerCap = 250000;
 
 // The longest text the app takes from outside (a scenario, a page's configuration or lesson, a
 // shared link's state), in bytes of UTF-8. The page refuses longer text before it reaches the
-// module (web/motsim-embed.js, MAX_TEXT_BYTES) and the app refuses it again here.
+// module (web/embed/00-core.js, MAX_TEXT_BYTES) and the app refuses it again here.
 inline constexpr std::size_t kMaxTextBytes = 4u * 1024u * 1024u;
 
 // How much of a frame the app spends on long work the page or the learner asked for (running to

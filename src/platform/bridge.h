@@ -1,4 +1,4 @@
-// The page's bridge: the motsim_* C functions web/motsim-embed.js and web/motsim-page.js call
+// The page's bridge: the motsim_* C functions the embed script (web/embed/) and web/motsim-page.js call
 // (exported by CMakeLists.txt's MOTSIM_EXPORTS). Text comes in through the heap (the page copies
 // it there), never through ccall's stack copy; text going out stays valid until the next call.
 #pragma once
