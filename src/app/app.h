@@ -190,6 +190,7 @@ private:
     void draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed);
     void draw_customer_story_window();  // customer_story_window.cpp: "Customer story"
     void draw_lesson_window();          // lesson_window.cpp: "Lesson"
+    void draw_about_window();           // about_window.cpp: "About this scenario" (Help menu)
     void draw_messages();               // windows.cpp: errors and notes over everything
     // The Charts window's experiment tabs (experiment_tabs.cpp).
     void draw_replications_tab(float height);
@@ -220,6 +221,7 @@ private:
     double saved_at_ = 0;
     char open_path_[512] = "assets/scenarios/hotel.json";
     std::string theme_applied_;
+    bool show_about_ = false;  // the "About this scenario" window is open
 };
 
 }  // namespace motsim::app

@@ -54,6 +54,8 @@ void App::draw_menu_bar() {
         ImGui::TextUnformatted("Click a moment to edit its odds on the right; shift-click a dot");
         ImGui::TextUnformatted("(or press 'Random customer') to read that customer's story.");
         ImGui::TextUnformatted("Dashed lines and hollow markers are the exact expectation.");
+        ImGui::Separator();
+        if (ImGui::MenuItem("About this scenario and the moments of truth")) show_about_ = true;
         ImGui::EndMenu();
     }
     ImGui::SameLine(0, 30);

@@ -105,6 +105,7 @@ void App::draw() {
         place_window(Window::CustomerStory);
         draw_customer_story_window();
     }
+    draw_about_window();
     draw_messages();
 }
 
