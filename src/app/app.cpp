@@ -16,6 +16,11 @@
 namespace motsim::app {
 
 namespace {
+// When a slice of long work that starts now should stop (kWorkSliceMs from now).
+std::chrono::steady_clock::time_point work_slice_end() {
+    return std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+}
+
 constexpr const char* kStoreScenario = "motsim.scenario";
 constexpr const char* kStoreSeed = "motsim.seed";
 constexpr const char* kStoreSpeed = "motsim.speed";
@@ -143,8 +148,7 @@ void App::start_cohort(int ticks) {
     run_.cohort = std::make_unique<Cohort>(edited_, run_.seed, opt);  // counts: no cap on the population
     // Replayed here while it is quick; the rest in slices across frames (a long run of a big
     // journey must not freeze a slider drag).
-    const auto until =
-        std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+    const auto until = work_slice_end();
     while (run_.cohort->tick() < ticks && !run_.cohort->finished() && std::chrono::steady_clock::now() < until)
         run_.cohort->step();
     if (run_.cohort->tick() < ticks && !run_.cohort->finished())
@@ -348,8 +352,7 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
 
 void App::update(double dt) {
     time_ += dt;
-    const auto slice_end =
-        std::chrono::steady_clock::now() + std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000));
+    const auto slice_end = work_slice_end();
     advance_work(slice_end);
     advance_lesson_check(slice_end);
     if (run_.playing && !finished() && run_.work == Work::None) {
@@ -373,8 +376,7 @@ void App::update(double dt) {
     if (finished()) run_.tick_clock = 0;
     refresh_view();
     advance_experiments();
-    advance_large_run(std::chrono::steady_clock::now() +
-                      std::chrono::microseconds(static_cast<long long>(kWorkSliceMs * 1000)));
+    advance_large_run(work_slice_end());
     if (run_.watched) advance_story(std::chrono::steady_clock::now() + std::chrono::milliseconds(4));
     emit_tick_events();
     if (dirty_ && time_ - saved_at_ > 1.0) save_state();

@@ -113,6 +113,8 @@ public:
     std::size_t memory_bytes() const;  // blocks, spares and slots
 
 private:
+    template <class F>
+    void walk(std::size_t stride, F&& f) const;
     const Slot& slot_at(std::size_t ahead, std::size_t column) const {
         return const_cast<Wheel*>(this)->cursor().slot(ahead, column);
     }
@@ -124,23 +126,20 @@ private:
 
 template <class F>
 void Wheel::for_each(F&& f) const {
-    for (std::size_t k = 0; k < rows_; ++k)
-        for (std::size_t col = 0; col < columns_; ++col) {
-            const Slot& s = slot_at(k, col);
-            std::size_t left = s.size();
-            for (std::uint32_t b : s.blocks) {
-                const std::size_t n = left < kBlock ? left : kBlock;
-                const Block& block = *blocks_[b];
-                for (std::size_t i = 0; i < n; ++i) f(block.c[i], static_cast<int>(k) + 1);
-                left -= n;
-            }
-        }
+    walk(1, f);
 }
 
 template <class F>
 void Wheel::for_each_strided(std::size_t stride, F&& f) const {
+    walk(stride, [&](const Customer& c, int) { f(c); });
+}
+
+// The one walk over the wheel: every `stride`-th customer, f(customer, ticks_left). Blocks that
+// hold none of them are skipped whole.
+template <class F>
+void Wheel::walk(std::size_t stride, F&& f) const {
     if (stride == 0) stride = 1;
-    std::size_t next = 0;  // position (in for_each's order) of the next one to visit
+    std::size_t next = 0;  // position (in the walk's order) of the next one to visit
     std::size_t pos = 0;   // position of the current block's first customer
     for (std::size_t k = 0; k < rows_; ++k)
         for (std::size_t col = 0; col < columns_; ++col) {
@@ -151,7 +150,7 @@ void Wheel::for_each_strided(std::size_t stride, F&& f) const {
                 if (next < pos + n) {
                     const Block& block = *blocks_[b];
                     std::size_t i = next - pos;
-                    for (; i < n; i += stride) f(block.c[i]);
+                    for (; i < n; i += stride) f(block.c[i], static_cast<int>(k) + 1);
                     next = pos + i;
                 }
                 pos += n;
