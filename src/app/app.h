@@ -94,6 +94,34 @@ public:
     // and "param" events tell the host what the learner changed.
     bool apply_edit(const Scenario& edited, const std::string& what, bool by_learner = true);
 
+    // ---- authoring (authoring.cpp) ------------------------------------------------------------
+    // One edit command as JSON, checked by the loader's rules before it lands: an invalid edit
+    // changes nothing and answers the loader's message. Every landed edit is one undo step.
+    //   {"op": "new", "from": "blank" | "<shipped file, e.g. hotel.json>"}
+    //   {"op": "add_moment", "name": "Checks out", "phase": "fmot" | 2, "after": "<id>"} -> {"id"}
+    //   {"op": "remove_moment" | "select", "moment": "<id>"}
+    //   {"op": "rename_moment", "moment": "<id>", "name": "..."}
+    //   {"op": "move_moment", "moment": "<id>", "to": <index>}
+    //   {"op": "set_phase", "moment": "<id>", "phase": "smot" | 4}
+    //   {"op": "connect", "from": "<id>", "outcome": "positive|neutral|negative|all",
+    //    "to": "<id>|done|lost", "weight": 1}
+    //   {"op": "disconnect", "from": "<id>", "outcome": "...", "to": "<id>|done|lost"}
+    //   {"op": "set_entry", "moment": "<id>"}
+    //   {"op": "add_segment", "name": "...", "share": 0.3}  {"op": "remove_segment", "index": 1}
+    //   {"op": "set_title", "title": "..."}  {"op": "set_description", "description": "..."}
+    //   {"op": "set", "path": "/moments/<id>/positive", "value": 0.7}
+    //   {"op": "undo"}  {"op": "redo"}  {"op": "revert"}
+    // Answers {"ok": true, ...} or {"ok": false, "error": "/pointer: message"}.
+    // `by_learner`: locked parameters stay locked (a lesson).
+    std::string edit(const std::string& json, bool by_learner = false);
+    bool undo();
+    bool redo();
+    bool can_undo() const;
+    bool can_redo() const;
+    // The scenario differs from the one last loaded (a shipped file, an opened file, a link).
+    bool edited() const;
+    void revert();  // back to the loaded scenario, as one undoable step
+
     // ---- embedding -------------------------------------------------------------------------
     // Panels, locked parameters, theme and lesson from JSON (see ui_config.h). False with a
     // message (and nothing changed) on a bad configuration.

@@ -36,6 +36,10 @@ const char* motsim_lesson() { return g_app ? (g_out = g_app->lesson_json()).c_st
 int motsim_check_lesson() { return g_app && g_app->check_lesson() ? 1 : 0; }
 // Runs to a tick in slices across frames; "reached" tells when it is there.
 int motsim_run_to(int tick) { return g_app && g_app->run_to(tick) ? 1 : 0; }
+// An authoring command as JSON (App::edit lists them); answers {"ok": ..., "error": ...}.
+const char* motsim_edit(const char* json) {
+    return g_app ? (g_out = g_app->edit(json ? json : "")).c_str() : "{\"ok\":false,\"error\":\"not ready\"}";
+}
 int motsim_command(const char* cmd) {
     if (!g_app) return 0;
     const std::string c = cmd ? cmd : "";
@@ -51,6 +55,10 @@ int motsim_command(const char* cmd) {
         g_app->finish();  // sliced across frames: "reached" tells when done
     else if (c == "cancel")
         g_app->cancel_work();
+    else if (c == "undo")
+        return g_app->undo() ? 1 : 0;
+    else if (c == "redo")
+        return g_app->redo() ? 1 : 0;
     else if (c == "replicate" || c == "sweep" || c == "rank")
         return g_app->start_experiment(c) ? 1 : 0;
     else
