@@ -3,11 +3,20 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <regex>
+#include <set>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/format.h"
+#include "app/glossary.h"
+#include "app/guidance.h"
 #include "io/loader.h"
+#include "scenarios_embedded.h"
 
 using namespace motsim;
 using namespace motsim::app;
@@ -66,6 +75,8 @@ TEST_CASE("app: playing advances whole ticks at the chosen speed, whatever the f
     REQUIRE(b.load_text(kDesk, "desk.json"));
     a.set_speed(10);
     b.set_speed(10);
+    a.play();  // the app starts paused (a learner presses Play)
+    b.play();
     for (int f = 0; f < 60; ++f) a.update(1.0 / 60);  // one second at 60 fps
     for (int f = 0; f < 20; ++f) b.update(1.0 / 20);  // one second at 20 fps
     CHECK(a.simulation().tick() == 10);
@@ -517,4 +528,179 @@ TEST_CASE("app: a 1,000-moment, 64-segment journey loads and edits quickly, and 
     CHECK(nlohmann::json::parse(host.events.back().second)["path"] == "/moments/m5/positive");
     for (const Message& m : app.messages()) told += m.text.find("No exact analysis") != std::string::npos;
     CHECK(told == 2);  // the same reason is not said again (1 before + 1 counted again now)
+}
+
+// ==== Guidance (issue 11): the Info window, the start, the finished run, the glossary ==============
+
+TEST_CASE("guidance: the Info window opens on the first visit only, and not in a page that configured the app") {
+    FakeHost host;
+    {
+        App app(host);
+        CHECK_FALSE(app.info_open());
+        app.greet_first_visit();  // draw() does this on its first frame
+        CHECK(app.info_open());
+        CHECK(host.stored[kStoreSeenInfo] == "1");
+        app.close_info();
+        app.greet_first_visit();  // later frames change nothing
+        CHECK_FALSE(app.info_open());
+    }
+    {
+        App again(host);  // a reload: the same storage
+        again.greet_first_visit();
+        CHECK_FALSE(again.info_open());
+        again.open_info();  // Help > Getting started, F1
+        CHECK(again.info_open());
+    }
+    {
+        FakeHost fresh;  // an embed: its host configures the app before (or soon after) the first frame
+        App embed(fresh);
+        REQUIRE(embed.configure(R"({"theme": "light"})"));
+        embed.greet_first_visit();
+        CHECK_FALSE(embed.info_open());
+        CHECK(fresh.stored.count(kStoreSeenInfo) == 0);
+    }
+    {
+        FakeHost fresh;  // a slow host: a frame greeted first, then the configuration closes it
+        App embed(fresh);
+        embed.greet_first_visit();
+        REQUIRE(embed.info_open());
+        REQUIRE(embed.configure(R"({"panels": {"menu": false}})"));
+        CHECK_FALSE(embed.info_open());
+        embed.open_info();  // a host page may still open it on purpose
+        CHECK(embed.info_open());
+    }
+}
+
+TEST_CASE("guidance: the page starts paused at tick 0 and waits for Play") {
+    FakeHost host;
+    App app(host);
+    CHECK_FALSE(app.playing());
+    CHECK(app.tick() == 0);
+    CHECK(app.waiting_for_play());
+    for (int f = 0; f < 120; ++f) app.update(1.0 / 60);  // two seconds of frames
+    CHECK(app.tick() == 0);
+    CHECK(app.waiting_for_play());
+    app.play();
+    for (int f = 0; f < 30; ++f) app.update(1.0 / 60);
+    CHECK(app.tick() > 0);
+    CHECK_FALSE(app.waiting_for_play());
+    app.pause();
+    app.reset();  // back at tick 0, paused: the call to play again
+    CHECK(app.waiting_for_play());
+}
+
+TEST_CASE("guidance: a finished run says so and offers Replay (same seed) and Run again (the next seed)") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(kDesk, "desk.json"));
+    app.play();
+    app.finish_now();
+    app.update(0);
+    REQUIRE(app.finished());
+    CHECK(finished_line(app.scenario(), app.view()) == "Finished: day 30 of 30");
+    const std::string outcome = outcome_line(app.view());
+    CHECK(outcome.find(" purchases from ") != std::string::npos);
+    CHECK(outcome.find(" customers (") != std::string::npos);
+    CHECK(outcome.find("; NPS ") != std::string::npos);
+    const std::string digest = app.simulation().digest();
+    const auto seed = nlohmann::json::parse(app.state_json())["seed"].get<std::uint64_t>();
+
+    app.replay();
+    CHECK(app.tick() == 0);
+    CHECK(app.playing());
+    CHECK_FALSE(app.finished());
+    CHECK(nlohmann::json::parse(app.state_json())["seed"].get<std::uint64_t>() == seed);
+    app.finish_now();
+    CHECK(app.simulation().digest() == digest);  // the same customers
+
+    app.run_again();
+    CHECK(app.tick() == 0);
+    CHECK(app.playing());
+    CHECK(nlohmann::json::parse(app.state_json())["seed"].get<std::uint64_t>() == seed + 1);
+    app.finish_now();
+    CHECK(app.simulation().digest() != digest);  // other customers, the same journey
+}
+
+TEST_CASE("guidance: NPS is shown as '-' until someone has left the journey") {
+    FakeHost host;
+    App app(host);
+    REQUIRE(app.load_text(R"({"motsim": 1, "name": "Slow", "ticks": 30,
+        "population": {"arrivals_per_tick": 20},
+        "moments": [{"id": "wait", "positive": 0.5, "negative": 0.2, "dwell": 3}]})",
+                          "slow.json"));
+    CHECK(app.view().done + app.view().lost == 0);
+    CHECK(std::isnan(nps_shown(app.view())));
+    CHECK(signed_score(nps_shown(app.view())) == "-");
+    CHECK(outcome_line(app.view()).find("NPS -") != std::string::npos);
+    app.step();
+    app.step();  // customers arrive but nobody has finished the three-tick wait
+    CHECK(app.view().arrivals > 0);
+    CHECK(std::isnan(nps_shown(app.view())));
+    for (int t = 0; t < 3; ++t) app.step();
+    REQUIRE(app.view().done + app.view().lost > 0);
+    CHECK(nps_shown(app.view()) == app.view().nps);
+    CHECK(signed_score(nps_shown(app.view())) != "-");
+}
+
+TEST_CASE("glossary: every term the windows ask for is in the table, in a sentence or two") {
+    // The terms the windows name: glossary_tip("..."), glossary_marker("..."), glossary_text("...")
+    // and the Run window's outcome rows, read from the sources themselves.
+    const std::regex call(R"re((?:glossary_tip|glossary_marker|glossary_text)\("([^"]+)")re");
+    const std::regex row(R"re(outcome_row\("[^"]*", "([^"]+)")re");
+    const std::regex metric(R"re(return "([^"]+)";)re");  // lesson_window.cpp: metric -> term
+    std::set<std::string> used;
+    int files = 0;
+    for (const auto& entry : std::filesystem::directory_iterator(std::string(MOTSIM_SOURCE_DIR) + "/src/app")) {
+        if (entry.path().extension() != ".cpp") continue;
+        std::ifstream in(entry.path());
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string src = text.str();
+        ++files;
+        for (const std::regex* re : {&call, &row})
+            for (auto it = std::sregex_iterator(src.begin(), src.end(), *re); it != std::sregex_iterator(); ++it)
+                used.insert((*it)[1].str());
+        if (entry.path().filename() == "lesson_window.cpp")
+            for (auto it = std::sregex_iterator(src.begin(), src.end(), metric); it != std::sregex_iterator(); ++it)
+                used.insert((*it)[1].str());
+    }
+    CHECK(files > 10);
+    CHECK(used.size() > 30);  // the scan found the windows' terms
+    for (const std::string& term : used) {
+        INFO("term used by a window: " << term);
+        CHECK(glossary_text(term) != nullptr);
+    }
+    // The words of the model a trainer meets, from docs/model.md.
+    for (const char* term : {"impression", "beta", "gamma", "shift", "advocate", "referral", "cohort", "expected values",
+                             "magic", "dwell", "review prior", "half-life", "NPS", "rating", "p+", "p-", "odds", "phase",
+                             "segment", "entry", "done", "lost", "stimulus", "ZMOT", "FMOT", "AMOT", "SMOT", "UMOT"}) {
+        INFO("model term: " << term);
+        CHECK(glossary_text(term) != nullptr);
+    }
+    CHECK(glossary_text("zmot") == glossary_text("ZMOT"));  // phases are written in lower case in scenarios
+    CHECK(glossary_text("no such word") == nullptr);
+    std::set<std::string> seen;
+    for (const GlossaryEntry& e : glossary()) {
+        INFO("entry: " << e.term);
+        CHECK(seen.insert(e.term).second);  // each term once
+        const std::string text = e.text;
+        CHECK(text.size() > 20);
+        CHECK(text.size() < 320);  // one or two sentences
+        CHECK(text.back() == '.');
+    }
+}
+
+TEST_CASE("guidance: every shipped scenario has its own things to try; another journey gets the general list") {
+    int shipped = 0;
+    for (const auto& f : scenarios::kFiles) {
+        const io::LoadResult r = io::load_scenario(f.text);
+        REQUIRE(r.ok());
+        INFO("scenario: " << f.name << " (" << r.scenario->name << ")");
+        CHECK(has_own_things_to_try(r.scenario->name));
+        CHECK(things_to_try(r.scenario->name).size() >= 3);
+        ++shipped;
+    }
+    CHECK(shipped == 6);
+    CHECK_FALSE(has_own_things_to_try("My own journey"));
+    CHECK(things_to_try("My own journey").size() >= 3);
 }

@@ -405,6 +405,7 @@ void App::emit_tick_events() {
 // ==== Embedding: configuration, lessons, shareable state ========================================
 
 bool App::configure(const std::string& text) {
+    on_host_page();  // only host pages configure: no first-visit Info window there
     if (refuse_long_text(text, "The page's configuration")) return false;
     std::vector<io::Problem> problems;
     const bool had_lesson = ui_.lesson.has_value();

@@ -122,6 +122,21 @@ public:
     bool edited() const;
     void revert();  // back to the loaded scenario, as one undoable step
 
+    // ---- guidance (guidance.cpp; the window: info_window.cpp) ----------------------------------
+    // The Info window: the scenario, the moments of truth, how to use the app, things to try,
+    // the shortcuts and the glossary (Help > Getting started, F1).
+    void open_info();
+    void close_info();
+    bool info_open() const { return show_info_; }
+    // Opens the Info window on the full page's first visit (Host storage "motsim.seen_info"); not
+    // in a page that configured the app (an embed). draw() calls it on its first frame.
+    void greet_first_visit();
+    // Paused at tick 0 with nothing under way: the Run window and the map call for Play.
+    bool waiting_for_play() const;
+    // A finished run: Replay (the same seed from tick 0) or Run again (the next seed), playing.
+    void replay();
+    void run_again();
+
     // ---- embedding -------------------------------------------------------------------------
     // Panels, locked parameters, theme and lesson from JSON (see ui_config.h). False with a
     // message (and nothing changed) on a bad configuration.
@@ -218,7 +233,9 @@ private:
     void draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed);
     void draw_customer_story_window();  // customer_story_window.cpp: "Customer story"
     void draw_lesson_window();          // lesson_window.cpp: "Lesson"
-    void draw_about_window();           // about_window.cpp: "About this scenario" (Help menu)
+    void draw_info_window();            // info_window.cpp: "Info" (Help menu, F1, first visit)
+    void draw_start_hint();             // info_window.cpp: "Press Play" over the map at tick 0
+    void on_host_page();                // guidance.cpp: configure() was called, so a host page runs us
     void draw_messages();               // windows.cpp: errors and notes over everything
     // The Charts window's experiment tabs (experiment_tabs.cpp).
     void draw_replications_tab(float height);
@@ -249,7 +266,10 @@ private:
     double saved_at_ = 0;
     char open_path_[512] = "assets/scenarios/hotel.json";
     std::string theme_applied_;
-    bool show_about_ = false;  // the "About this scenario" window is open
+    bool show_info_ = false;         // the Info window is open
+    bool info_by_greeting_ = false;  // ... opened by greet_first_visit, not by the learner
+    bool greeted_ = false;           // the first visit was looked at
+    bool host_page_ = false;         // a host page configured the app (an embed)
 };
 
 }  // namespace motsim::app

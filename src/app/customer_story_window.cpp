@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "app/app.h"
+#include "app/glossary.h"
 #include "app/widgets.h"
 #include "imgui.h"
 
@@ -30,8 +31,11 @@ void App::draw_customer_story_window() {
     }
     ImGui::SameLine();
     ImGui::TextDisabled("or shift-click a dot");
+    glossary_tip("agents", "Each dot on the map is one customer: shift-click it to follow them.");
     if (run_.watched) {
         ImGui::Text("Customer #%u", *run_.watched);
+        // The story's words: each line names a moment, its outcome and the impression after it.
+        glossary_marker("impression");
         ImGui::BeginChild("lines");
         for (const std::string& line : story()) ImGui::TextWrapped("%s", line.c_str());
         ImGui::EndChild();

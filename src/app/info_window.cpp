@@ -1,42 +1,216 @@
-// The "About this scenario" window (Help menu): the scenario's title and description, which for
-// a trainer's scenario is the exercise, and what the moments of truth are.
+// The "Info" window (Help > Getting started, F1, and the first visit to the page): the scenario's
+// title and description (for a trainer's scenario, the exercise), the six moments of truth, how to
+// use the app, things to try in this journey, the keyboard shortcuts and the glossary. Also the
+// glossary's tooltip helpers (glossary.h) and the "Press Play" hint over the map at tick 0.
 #include <algorithm>
+#include <string>
 
 #include "app/app.h"
+#include "app/glossary.h"
+#include "app/guidance.h"
+#include "app/shortcuts.h"
 #include "imgui.h"
 
 namespace motsim::app {
 
-void App::draw_about_window() {
-    if (!show_about_) return;
+namespace {
+
+const ImVec4 kHeading{0.55f, 0.75f, 1.0f, 1.0f};
+
+// ---- glossary tooltips ----
+
+// Tooltips wrap at about 30 characters' width times the font's size: a few short lines.
+void wrapped_tooltip_text(const char* text) {
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26.0f);
+    ImGui::TextUnformatted(text);
+    ImGui::PopTextWrapPos();
+}
+
+// A two-column table whose second column wraps: the phases, the shortcuts, the glossary.
+bool begin_pairs(const char* id, float first_width) {
+    if (!ImGui::BeginTable(id, 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoSavedSettings)) return false;
+    ImGui::TableSetupColumn("term", ImGuiTableColumnFlags_WidthFixed, first_width);
+    ImGui::TableSetupColumn("text", ImGuiTableColumnFlags_WidthStretch);
+    return true;
+}
+void pair_row(const char* first, const char* second, bool heading_colour = true) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    if (heading_colour) ImGui::PushStyleColor(ImGuiCol_Text, kHeading);
+    ImGui::TextWrapped("%s", first);
+    if (heading_colour) ImGui::PopStyleColor();
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", second);
+}
+
+void bullet_text(const char* text) {
+    ImGui::Bullet();
+    ImGui::TextWrapped("%s", text);
+}
+
+}  // namespace
+
+void glossary_tip(const char* term, const char* note) {
+    if (!ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) return;
+    const char* text = term ? glossary_text(term) : nullptr;
+    if (!text && !note) return;
+    ImGui::BeginTooltip();
+    if (note) wrapped_tooltip_text(note);
+    if (text) {
+        if (note) ImGui::Separator();
+        ImGui::TextColored(kHeading, "%s", term);
+        wrapped_tooltip_text(text);
+    }
+    ImGui::EndTooltip();
+}
+
+void glossary_marker(const char* term) {
+    ImGui::SameLine(0, ImGui::GetStyle().ItemInnerSpacing.x);
+    ImGui::TextDisabled("(?)");
+    glossary_tip(term);
+}
+
+// ==== The "Press Play" hint over the map ========================================================
+// While the page waits for its first Play, a line at the foot of the journey map says how to start.
+// It takes no input (clicks reach the map) and goes as soon as the run moves or Info is open.
+void App::draw_start_hint() {
+    if (host_page_ || !ui_.controls || show_info_ || !waiting_for_play()) return;
+    const WindowLayout::Rect* map = nullptr;
+    for (const WindowLayout::Rect& r : layout_.rects)
+        if (r.name == "journey") map = &r;
+    if (!map) return;
+    ImGui::SetNextWindowPos({map->x + map->w * 0.5f, map->y + map->h - 3.0f * ImGui::GetFrameHeight()},
+                            ImGuiCond_Always, {0.5f, 1.0f});
+    ImGui::SetNextWindowBgAlpha(0.88f);
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.08f, 0.22f, 0.14f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.45f, 0.85f, 0.55f, 1.0f));
+    ImGui::Begin("##start_hint", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoNav);
+    remember_rect("start_hint");
+    ImGui::TextUnformatted("Press Play (or Space) to start the journey.");
+    ImGui::TextDisabled("Then click a moment on the map and drag its odds.");
+    ImGui::End();
+    ImGui::PopStyleColor(2);
+}
+
+// ==== The Info window ===========================================================================
+
+void App::draw_info_window() {
+    greet_first_visit();
+    draw_start_hint();
+    if (!show_info_) return;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
-    ImGui::SetNextWindowPos({ds.x * 0.5f, ds.y * 0.5f}, ImGuiCond_Appearing, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({std::min(ds.x * 0.9f, 560.0f * ui_scale_), std::min(ds.y * 0.8f, 520.0f * ui_scale_)},
-                             ImGuiCond_Appearing);
-    if (ImGui::Begin("About this scenario", &show_about_)) {
-        remember_rect("about");
+    const float top = ui_.menu ? ImGui::GetFrameHeight() : 0.0f;
+    const float h = std::min((ds.y - top) * 0.88f, 620.0f * ui_scale_);
+    ImGui::SetNextWindowPos({ds.x * 0.5f, top + (ds.y - top) * 0.5f}, ImGuiCond_Appearing, {0.5f, 0.5f});
+    ImGui::SetNextWindowSize({std::min(ds.x * 0.92f, 660.0f * ui_scale_), h}, ImGuiCond_Appearing);
+    // An error on screen stays in front: the Info window neither takes the focus nor comes forward.
+    const bool error_shown = !messages_.empty() && messages_.back().error;
+    ImGuiWindowFlags flags = ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse;
+    if (error_shown) flags |= ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoBringToFrontOnFocus;
+    bool open = true;
+    if (ImGui::Begin("Info", &open, flags)) {
+        remember_rect("info");
+        const ImGuiStyle& style = ImGui::GetStyle();
+        const float footer = ImGui::GetFrameHeightWithSpacing() + style.ItemSpacing.y;
+        ImGui::BeginChild("##info_text", {0, -footer});
+        const float first = std::min(ImGui::GetContentRegionAvail().x * 0.32f, ImGui::GetFontSize() * 10.0f);
+
+        // ---- the scenario ----
+        ImGui::PushStyleColor(ImGuiCol_Text, kHeading);
         ImGui::TextWrapped("%s", edited_.name.c_str());
-        ImGui::Separator();
+        ImGui::PopStyleColor();
         if (edited_.description.empty())
-            ImGui::TextDisabled("This scenario has no description.");
+            ImGui::TextDisabled("This journey has no description.");
         else
             ImGui::TextWrapped("%s", edited_.description.c_str());
         ImGui::Spacing();
-        ImGui::TextColored({0.55f, 0.75f, 1.0f, 1.0f}, "The moments of truth");
+
+        // ---- the moments of truth ----
+        if (ImGui::CollapsingHeader("The six moments of truth", ImGuiTreeNodeFlags_DefaultOpen)) {
+            ImGui::TextWrapped(
+                "A moment of truth is any moment when a customer forms or changes an impression of you. The journey "
+                "map shows them left to right, in six phases:");
+            if (begin_pairs("phases", first)) {
+                pair_row("Stimulus", glossary_text("stimulus"));
+                pair_row("ZMOT (zero)", glossary_text("ZMOT"));
+                pair_row("FMOT (first)", glossary_text("FMOT"));
+                pair_row("AMOT (purchase and delivery)", glossary_text("AMOT"));
+                pair_row("SMOT (second)", glossary_text("SMOT"));
+                pair_row("UMOT (ultimate)", glossary_text("UMOT"));
+                ImGui::EndTable();
+            }
+            ImGui::TextWrapped(
+                "Every moment has odds of a positive, neutral or negative outcome, sometimes a moment of magic. "
+                "Each outcome moves the customer's impression and sends them on: to the next moment, back for a "
+                "second chance, to done or to lost. Reviews written at the end feed the next customers' research.");
+        }
+
+        // ---- how to use the app ----
+        if (ImGui::CollapsingHeader("How to use the app", ImGuiTreeNodeFlags_DefaultOpen)) {
+            const std::string& unit = edited_.time_unit;
+            bullet_text(("Play runs the journey " + unit + " by " + unit + " (Run window, or Space); Step moves one " +
+                         unit + ", End runs to the last " + unit +
+                         ", Reset starts again. The speed changes how fast you see it, never the numbers.")
+                            .c_str());
+            bullet_text(
+                "Each dot is a customer, coloured by impression: red negative, grey neutral, green positive; a "
+                "golden flash is a moment of magic. The edges widen with the flow of customers.");
+            bullet_text(
+                "Click a moment on the map to open it in 'Moment of truth' (right). Drag a slider (p+, p-, magic...) "
+                "and watch the outcome change: the run goes on with the new odds.");
+            bullet_text(
+                "Shift-click a dot, or press 'Random customer', to follow one customer's story moment by moment.");
+            bullet_text(
+                "The Charts show the flow per phase, the funnel, impressions, NPS and rating, and why customers "
+                "left. Dashed lines and pale bars are the exact expectation.");
+            bullet_text(
+                "Experiments (chart tabs): Replications (how much is chance), Sweep (one setting over a range), "
+                "Where to invest (which moment to improve first), Large populations (millions of customers).");
+            bullet_text(
+                "At the end, Replay shows the same customers again; Run again draws new ones. A label with (?) "
+                "or a model word explains itself when you hover it; the glossary is at the bottom.");
+        }
+
+        // ---- things to try ----
+        const bool own = has_own_things_to_try(edited_.name);
+        if (ImGui::CollapsingHeader(own ? "Things to try in this journey" : "Things to try",
+                                    ImGuiTreeNodeFlags_DefaultOpen)) {
+            int n = 0;
+            for (const char* item : things_to_try(edited_.name)) {
+                ImGui::Text("%d.", ++n);
+                ImGui::SameLine();
+                ImGui::TextWrapped("%s", item);
+            }
+        }
+
+        // ---- keys ----
+        if (ImGui::CollapsingHeader("Keyboard shortcuts")) {
+            if (begin_pairs("keys", first)) {
+                for (const Shortcut& k : kShortcuts) pair_row(k.keys, k.what, false);
+                ImGui::EndTable();
+            }
+        }
+
+        // ---- words ----
+        if (ImGui::CollapsingHeader("Words used in the app")) {
+            if (begin_pairs("glossary", first)) {
+                for (const GlossaryEntry& e : glossary()) pair_row(e.term, e.text);
+                ImGui::EndTable();
+            }
+        }
+        ImGui::EndChild();
+
         ImGui::Separator();
-        ImGui::TextWrapped(
-            "Stimulus: the customer first hears of you (an ad, a friend). ZMOT, the zero moment of truth: they "
-            "research online, reading reviews. FMOT, the first moment of truth: the shelf or the first "
-            "encounter. AMOT: the purchase and the delivery. SMOT, the second moment of truth: using the "
-            "product, the stay. UMOT, the ultimate moment of truth: they share the experience, and reviews "
-            "and word of mouth feed the next customers' research.");
-        ImGui::Spacing();
-        ImGui::TextWrapped(
-            "Every moment has odds of a positive, neutral or negative outcome (sometimes a moment of magic). "
-            "Each outcome changes the customer's impression and sends them on. Click a moment on the map to "
-            "change its odds and watch the outcome change.");
+        if (ImGui::Button("Start exploring")) open = false;
+        remember_item("info_close");
+        ImGui::SameLine();
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("Help > Getting started (F1) opens this again.");
     }
     ImGui::End();
+    if (!open) close_info();
 }
 
 }  // namespace motsim::app

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "app/app.h"
+#include "app/shortcuts.h"
 #include "app/widgets.h"
 #include "imgui.h"
 #include "io/results.h"
@@ -48,6 +49,9 @@ void App::draw_menu_bar() {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("Help")) {
+        // Getting started: the Info window (guidance.cpp / info_window.cpp), also on F1.
+        if (ImGui::MenuItem("Getting started", "F1")) open_info();
+        ImGui::Separator();
         ImGui::TextUnformatted("Customers (dots) flow left to right through the moments of truth.");
         ImGui::TextUnformatted("Colour = impression: red negative, grey neutral, green positive;");
         ImGui::TextUnformatted("a golden flash is a moment of magic.");
@@ -55,12 +59,21 @@ void App::draw_menu_bar() {
         ImGui::TextUnformatted("(or press 'Random customer') to read that customer's story.");
         ImGui::TextUnformatted("Dashed lines and hollow markers are the exact expectation.");
         ImGui::Separator();
-        if (ImGui::MenuItem("About this scenario and the moments of truth")) show_about_ = true;
+        ImGui::TextDisabled("Keyboard shortcuts");
+        if (ImGui::BeginTable("keys", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_NoSavedSettings)) {
+            for (const Shortcut& k : kShortcuts) {
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(k.keys);
+                ImGui::TableNextColumn();
+                ImGui::TextUnformatted(k.what);
+            }
+            ImGui::EndTable();
+        }
         ImGui::EndMenu();
     }
     ImGui::SameLine(0, 30);
     ImGui::TextDisabled("%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited_.time_unit.c_str(), tick(),
-                        edited_.ticks, run_.playing ? (finished() ? "finished" : "playing") : "paused",
+                        edited_.ticks, finished() ? "finished" : run_.playing ? "playing" : "paused",
                         run_.view.engine.c_str());
     ImGui::EndMainMenuBar();
 }

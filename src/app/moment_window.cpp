@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "app/app.h"
+#include "app/glossary.h"
 #include "app/widgets.h"
 #include "imgui.h"
 
@@ -16,36 +17,43 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     ImGui::PushID(index);
     ImGui::Text("%s", m.name.c_str());
     ImGui::TextDisabled("id %s, phase %s", m.id.c_str(), s.phases[static_cast<std::size_t>(m.phase)].c_str());
+    glossary_tip(s.phases[static_cast<std::size_t>(m.phase)].c_str(), "The phase is the map's column of this moment.");
     section("Odds");
     const std::string base = "/moments/" + m.id + "/";
     auto lk = [&](const char* field) { return locked(base + field); };
     double pos = m.positive, neg = m.negative;
-    if (slider_double("positive", pos, 0, 1, "%.3f", "Probability of a positive outcome", lk("positive"))) {
+    if (slider_double("positive", pos, 0, 1, "%.3f", nullptr, lk("positive"))) {
         m.positive = pos;
         if (m.positive + m.negative > 1) m.negative = 1 - m.positive;
         changed = true;
     }
     remember_item("slider_positive");
-    if (slider_double("negative", neg, 0, 1, "%.3f", "Probability of a negative outcome", lk("negative"))) {
+    glossary_tip("p+");
+    if (slider_double("negative", neg, 0, 1, "%.3f", nullptr, lk("negative"))) {
         m.negative = neg;
         if (m.positive + m.negative > 1) m.positive = 1 - m.negative;
         changed = true;
     }
     remember_item("slider_negative");
+    glossary_tip("p-");
     ImGui::TextDisabled("neutral %.3f   %s", std::max(0.0, 1 - m.positive - m.negative),
                         odds_text(m.positive, m.negative).c_str());
-    changed |= slider_double("magic", m.magic, 0, 1, "%.3f", "Share of positive outcomes that are moments of magic",
-                             lk("magic"));
+    glossary_tip("odds");
+    changed |= slider_double("magic", m.magic, 0, 1, "%.3f", nullptr, lk("magic"));
+    glossary_tip("magic");
     section("Impact on impression");
     const char* onames[4] = {"positive##imp", "neutral##imp", "negative##imp", "magic##imp"};
     const char* opaths[4] = {"impact/positive", "impact/neutral", "impact/negative", "impact/magic"};
-    for (int o = 0; o < 4; ++o)
+    for (int o = 0; o < 4; ++o) {
         changed |=
             slider_double(onames[o], m.impact[static_cast<std::size_t>(o)], -1, 1, "%+.2f", nullptr, lk(opaths[o]));
+        glossary_tip("impact");
+    }
     section("Dwell and flags");
     int dw[2] = {m.dwell_min, m.dwell_max};
     if (lk("dwell/min") || lk("dwell/max")) ImGui::BeginDisabled();
     const bool dwell_changed = ImGui::DragInt2("dwell", dw, 0.1f, 1, 10000);
+    glossary_tip("dwell", "The shortest and the longest stay here.");
     if (lk("dwell/min") || lk("dwell/max")) ImGui::EndDisabled();
     if (dwell_changed) {
         m.dwell_min = std::clamp(dw[0], 1, 10000);
@@ -53,10 +61,12 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
         changed = true;
     }
     changed |= ImGui::Checkbox("purchase", &m.purchase);
+    glossary_tip("purchase");
     ImGui::SameLine();
     changed |= ImGui::Checkbox("reads reviews", &m.reads_reviews);
-    changed |= slider_double("review rate", m.review, 0, 1, "%.2f", "Probability a finishing customer posts a review",
-                             lk("review"));
+    glossary_tip("reads reviews");
+    changed |= slider_double("review rate", m.review, 0, 1, "%.2f", nullptr, lk("review"));
+    glossary_tip("review rate");
 
     section("Routes");
     const char* rnames[3] = {"after positive", "after neutral", "after negative"};
@@ -64,6 +74,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
         Route& r = m.next[static_cast<std::size_t>(o)];
         ImGui::PushID(o);
         ImGui::TextUnformatted(rnames[o]);
+        glossary_tip("route");
         double total = 0;
         for (double w : r.weights) total += w;
         for (std::size_t k = 0; k < r.targets.size(); ++k) {
@@ -124,8 +135,11 @@ void App::draw_moment_window() {
         section("Exact analysis");
         ImGui::Text("expected visits %.3f per customer",
                     run_.analysis.expected_visits[static_cast<std::size_t>(selected_)]);
+        glossary_tip("expected visits");
         ImGui::Text("removal effect %.1f%%", 100 * run_.analysis.removal_effect[static_cast<std::size_t>(selected_)]);
+        glossary_tip("removal effect");
         ImGui::Text("lift %.3f purchases per +1 p+", run_.analysis.lift[static_cast<std::size_t>(selected_)]);
+        glossary_tip("lift");
     }
     ImGui::PopItemWidth();
     if (changed) apply_edit(s, edited_.moments[static_cast<std::size_t>(selected_)].id);

@@ -43,7 +43,7 @@ struct LiveRun {
     Analysis analysis;
     std::string analysis_note;  // why the analysis last refused, once said
     std::uint64_t seed = 1;
-    bool playing = true;
+    bool playing = false;  // the page starts paused at tick 0 (embeds play when their host says so)
     double speed = 10.0;        // ticks per second
     double tick_clock = 0;      // fraction of a tick accumulated
     std::uint64_t version = 0;  // bumped by every tick, edit and restart (the crowd's key)

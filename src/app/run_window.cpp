@@ -1,132 +1,210 @@
 // The "Run" window: play, pause, step, reset, run to the end (sliced, with progress and Cancel),
 // speed, seed and engine; the outcome so far beside the exact expectation; population, influence
-// and word of mouth, and the segments.
+// and word of mouth, and the segments. At tick 0 it calls for Play; at the end it says the run
+// finished and offers Replay (same seed) and Run again (the next seed). Model words carry the
+// glossary's tooltips (glossary.h).
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <string>
 
 #include "app/app.h"
+#include "app/format.h"
+#include "app/glossary.h"
+#include "app/guidance.h"
 #include "app/widgets.h"
 #include "imgui.h"
 
 namespace motsim::app {
 
+namespace {
+
+const ImVec4 kCallColour{0.45f, 0.85f, 0.55f, 1.0f};  // the call to play, the finished line
+
+// A button in the call-to-action colour (Play while paused).
+bool call_button(const char* label, ImVec2 size) {
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(0.13f, 0.50f, 0.27f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonHovered, ImVec4(0.18f, 0.62f, 0.34f, 1.0f));
+    ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(0.10f, 0.42f, 0.22f, 1.0f));
+    const bool pressed = ImGui::Button(label, size);
+    ImGui::PopStyleColor(3);
+    return pressed;
+}
+
+// One row of the outcome table: the label and a value that wraps, both with the term's tooltip
+// (after `note`, when there is one).
+void outcome_row(const char* label, const char* term, const std::string& value, const char* note = nullptr) {
+    ImGui::TableNextRow();
+    ImGui::TableNextColumn();
+    ImGui::TextUnformatted(label);
+    glossary_tip(term, note);
+    ImGui::TableNextColumn();
+    ImGui::TextWrapped("%s", value.c_str());
+    glossary_tip(term, note);
+}
+
+}  // namespace
+
 void App::draw_run_window() {
     ImGui::Begin("Run");
     remember_rect("controls");
-    // Leave room for the labels: sliders take a little over half the width.
-    ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
     const LiveView& v = run_.view;
-    const float bw = (ImGui::GetContentRegionAvail().x - 3 * ImGui::GetStyle().ItemSpacing.x) / 4;
-    // At the end of the run the button replays it from the start (same seed, same numbers).
-    const char* play_label = finished() ? "Replay" : run_.playing ? "Pause" : "Play";
-    if (ImGui::Button(play_label, {bw, 0})) {
-        if (finished()) {
-            reset();
-            run_.playing = true;
-        } else {
-            run_.playing = !run_.playing;
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float avail = ImGui::GetContentRegionAvail().x;
+
+    // ---- the run's controls: play ... end, or at the end Replay / Run again ----
+    if (finished()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, kCallColour);
+        ImGui::TextWrapped("%s", finished_line(edited_, v).c_str());
+        ImGui::PopStyleColor();
+        remember_item("finished");
+        ImGui::TextWrapped("%s", outcome_line(v).c_str());
+        const float bw = (avail - style.ItemSpacing.x) / 2;
+        if (call_button("Replay", {bw, 0})) replay();
+        remember_item("play");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("The same customers again from the start (the same seed)");
+        ImGui::SameLine();
+        if (ImGui::Button("Run again", {bw, 0})) run_again();
+        remember_item("run_again");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Other customers, the same journey (the next seed)");
+    } else {
+        const float bw = (avail - 3 * style.ItemSpacing.x) / 4;
+        const bool play_pressed = run_.playing ? ImGui::Button("Pause", {bw, 0}) : call_button("Play", {bw, 0});
+        if (play_pressed) run_.playing = !run_.playing;
+        remember_item("play");
+        ImGui::SameLine();
+        if (ImGui::Button("Step", {bw, 0})) {
+            run_.playing = false;
+            step();
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("One %s, then pause", edited_.time_unit.c_str());
+        ImGui::SameLine();
+        if (ImGui::Button("Reset", {bw, 0})) reset();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Back to %s 0 with the same seed", edited_.time_unit.c_str());
+        ImGui::SameLine();
+        if (ImGui::Button("End", {bw, 0})) finish();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run to the last %s at once", edited_.time_unit.c_str());
+        if (waiting_for_play()) {
+            ImGui::PushStyleColor(ImGuiCol_Text, kCallColour);
+            ImGui::TextWrapped("Press Play (or Space) to start the journey.");
+            ImGui::PopStyleColor();
+            remember_item("call_to_play");
         }
     }
-    remember_item("play");
-    ImGui::SameLine();
-    if (ImGui::Button("Step", {bw, 0})) {
-        run_.playing = false;
-        step();
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Reset", {bw, 0})) reset();
-    ImGui::SameLine();
-    if (ImGui::Button("End", {bw, 0})) finish();
     if (!busy().empty()) {
         // Long work runs a slice a frame: show how far, and let the learner stop it.
-        const float cw = ImGui::CalcTextSize("Cancel").x + 2 * ImGui::GetStyle().FramePadding.x;
+        const float cw = ImGui::CalcTextSize("Cancel").x + 2 * style.FramePadding.x;
         const std::string what = busy() == "lesson"   ? "Checking the lesson"
                                  : busy() == "finish" ? "Running to the end"
                                                       : "Running to the tick";
         ImGui::ProgressBar(static_cast<float>(busy_progress()),
-                           {ImGui::GetContentRegionAvail().x - cw - ImGui::GetStyle().ItemSpacing.x, 0}, what.c_str());
+                           {ImGui::GetContentRegionAvail().x - cw - style.ItemSpacing.x, 0}, what.c_str());
         ImGui::SameLine();
         if (ImGui::Button("Cancel")) cancel_work();
         remember_item("cancel");
     }
     ImGui::ProgressBar(
         static_cast<float>(v.tick) / static_cast<float>(std::max(1, edited_.ticks)), {-1, 0},
-        (std::string(edited_.time_unit) + " " + std::to_string(v.tick) + " of " + std::to_string(edited_.ticks))
-            .c_str());
+        (edited_.time_unit + " " + std::to_string(v.tick) + " of " + std::to_string(edited_.ticks)).c_str());
+
+    // Leave room for the labels: sliders take a little over half the width.
+    ImGui::PushItemWidth(ImGui::GetWindowWidth() * 0.55f);
     float speed = static_cast<float>(run_.speed);
-    if (ImGui::SliderFloat("speed", &speed, 0.5f, 200.0f, "%.1f ticks/s", ImGuiSliderFlags_Logarithmic))
+    const std::string speed_format = "%.1f " + edited_.time_unit + "s/s";
+    if (ImGui::SliderFloat("speed", &speed, 0.5f, 200.0f, speed_format.c_str(), ImGuiSliderFlags_Logarithmic))
         set_speed(speed);
+    glossary_tip("speed");
     int seed = static_cast<int>(run_.seed & 0x7fffffff);
     if (ImGui::InputInt("seed", &seed) && seed >= 0) set_seed(static_cast<std::uint64_t>(seed));
+    glossary_tip("seed");
+    // The engine's names are long: the label goes above and the choice takes the whole width.
+    ImGui::TextUnformatted("Engine");
+    glossary_marker(run_.engine == Engine::Agents   ? "agents"
+                    : run_.engine == Engine::Cohort ? "cohort"
+                                                    : "expected values");
     int engine = static_cast<int>(run_.engine);
     const char* engines[] = {"agents (each customer)", "cohort (counts)", "expected values"};
-    if (ImGui::Combo("engine", &engine, engines, 3)) set_engine(static_cast<Engine>(engine));
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::Combo("##engine", &engine, engines, 3)) set_engine(static_cast<Engine>(engine));
+    remember_item("engine");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip(
             "Agents: every customer is a dot with a story.\nCohort: counts per moment, dwell, segment and "
             "impression,\nthe same rules for any population size (no dots).\nExpected values: the cohort "
             "engine without randomness.");
 
+    // ---- the outcome so far, in two columns whose values wrap (never cut) ----
     section("Outcome so far");
-    const double conv = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
-    ImGui::Text("Customers   %.0f  (%.0f referred)", v.arrivals, v.referrals);
-    ImGui::Text("In journey  %.0f", v.active);
-    ImGui::Text("Purchases   %.0f  (%.1f%% of arrivals)", v.purchases, 100 * conv);
-    if (run_.analysis.ok) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("exact %.1f%%", 100 * run_.analysis.expected_purchases);
-        if (ImGui::IsItemHovered())
-            ImGui::SetTooltip(
-                "Expected purchases per customer from the exact Markov analysis%s",
-                run_.analysis.ignores_feedback ? ",\nignoring reviews, impression carry-over and referrals" : "");
+    if (ImGui::BeginTable("outcome", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_NoSavedSettings)) {
+        ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
+        outcome_row("Customers", "arrivals",
+                    human_count(v.arrivals) + (v.referrals > 0 ? " (" + human_count(v.referrals) + " referred)" : ""));
+        outcome_row("In journey", "in journey", human_count(v.active));
+        outcome_row("Purchases", "conversion",
+                    human_count(v.purchases) +
+                        (v.arrivals > 0 ? " (" + percent(v.purchases / v.arrivals) + " of customers)" : ""));
+        if (run_.analysis.ok)
+            outcome_row("Exact", "exact", percent(run_.analysis.expected_purchases) + " per customer",
+                        run_.analysis.ignores_feedback
+                            ? "Expected purchases per customer, ignoring this journey's reviews, impression "
+                              "carry-over and referrals."
+                            : "Expected purchases per customer.");
+        outcome_row("Done", "done", human_count(v.done));
+        outcome_row("Lost", "lost", human_count(v.lost));
+        // Nobody has left the journey yet: nobody was asked, so no score (not -100).
+        const double nps = nps_shown(v);
+        outcome_row("NPS", "NPS", signed_score(nps),
+                    std::isfinite(nps) ? nullptr : "No score yet: nobody has left the journey, so nobody was asked.");
+        remember_item("nps");
+        char rating[96];
+        std::snprintf(rating, sizeof rating, "%.2f (%s+ / %s- reviews)", v.rating,
+                      human_count(v.reviews_positive).c_str(), human_count(v.reviews_negative).c_str());
+        outcome_row("Rating", "rating", rating);
+        ImGui::EndTable();
     }
-    ImGui::Text("Done        %.0f", v.done);
-    ImGui::Text("Lost        %.0f", v.lost);
-    // Nobody has finished yet: no score to show (not -100).
-    if (v.done + v.lost > 0)
-        ImGui::Text("NPS         %+.1f", v.nps);
-    else
-        ImGui::Text("NPS         -  (nobody has finished yet)");
-    ImGui::Text("Rating      %.2f  (%.0f+ / %.0f- reviews)", v.rating, v.reviews_positive, v.reviews_negative);
 
+    // ---- the scenario's run settings ----
     Scenario s = edited_;
     bool changed = false;
     section("Population");
-    changed |= slider_double("arrivals", s.arrivals_per_tick, 0, 2000, "%.0f", "Mean new customers per tick (Poisson)",
+    changed |= slider_double("arrivals", s.arrivals_per_tick, 0, 2000, "%.0f", nullptr,
                              locked("/population/arrivals_per_tick"));
+    glossary_tip("arrivals");
     int maxc = static_cast<int>(std::min<std::int64_t>(s.max_customers, 1000000000));
     if (ImGui::DragInt("max total", &maxc, 1000, 0, 1000000000)) {
         s.max_customers = maxc;
         changed = true;
     }
+    glossary_tip("max customers");
     int ticks = s.ticks;
-    if (ImGui::DragInt("ticks", &ticks, 1, 1, 100000)) {
+    if (ImGui::DragInt((edited_.time_unit + "s##ticks").c_str(), &ticks, 1, 1, 100000)) {
         s.ticks = std::clamp(ticks, 1, 100000);
         changed = true;
     }
+    glossary_tip("tick");
     section("Influence and word of mouth");
-    changed |= slider_double("impression", s.beta, 0, 5, "%.2f",
-                             "beta: how much a customer's impression so far tilts the odds of the next moment",
-                             locked("/influence/impression"));
-    changed |= slider_double("reviews", s.gamma, 0, 5, "%.2f",
-                             "gamma: how much the public rating tilts the odds where reviews are read (ZMOT)",
-                             locked("/influence/reviews"));
-    changed |= slider_double("referrals", s.referral_rate, 0, 1, "%.3f", "New customers an advocate brings per tick",
-                             locked("/word_of_mouth/referral_rate"));
-    changed |= slider_double("advocate", s.advocate_threshold, -1, 1, "%.2f",
-                             "Impression at the end of the journey that makes an advocate",
+    changed |= slider_double("impression", s.beta, 0, 5, "%.2f", nullptr, locked("/influence/impression"));
+    glossary_tip("beta");
+    changed |= slider_double("reviews", s.gamma, 0, 5, "%.2f", nullptr, locked("/influence/reviews"));
+    glossary_tip("gamma");
+    changed |=
+        slider_double("referrals", s.referral_rate, 0, 1, "%.3f", nullptr, locked("/word_of_mouth/referral_rate"));
+    glossary_tip("referral");
+    changed |= slider_double("advocate", s.advocate_threshold, -1, 1, "%.2f", nullptr,
                              locked("/word_of_mouth/advocate_threshold"));
+    glossary_tip("advocate");
     section("Segments");
     for (std::size_t g = 0; g < s.segments.size(); ++g) {
         ImGui::PushID(static_cast<int>(g));
-        ImGui::TextUnformatted(s.segments[g].name.c_str());
+        ImGui::TextWrapped("%s", s.segments[g].name.c_str());
+        glossary_tip("segment");
         const std::string seg = "/segments/" + std::to_string(g) + "/";
         changed |= slider_double("share", s.segments[g].share, 0, 10, "%.2f", nullptr, locked(seg + "share"));
-        changed |=
-            slider_double("shift", s.segments[g].shift, -3, 3, "%+.2f",
-                          "Log-odds shift towards positive outcomes for this customer type", locked(seg + "shift"));
+        glossary_tip("share");
+        changed |= slider_double("shift", s.segments[g].shift, -3, 3, "%+.2f", nullptr, locked(seg + "shift"));
+        glossary_tip("shift");
         ImGui::PopID();
     }
     ImGui::PopItemWidth();

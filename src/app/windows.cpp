@@ -105,7 +105,7 @@ void App::draw() {
         place_window(Window::CustomerStory);
         draw_customer_story_window();
     }
-    draw_about_window();
+    draw_info_window();  // with the map's "Press Play" hint; the first visit opens it
     draw_messages();
 }
 

@@ -1,5 +1,7 @@
-// Browser tests of the live web app (build/web/site): load, drawing, play/pause/step, a real
-// mouse drag on an odds slider, a broken file, persistence across a reload, resize and HiDPI.
+// Browser tests of the live web app (build/web/site): load, the first visit (the Info window, a
+// paused start, Play through the canvas), drawing, play/pause/step, the finished run (Replay, Run
+// again), a real mouse drag on an odds slider, a broken file, persistence across a reload, resize
+// and HiDPI.
 // No test framework: each test is a plain async function; check() records failures.
 //
 // usage: node tests/browser/app.test.mjs SITE_DIR ARTIFACT_DIR
@@ -125,9 +127,99 @@ async function testLoads(ctx) {
   check(consoleErrors.length === 0, "no console errors or page errors while loading", consoleErrors);
 }
 
+// a2. The first visit: the Info window greets the learner, the run waits at tick 0 with a call to
+// play, Play (clicked through the canvas) starts it, and a reload does not show Info again.
+async function testFirstVisit(ctx) {
+  const { page } = ctx;
+  await frames(page, 3);
+  const info = await widget(page, "info");
+  check(info && inside(info, VIEWPORT.width, VIEWPORT.height) && info.w > 400 && info.h > 300,
+        'the first visit shows the Info window (widget "info") inside the window', info);
+  const s0 = await state(page);
+  check(s0.tick === 0 && s0.playing === false, "the full page starts paused at tick 0", { tick: s0.tick, playing: s0.playing });
+  await shot(page, "first-visit-info.png");
+
+  // An error shown while Info is open stays readable: the message is drawn over it.
+  const ok = await page.evaluate((t) => window.motsim.load(t, "broken.json"), BROKEN);
+  await frames(page, 3);
+  const msg = await widget(page, "message");
+  if (check(ok === false && msg, 'a broken file while Info is open shows widget("message")', msg)) {
+    const img = decodePng(await page.screenshot());
+    const st = regionStats(img, msg, { err: errorRed });
+    check(st.counts.err > 0.3 * st.pixels, `the error is drawn over the Info window (${st.counts.err} of ${st.pixels} pixels red)`);
+    await click(page, msg.x + 24, msg.y + msg.h - 14);  // Dismiss
+    await page.mouse.move(5, VIEWPORT.height - 5);
+    await frames(page, 2);
+  }
+
+  // Close Info with its button (through the canvas): the map shows the call to play.
+  const close = await widget(page, "info_close");
+  check(close && contains(info, close), 'the Info window has its "Start exploring" button', close);
+  if (close) await click(page, close.x + close.w / 2, close.y + close.h / 2);
+  await page.mouse.move(5, VIEWPORT.height - 5);
+  await frames(page, 3);
+  check(await widget(page, "info") === null, "the Info window closes with its button");
+  const hint = await widget(page, "start_hint"), journey = await widget(page, "journey");
+  const call = await widget(page, "call_to_play");
+  check(hint && contains(journey, hint), 'the journey map shows "Press Play" while the run waits (widget "start_hint")', hint);
+  check(call && contains(await widget(page, "controls"), call), "the Run window says how to start (widget \"call_to_play\")", call);
+  await shot(page, "first-visit-start.png");
+  await sleep(800);
+  check((await state(page)).tick === 0, "nothing moves before Play");
+
+  const play = await widget(page, "play");
+  check(play && play.w > 20, 'widget("play") is the Play button', play);
+  if (play) await click(page, play.x + play.w / 2, play.y + play.h / 2);
+  await sleep(800);
+  const s1 = await state(page);
+  check(s1.playing === true && s1.tick > 0, `clicking Play on the canvas starts the run (tick ${s1.tick})`);
+  check(await widget(page, "start_hint") === null && await widget(page, "call_to_play") === null,
+        "the call to play goes once the run moves");
+
+  await command(page, "pause");
+  await sleep(1200);  // the app saves at most once a second
+  await page.reload();
+  await waitForApp(page);
+  await frames(page, 4);
+  check(await widget(page, "info") === null, "a reload does not show the Info window again");
+  const s2 = await state(page);
+  check(s2.tick === 0 && !s2.playing, "a reload starts paused at tick 0 too", { tick: s2.tick, playing: s2.playing });
+}
+
+// a3. The Info window at a small laptop's 1024x768 and on a 768x1024 touch tablet (fresh
+// browsers, so each is a first visit): inside the screen, with its close button reachable.
+async function testInfoSizes(ctx) {
+  const { browser, url } = ctx;
+  const sizes = [
+    { name: "1024x768", opts: { viewport: { width: 1024, height: 768 }, screen: SCREEN, deviceScaleFactor: 1 } },
+    { name: "tablet", opts: { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } },
+  ];
+  for (const { name, opts } of sizes) {
+    const context = await browser.newContext(opts);
+    try {
+      const page = await context.newPage();
+      watchConsole(page, name);
+      await page.goto(url);
+      await waitForApp(page);
+      await frames(page, 4);
+      const { width, height } = opts.viewport;
+      const info = await widget(page, "info"), close = await widget(page, "info_close");
+      check(info && inside(info, width, height) && info.w > 0.6 * Math.min(width, 660),
+            `at ${name} the Info window is inside the screen`, info);
+      check(close && inside(close, width, height) && contains(info, close), `at ${name} its close button is on the screen`, close);
+      await page.screenshot({ path: path.join(artifactDir, `info-${name}.png`) });
+      const s = await state(page);
+      check(s.tick === 0 && !s.playing, `at ${name} the page starts paused at tick 0`);
+    } finally {
+      await context.close();
+    }
+  }
+}
+
 // b. The canvas shows the journey map: many colours, the red "lost" and green "done" nodes.
 async function testDrawn(ctx) {
   const { page } = ctx;
+  await command(page, "play");
   await sleep(500);  // let some customers arrive so the map has dots and flows
   const img = await shot(page, "loaded.png");
   check(img.width === VIEWPORT.width && img.height === VIEWPORT.height, "screenshot has the viewport's size",
@@ -176,6 +268,40 @@ async function testPlayPause(ctx) {
   const p3 = await state(page);
   check(p3.tick === p2.tick && !p3.playing, "a step leaves the run paused");
   check(!(await command(page, "fly")), 'an unknown command is refused');
+}
+
+// c2. The end of a run: "Finished", Replay (same seed, from tick 0) and Run again (the next seed),
+// clicked through the canvas.
+async function testFinished(ctx) {
+  const { page } = ctx;
+  await command(page, "pause");
+  await command(page, "reset");
+  const done = await page.evaluate(() => window.motsim.finish());
+  await frames(page, 3);
+  const s0 = await state(page);
+  check(done === true && s0.finished && s0.tick === s0.ticks, `finish() ends the run (${s0.tick} of ${s0.ticks})`);
+  const replay = await widget(page, "play"), again = await widget(page, "run_again"), fin = await widget(page, "finished");
+  const controls = await widget(page, "controls");
+  check(replay && again && contains(controls, replay) && contains(controls, again) && replay.w > 40 && again.w > 40,
+        "a finished run shows Replay and Run again in the Run window", { replay, again });
+  check(fin && contains(controls, fin), 'the Run window says the run finished (widget "finished")', fin);
+  await shot(page, "finished.png");
+  if (!replay || !again) return;
+  await click(page, replay.x + replay.w / 2, replay.y + replay.h / 2);
+  await page.mouse.move(5, VIEWPORT.height - 5);
+  const s1 = await state(page);
+  check(!s1.finished && s1.tick < 10 && s1.playing && s1.seed === s0.seed,
+        `clicking Replay restarts at tick 0 with the same seed and plays (tick ${s1.tick}, seed ${s1.seed})`);
+  await page.evaluate(() => window.motsim.finish());
+  await frames(page, 3);
+  const a = await widget(page, "run_again");
+  if (a) await click(page, a.x + a.w / 2, a.y + a.h / 2);
+  await page.mouse.move(5, VIEWPORT.height - 5);
+  const s2 = await state(page);
+  check(!s2.finished && s2.tick < 10 && s2.playing && s2.seed === s0.seed + 1,
+        `clicking Run again restarts with the next seed (seed ${s0.seed} -> ${s2.seed}, tick ${s2.tick})`);
+  await command(page, "pause");
+  await page.evaluate((seed) => window.motsim.set("seed", seed), s0.seed);
 }
 
 // d. A real mouse drag on the "negative" slider raises p- and the lost share follows.
@@ -575,8 +701,11 @@ await runSuite({
   },
   tests: [
     ["a. loads without errors", testLoads, true],
+    ["a2. first visit: Info, a paused start, Play", testFirstVisit],
+    ["a3. Info at 1024x768 and on a tablet", testInfoSizes],
     ["b. canvas shows the journey", testDrawn],
     ["c. play, pause and step", testPlayPause],
+    ["c2. finished run: Replay and Run again", testFinished],
     ["d. slider drag changes the outcome", testSliderDrag],
     ["e. broken file is reported, run goes on", testBrokenFile],
     ["f. reload restores the edited scenario", testReload],

@@ -1,0 +1,30 @@
+// Guidance for a learner, as text the windows show and tests read without a window: the things to
+// try in each shipped scenario (docs/scenarios.md), and how the Run window words the run's state
+// ("Finished: day 120 of 120", NPS as "-" until someone has left the journey).
+#pragma once
+#include <span>
+#include <string>
+
+#include "app/live_view.h"
+#include "engine/scenario.h"
+
+namespace motsim::app {
+
+// The storage key that remembers the Info window was shown (so it opens on the first visit only).
+inline constexpr const char* kStoreSeenInfo = "motsim.seen_info";
+
+// Things to try in the scenario named `name` (a shipped scenario's title; the exercises of
+// docs/scenarios.md, shortened), or a list for any journey when the name is not a shipped one.
+std::span<const char* const> things_to_try(const std::string& name);
+// True when things_to_try(name) is a shipped scenario's own list.
+bool has_own_things_to_try(const std::string& name);
+
+// The NPS to show: NaN (shown as "-") until at least one customer has left the journey.
+double nps_shown(const LiveView& v);
+
+// "Finished: day 120 of 120" (the scenario's time unit).
+std::string finished_line(const Scenario& s, const LiveView& v);
+// The run's outcome in one sentence: "3,215 purchases from 7,200 customers (44.7 %); NPS +12".
+std::string outcome_line(const LiveView& v);
+
+}  // namespace motsim::app
