@@ -571,6 +571,29 @@ TEST_CASE("guidance: the Info window opens on the first visit only, and not in a
     }
 }
 
+TEST_CASE("guidance: the guided tour walks through its steps and ends; each points at a widget") {
+    FakeHost host;
+    App app(host);
+    app.greet_first_visit();
+    REQUIRE(app.info_open());
+    CHECK(app.tour_step() == -1);
+    app.start_tour();  // from the Info window
+    CHECK_FALSE(app.info_open());
+    CHECK(app.tour_step() == 0);
+    const int n = static_cast<int>(tour_steps().size());
+    CHECK(n >= 4);
+    for (int i = 1; i < n; ++i) {
+        app.next_tour_step();
+        CHECK(app.tour_step() == i);
+    }
+    app.next_tour_step();  // past the last: over
+    CHECK(app.tour_step() == -1);
+    app.start_tour();
+    app.end_tour();  // Skip
+    CHECK(app.tour_step() == -1);
+    for (const TourStep& s : tour_steps()) CHECK(std::string(s.text).size() > 40);
+}
+
 TEST_CASE("guidance: the page starts paused at tick 0 and waits for Play") {
     FakeHost host;
     App app(host);
@@ -598,10 +621,13 @@ TEST_CASE("guidance: a finished run says so and offers Replay (same seed) and Ru
     app.update(0);
     REQUIRE(app.finished());
     CHECK(finished_line(app.scenario(), app.view()) == "Finished: day 30 of 30");
-    const std::string outcome = outcome_line(app.view());
-    CHECK(outcome.find(" purchases from ") != std::string::npos);
-    CHECK(outcome.find(" customers (") != std::string::npos);
-    CHECK(outcome.find("; NPS ") != std::string::npos);
+    const std::vector<std::string> outcome = outcome_lines(app.view());
+    REQUIRE(outcome.size() == 3);
+    CHECK(outcome[0].find(" purchases (") != std::string::npos);
+    CHECK(outcome[0].find(" %)") != std::string::npos);
+    CHECK(outcome[1].find("from ") == 0);
+    CHECK(outcome[2].find("NPS ") == 0);
+    CHECK(outcome[2] != "NPS -");  // people have finished by the end
     const std::string digest = app.simulation().digest();
     const auto seed = nlohmann::json::parse(app.state_json())["seed"].get<std::uint64_t>();
 
@@ -631,7 +657,7 @@ TEST_CASE("guidance: NPS is shown as '-' until someone has left the journey") {
     CHECK(app.view().done + app.view().lost == 0);
     CHECK(std::isnan(nps_shown(app.view())));
     CHECK(signed_score(nps_shown(app.view())) == "-");
-    CHECK(outcome_line(app.view()).find("NPS -") != std::string::npos);
+    CHECK(outcome_lines(app.view()).back() == "NPS -");
     app.step();
     app.step();  // customers arrive but nobody has finished the three-tick wait
     CHECK(app.view().arrivals > 0);

@@ -136,6 +136,12 @@ public:
     // A finished run: Replay (the same seed from tick 0) or Run again (the next seed), playing.
     void replay();
     void run_again();
+    // A short guided tour (from the Info window): Play, the map, a moment, the charts, Info again.
+    // tour_step() is -1 when no tour runs; next_tour_step() past the last step ends it.
+    void start_tour();
+    void next_tour_step();
+    void end_tour() { tour_step_ = -1; }
+    int tour_step() const { return tour_step_; }
 
     // ---- embedding -------------------------------------------------------------------------
     // Panels, locked parameters, theme and lesson from JSON (see ui_config.h). False with a
@@ -236,6 +242,7 @@ private:
     void draw_info_window();            // info_window.cpp: "Info" (Help menu, F1, first visit)
     void draw_start_hint();             // info_window.cpp: "Press Play" over the map at tick 0
     void on_host_page();                // guidance.cpp: configure() was called, so a host page runs us
+    void draw_tour();                   // info_window.cpp: the guided tour's step, beside its widget
     void draw_messages();               // windows.cpp: errors and notes over everything
     // The Charts window's experiment tabs (experiment_tabs.cpp).
     void draw_replications_tab(float height);
@@ -270,6 +277,7 @@ private:
     bool info_by_greeting_ = false;  // ... opened by greet_first_visit, not by the learner
     bool greeted_ = false;           // the first visit was looked at
     bool host_page_ = false;         // a host page configured the app (an embed)
+    int tour_step_ = -1;             // the guided tour's step (-1: none)
 };
 
 }  // namespace motsim::app

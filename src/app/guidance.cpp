@@ -3,6 +3,7 @@
 #include "app/guidance.h"
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <string_view>
 
@@ -105,6 +106,40 @@ bool has_own_things_to_try(const std::string& name) {
     return false;
 }
 
+// ==== The guided tour ===========================================================================
+
+namespace {
+constexpr TourStep kTour[] = {
+    {"play", "1. Play",
+     "Play runs the journey (Space does too); Step moves one tick, Reset goes back to the start. At the end, "
+     "Replay shows the same customers again and Run again draws new ones."},
+    {"journey", "2. The journey map",
+     "Each dot is a customer moving left to right through the moments of truth, coloured by impression: red "
+     "negative, grey neutral, green positive. Edges widen with the flow; done and lost are on the right."},
+    {"editor", "3. A moment of truth",
+     "Click a moment on the map to open it here. Drag its odds (p+, p-) or its magic and watch the dots and the "
+     "numbers change: the run goes on with the new odds."},
+    {"charts", "4. The charts",
+     "The flow per phase, the funnel, impressions, NPS and rating over time, and why customers left. The last tabs "
+     "are experiments: replications, a sweep, where to invest."},
+    {"info_again", "5. Info",
+     "Help > Getting started (or F1) opens the Info window again: things to try in this journey and what every "
+     "word means. Hover a label to read it too."},
+};
+}  // namespace
+
+std::span<const TourStep> tour_steps() { return kTour; }
+
+void App::start_tour() {
+    close_info();
+    tour_step_ = 0;
+}
+
+void App::next_tour_step() {
+    if (tour_step_ < 0) return;
+    if (++tour_step_ >= static_cast<int>(std::size(kTour))) tour_step_ = -1;
+}
+
 // ==== The run in words ==========================================================================
 
 double nps_shown(const LiveView& v) { return v.done + v.lost > 0 ? v.nps : std::numeric_limits<double>::quiet_NaN(); }
@@ -113,11 +148,10 @@ std::string finished_line(const Scenario& s, const LiveView& v) {
     return "Finished: " + s.time_unit + " " + std::to_string(v.tick) + " of " + std::to_string(s.ticks);
 }
 
-std::string outcome_line(const LiveView& v) {
-    std::string out = human_count(v.purchases) + " purchases from " + human_count(v.arrivals) + " customers";
-    if (v.arrivals > 0) out += " (" + percent(v.purchases / v.arrivals) + ")";
-    out += "; NPS " + signed_score(nps_shown(v));
-    return out;
+std::vector<std::string> outcome_lines(const LiveView& v) {
+    return {
+        human_count(v.purchases) + " purchases (" + (v.arrivals > 0 ? percent(v.purchases / v.arrivals) : "-") + ")",
+        "from " + human_count(v.arrivals) + " customers", "NPS " + signed_score(nps_shown(v))};
 }
 
 // ==== The App's guidance commands ===============================================================

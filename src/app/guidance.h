@@ -4,6 +4,7 @@
 #pragma once
 #include <span>
 #include <string>
+#include <vector>
 
 #include "app/live_view.h"
 #include "engine/scenario.h"
@@ -19,12 +20,22 @@ std::span<const char* const> things_to_try(const std::string& name);
 // True when things_to_try(name) is a shipped scenario's own list.
 bool has_own_things_to_try(const std::string& name);
 
+// The guided tour: each step points at a named widget (WindowLayout's rectangles) and says what
+// it is for.
+struct TourStep {
+    const char* widget;  // "play", "journey", "editor", "charts", "info_again" ...
+    const char* title;
+    const char* text;
+};
+std::span<const TourStep> tour_steps();
+
 // The NPS to show: NaN (shown as "-") until at least one customer has left the journey.
 double nps_shown(const LiveView& v);
 
 // "Finished: day 120 of 120" (the scenario's time unit).
 std::string finished_line(const Scenario& s, const LiveView& v);
-// The run's outcome in one sentence: "3,215 purchases from 7,200 customers (44.7 %); NPS +12".
-std::string outcome_line(const LiveView& v);
+// The run's outcome in short lines (so no number is split by wrapping):
+// {"3,215 purchases (44.7 %)", "from 7,200 customers", "NPS +12"}.
+std::vector<std::string> outcome_lines(const LiveView& v);
 
 }  // namespace motsim::app

@@ -71,16 +71,18 @@ void glossary_marker(const char* term) {
 }
 
 // ==== The "Press Play" hint over the map ========================================================
-// While the page waits for its first Play, a line at the foot of the journey map says how to start.
+// While the page waits for its first Play, a note at the foot of the journey map says how to start.
 // It takes no input (clicks reach the map) and goes as soon as the run moves or Info is open.
 void App::draw_start_hint() {
-    if (host_page_ || !ui_.controls || show_info_ || !waiting_for_play()) return;
+    if (host_page_ || !ui_.controls || show_info_ || tour_step_ >= 0 || !waiting_for_play()) return;
     const WindowLayout::Rect* map = nullptr;
     for (const WindowLayout::Rect& r : layout_.rects)
         if (r.name == "journey") map = &r;
     if (!map) return;
-    ImGui::SetNextWindowPos({map->x + map->w * 0.5f, map->y + map->h - 3.0f * ImGui::GetFrameHeight()},
-                            ImGuiCond_Always, {0.5f, 1.0f});
+    // Bottom left: the stimulus and ZMOT columns usually hold one moment each, drawn at mid height
+    // with its name under it, so their feet are free.
+    const float margin = ImGui::GetFontSize() * 0.75f;
+    ImGui::SetNextWindowPos({map->x + margin, map->y + map->h - margin}, ImGuiCond_Always, {0.0f, 1.0f});
     ImGui::SetNextWindowBgAlpha(0.88f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.08f, 0.22f, 0.14f, 1.0f));
     ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(0.45f, 0.85f, 0.55f, 1.0f));
@@ -88,10 +90,63 @@ void App::draw_start_hint() {
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoInputs | ImGuiWindowFlags_NoNav);
     remember_rect("start_hint");
-    ImGui::TextUnformatted("Press Play (or Space) to start the journey.");
-    ImGui::TextDisabled("Then click a moment on the map and drag its odds.");
+    ImGui::TextUnformatted("Press Play (or Space) to start");  // short: it must not hide a moment
     ImGui::End();
     ImGui::PopStyleColor(2);
+}
+
+// ==== The guided tour ===========================================================================
+// One step at a time: the widget it is about gets a yellow frame, and the step's text stands
+// beside it (over the middle of a wide window such as the map or the charts), with Next and Skip.
+void App::draw_tour() {
+    const auto steps = tour_steps();
+    if (tour_step_ < 0 || tour_step_ >= static_cast<int>(steps.size())) return;
+    const TourStep& step = steps[static_cast<std::size_t>(tour_step_)];
+    const WindowLayout::Rect* target = nullptr;
+    for (const WindowLayout::Rect& r : layout_.rects)
+        if (r.name == step.widget) target = &r;
+    const ImVec2 ds = ImGui::GetIO().DisplaySize;
+    const float w = std::min(300.0f * ui_scale_, ds.x * 0.8f), gap = 12.0f * ui_scale_;
+    ImVec2 pos{ds.x * 0.5f, ds.y * 0.5f}, pivot{0.5f, 0.5f};
+    if (target) {
+        ImGui::GetForegroundDrawList()->AddRect({target->x - 3, target->y - 3},
+                                                {target->x + target->w + 3, target->y + target->h + 3},
+                                                IM_COL32(255, 205, 60, 255), 4.0f, 0, 3.0f);
+        // The text goes beside the window that holds the target (the Run window for Play), or over
+        // the middle of a wide one (the map, the charts).
+        const WindowLayout::Rect* around = target;
+        for (const WindowLayout::Rect& r : layout_.rects)
+            if (r.x <= target->x && r.y <= target->y && r.x + r.w >= target->x + target->w &&
+                r.y + r.h >= target->y + target->h && r.w * r.h > around->w * around->h && r.name != "tour")
+                around = &r;
+        if (around->w > ds.x * 0.35f) {
+            pos = {around->x + around->w * 0.5f, around->y + around->h * 0.5f};
+        } else if (around->x + around->w + gap + w < ds.x) {
+            pos = {around->x + around->w + gap, target->y}, pivot = {0.0f, 0.0f};
+        } else {
+            pos = {around->x - gap, target->y}, pivot = {1.0f, 0.0f};
+        }
+    }
+    ImGui::SetNextWindowPos(pos, ImGuiCond_Always, pivot);
+    ImGui::SetNextWindowSize({w, 0}, ImGuiCond_Always);  // height 0: fitted to the text
+    ImGui::PushStyleColor(ImGuiCol_Border, ImVec4(1.0f, 0.80f, 0.24f, 1.0f));
+    ImGui::Begin("##tour", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+    remember_rect("tour");
+    ImGui::TextColored(kHeading, "%s", step.title);
+    ImGui::TextWrapped("%s", step.text);
+    const bool last = tour_step_ + 1 == static_cast<int>(steps.size());
+    if (ImGui::Button(last ? "Done" : "Next")) next_tour_step();
+    remember_item("tour_next");
+    if (!last) {
+        ImGui::SameLine();
+        if (ImGui::Button("Skip the tour")) end_tour();
+    }
+    ImGui::SameLine();
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("%d of %d", tour_step_ + 1, static_cast<int>(steps.size()));
+    ImGui::End();
+    ImGui::PopStyleColor();
 }
 
 // ==== The Info window ===========================================================================
@@ -99,6 +154,7 @@ void App::draw_start_hint() {
 void App::draw_info_window() {
     greet_first_visit();
     draw_start_hint();
+    draw_tour();
     if (!show_info_) return;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     const float top = ui_.menu ? ImGui::GetFrameHeight() : 0.0f;
@@ -206,8 +262,11 @@ void App::draw_info_window() {
         if (ImGui::Button("Start exploring")) open = false;
         remember_item("info_close");
         ImGui::SameLine();
+        if (ImGui::Button("Take a short tour")) start_tour();
+        remember_item("info_tour");
+        ImGui::SameLine();
         ImGui::AlignTextToFramePadding();
-        ImGui::TextDisabled("Help > Getting started (F1) opens this again.");
+        ImGui::TextDisabled("F1 opens this again.");
     }
     ImGui::End();
     if (!open) close_info();

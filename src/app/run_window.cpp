@@ -59,7 +59,7 @@ void App::draw_run_window() {
         ImGui::TextWrapped("%s", finished_line(edited_, v).c_str());
         ImGui::PopStyleColor();
         remember_item("finished");
-        ImGui::TextWrapped("%s", outcome_line(v).c_str());
+        for (const std::string& line : outcome_lines(v)) ImGui::TextUnformatted(line.c_str());
         const float bw = (avail - style.ItemSpacing.x) / 2;
         if (call_button("Replay", {bw, 0})) replay();
         remember_item("play");

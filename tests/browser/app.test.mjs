@@ -73,6 +73,15 @@ async function click(page, x, y) {
 }
 
 const state = (page) => page.evaluate(() => window.motsim.state());
+// A fresh browser is a first visit: the Info window is open. Close it with its button.
+async function closeInfo(page) {
+  const close = await page.evaluate(() => window.motsim.widget("info_close"));
+  if (!close) return false;
+  await click(page, close.x + close.w / 2, close.y + close.h / 2);
+  await page.mouse.move(5, 5);
+  await frames(page, 2);
+  return true;
+}
 const scenario = (page) => page.evaluate(() => window.motsim.scenario());
 const widget = (page, name) => page.evaluate((n) => window.motsim.widget(n), name);
 const command = (page, c) => page.evaluate((c) => window.motsim.command(c), c);
@@ -152,13 +161,26 @@ async function testFirstVisit(ctx) {
     await frames(page, 2);
   }
 
-  // Close Info with its button (through the canvas): the map shows the call to play.
-  const close = await widget(page, "info_close");
-  check(close && contains(info, close), 'the Info window has its "Start exploring" button', close);
-  if (close) await click(page, close.x + close.w / 2, close.y + close.h / 2);
+  // The guided tour from Info's "Take a short tour" (through the canvas): one step per widget,
+  // Next to the end. ("Start exploring" closes Info in testInfoSizes.)
+  const close = await widget(page, "info_close"), tour = await widget(page, "info_tour");
+  check(close && contains(info, close) && tour && contains(info, tour), 'the Info window has "Start exploring" and "Take a short tour"', { close, tour });
+  if (tour) await click(page, tour.x + tour.w / 2, tour.y + tour.h / 2);
+  await frames(page, 3);
+  check(await widget(page, "info") === null, "the tour closes the Info window");
+  const seen = [];
+  for (let k = 0; k < 8; k++) {
+    const step = await widget(page, "tour"), next = await widget(page, "tour_next");
+    if (!step || !next) break;
+    seen.push(step);
+    if (k === 1) await shot(page, "tour-map.png");
+    await click(page, next.x + next.w / 2, next.y + next.h / 2);
+    await frames(page, 2);
+  }
   await page.mouse.move(5, VIEWPORT.height - 5);
   await frames(page, 3);
-  check(await widget(page, "info") === null, "the Info window closes with its button");
+  check(seen.length === 5 && seen.every((r) => inside(r, VIEWPORT.width, VIEWPORT.height)) && await widget(page, "tour") === null,
+        `the tour shows 5 steps inside the window and ends with its last button (${seen.length} steps)`, seen);
   const hint = await widget(page, "start_hint"), journey = await widget(page, "journey");
   const call = await widget(page, "call_to_play");
   check(hint && contains(journey, hint), 'the journey map shows "Press Play" while the run waits (widget "start_hint")', hint);
@@ -192,7 +214,8 @@ async function testInfoSizes(ctx) {
   const { browser, url } = ctx;
   const sizes = [
     { name: "1024x768", opts: { viewport: { width: 1024, height: 768 }, screen: SCREEN, deviceScaleFactor: 1 } },
-    { name: "tablet", opts: { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true } },
+    // (Device pixel ratio 1: twice the pixels would double the software renderer's time.)
+    { name: "tablet", opts: { viewport: { width: 768, height: 1024 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true } },
   ];
   for (const { name, opts } of sizes) {
     const context = await browser.newContext(opts);
@@ -210,6 +233,13 @@ async function testInfoSizes(ctx) {
       await page.screenshot({ path: path.join(artifactDir, `info-${name}.png`) });
       const s = await state(page);
       check(s.tick === 0 && !s.playing, `at ${name} the page starts paused at tick 0`);
+      check(await closeInfo(page) && await widget(page, "info") === null, `at ${name} Info closes with its button`);
+      await page.screenshot({ path: path.join(artifactDir, `start-${name}.png`) });
+      await page.evaluate(() => window.motsim.finish());
+      await frames(page, 3);
+      const again = await widget(page, "run_again"), controls = await widget(page, "controls");
+      check(again && contains(controls, again) && inside(again, width, height), `at ${name} a finished run shows Run again`, again);
+      await page.screenshot({ path: path.join(artifactDir, `finished-${name}.png`) });
     } finally {
       await context.close();
     }
@@ -514,6 +544,9 @@ async function testResize(ctx) {
     watchConsole(hp, "hidpi");
     await hp.goto(ctx.url);
     await waitForApp(hp);
+    await frames(hp, 3);
+    check(await closeInfo(hp), "the HiDPI page's first visit shows Info, closed with its button");
+    await command(hp, "play");
     await sleep(500);
     await frames(hp, 4);
     const hc = await hp.evaluate(() => {
@@ -649,12 +682,17 @@ async function testHostile(ctx) {
 // the one touch adapter, which the page hands to the module as a host service).
 async function testTouch(ctx) {
   const { browser, url } = ctx;
-  const context = await browser.newContext({ viewport: VIEWPORT, screen: SCREEN, deviceScaleFactor: 1, hasTouch: true });
+  // Taller than VIEWPORT: with touch the controls are finger-sized, and the odds sliders must be
+  // in view without scrolling the editor.
+  const context = await browser.newContext({ viewport: { width: VIEWPORT.width, height: 1000 }, screen: SCREEN,
+                                             deviceScaleFactor: 1, hasTouch: true });
   const page = await context.newPage();
   watchConsole(page, "touch");
   try {
     await page.goto(url);
     await waitForApp(page);
+    await frames(page, 3);
+    await closeInfo(page);
     check(await page.evaluate(() => typeof window.MotsimEmbed.adaptTouch === "function"),
           "MotsimEmbed.adaptTouch is public");
     await command(page, "pause");
@@ -664,7 +702,8 @@ async function testTouch(ctx) {
     const before = (await scenario(page)).moments[0].negative;
     const slider = await widget(page, "slider_negative");
     const c = await page.evaluate(() => { const r = document.getElementById("canvas").getBoundingClientRect(); return { x: r.left, y: r.top }; });
-    check(slider && slider.w > 40, 'widget("slider_negative") is on the screen for a finger', slider);
+    const editor = await widget(page, "editor");
+    check(slider && slider.w > 40 && contains(editor, slider), 'widget("slider_negative") is on the screen for a finger', { slider, editor });
     if (!slider || slider.w <= 40) return;
     const cdp = await context.newCDPSession(page);
     const y = c.y + slider.y + slider.h / 2;
@@ -689,7 +728,7 @@ async function testTouch(ctx) {
 let server = null;
 const killServer = () => { if (server && server.proc.exitCode === null) server.proc.kill("SIGTERM"); };
 await runSuite({
-  checker, artifactDir, seconds: 240, cleanup: killServer,
+  checker, artifactDir, seconds: 420, cleanup: killServer,
   setup: async (launch) => {
     server = await startServer(siteDir);
     console.log(`serving ${siteDir} at ${server.url}`);
