@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/story.h"
+#include "app/widgets.h"
 #include "engine/graph.h"
 #include "engine/parameters.h"
 #include "io/loader.h"
@@ -24,6 +25,8 @@ std::chrono::steady_clock::time_point work_slice_end() {
 constexpr const char* kStoreScenario = "motsim.scenario";
 constexpr const char* kStoreSeed = "motsim.seed";
 constexpr const char* kStoreSpeed = "motsim.speed";
+constexpr const char* kStoreTextSize = "motsim.text_size";
+constexpr const char* kStorePresentation = "motsim.presentation";
 
 const char* embedded_scenario(const char* name) {
     for (const auto& f : scenarios::kFiles)
@@ -323,6 +326,14 @@ bool App::set_param(const std::string& path, double v, bool by_learner) {
     }
     if (path == "speed") {
         set_speed(v);
+        return true;
+    }
+    if (path == "text_size") {  // a factor of the normal size, 0.75 to 2
+        set_text_size(v);
+        return true;
+    }
+    if (path == "presentation") {  // 0 off, 1 on
+        set_presentation(v != 0);
         return true;
     }
     if (path == "engine") {  // 0 agents, 1 cohort, 2 expected values
@@ -681,7 +692,27 @@ void App::save_state() {
     saved_at_ = time_;
 }
 
+// ==== Reading: text size and presentation mode ==================================================
+
+void App::set_text_size(double factor) {
+    if (!std::isfinite(factor)) return;
+    text_size_ = std::clamp(factor, 0.75, 2.0);
+    host_.store(kStoreTextSize, std::to_string(text_size_));
+}
+
+void App::set_presentation(bool on) {
+    presentation_ = on;
+    host_.store(kStorePresentation, on ? "1" : "0");
+}
+
 void App::restore_state() {
+    // The reader's text size and presentation mode, whatever the scenario.
+    const std::string size = host_.load(kStoreTextSize);
+    if (!size.empty()) {
+        const double f = std::atof(size.c_str());
+        if (std::isfinite(f) && f > 0) text_size_ = std::clamp(f, 0.75, 2.0);
+    }
+    presentation_ = host_.load(kStorePresentation) == "1";
     const std::string text = host_.load(kStoreScenario);
     if (text.empty()) return;
     io::LoadResult r = io::load_scenario(text);
@@ -759,6 +790,11 @@ std::string App::state_json() const {
     j["busy"] = what.empty() ? nlohmann::ordered_json(nullptr)
                              : nlohmann::ordered_json{{"kind", what}, {"progress", busy_progress()}};
     j["locked"] = ui_.locked;
+    // Text the last frame had to shorten (widgets.h): 0 when everything could be read in full.
+    j["truncated"] = truncation_log().last_count;
+    j["truncated_texts"] = truncation_log().last_texts;
+    j["text_size"] = text_size_;
+    j["presentation"] = presentation_;
     // The digest hashes the whole series (tens of milliseconds at 100,000 ticks): it is given
     // while the run stands still (paused or finished), computed once per change, and left empty
     // while it plays (it would be stale a tick later anyway).

@@ -167,9 +167,20 @@ public:
     void draw();                     // all ImGui panels, between NewFrame and Render
     void set_crowd_draw(CrowdDrawFn fn) { crowd_draw_ = fn; }
     const std::vector<CrowdInstance>& crowd() const { return crowd_.dots; }
-    float crowd_radius() const { return crowd_.radius; }
+    float crowd_radius() const { return crowd_.radius * line_scale(); }
     std::uint64_t crowd_version() const { return crowd_.version; }  // changes when the dots do
     void set_ui_scale(float s) { ui_scale_ = s; }
+    // Reading: the text size (a factor of the normal 13 px, kTextSizes in the View menu) and the
+    // presentation mode for a projector (bigger text, thicker lines and dots, higher contrast).
+    // Both persist (Host::store) and are set from the View menu or motsim.set("text_size", 1.2),
+    // motsim.set("presentation", 1). The platform rebuilds the font between frames when
+    // font_scale() changes.
+    void set_text_size(double factor);  // clamped to [0.75, 2]
+    double text_size() const { return text_size_; }
+    void set_presentation(bool on);
+    bool presentation() const { return presentation_; }
+    float font_scale() const { return static_cast<float>(text_size_) * (presentation_ ? 1.3f : 1.0f); }
+    float line_scale() const { return presentation_ ? 1.7f : 1.0f; }  // edges, rings and dots
 
     // ---- engines ---------------------------------------------------------------------------
     void set_engine(Engine engine);
@@ -249,7 +260,9 @@ private:
     void draw_sweep_tab(float height);
     void draw_rank_tab(float height);
     void draw_cohort_tab(float height);
-    void update_crowd(float x0, float y0, float w, float h);
+    void update_crowd(const JourneyLayout& layout);
+    // journey_map_window.cpp: a ring and "followed" around the followed customer's dot.
+    void draw_followed_customer(ImDrawList* dl, const JourneyLayout& layout);
     void remember_rect(const std::string& name);  // the current window's rectangle
     void remember_item(const std::string& name);  // the last item's rectangle
 
@@ -278,6 +291,16 @@ private:
     bool greeted_ = false;           // the first visit was looked at
     bool host_page_ = false;         // a host page configured the app (an embed)
     int tour_step_ = -1;             // the guided tour's step (-1: none)
+    double text_size_ = 1.0;         // reading: set_text_size, set_presentation
+    bool presentation_ = false;
+    float map_header_ = 0;  // the journey map's first node's height the crowd was built for
+    // Where the followed customer is when the drawn sample left them out (found once per crowd).
+    struct FollowedSpot {
+        std::uint64_t crowd_version = 0;
+        std::uint32_t id = 0;
+        bool on_map = false;
+        float x = 0, y = 0;
+    } followed_spot_;
 };
 
 }  // namespace motsim::app

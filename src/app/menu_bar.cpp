@@ -45,6 +45,23 @@ void App::draw_menu_bar() {
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
+        // Reading: the text size and the presentation mode (kept in the browser; the font is
+        // rebuilt between frames at the new size, so text stays sharp).
+        struct TextSize {
+            const char* name;
+            double factor;
+        };
+        static constexpr TextSize kTextSizes[] = {
+            {"Small", 0.85}, {"Normal", 1.0}, {"Large", 1.2}, {"Extra large", 1.5}};
+        if (ImGui::BeginMenu("Text size")) {
+            for (const TextSize& t : kTextSizes)
+                if (ImGui::MenuItem(t.name, nullptr, std::fabs(text_size() - t.factor) < 1e-6)) set_text_size(t.factor);
+            ImGui::EndMenu();
+        }
+        if (ImGui::MenuItem("Presentation mode", nullptr, presentation())) set_presentation(!presentation());
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("For a projector: bigger text, thicker lines and dots, higher contrast.");
+        ImGui::Separator();
         if (ImGui::MenuItem("Reset window layout")) layout_.relayout = true;
         ImGui::EndMenu();
     }

@@ -8,6 +8,7 @@
 #include "app/app.h"
 #include "app/widgets.h"
 #include "imgui.h"
+#include "imgui_internal.h"  // BringWindowToDisplayFront: an error stays in front
 
 namespace motsim::app {
 
@@ -66,12 +67,14 @@ void App::place_window(Window w) {
 // Every window, in the order they are drawn; a host page may hide some (UiConfig).
 void App::draw() {
     layout_.rects.clear();  // widget() answers for the last frame only
-    if (theme_applied_ != ui_.theme) {
-        theme_applied_ = ui_.theme;
+    const std::string theme = ui_.theme + (presentation_ ? "+contrast" : "");
+    if (theme_applied_ != theme) {
+        theme_applied_ = theme;
         if (ui_.theme == "light")
             ImGui::StyleColorsLight();
         else
             ImGui::StyleColorsDark();
+        if (presentation_) high_contrast_colors(ui_.theme == "light");  // widgets.cpp
     }
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     if (ds.x != layout_.last_w || ds.y != layout_.last_h) {
@@ -107,31 +110,51 @@ void App::draw() {
     }
     draw_info_window();  // with the map's "Press Play" hint; the first visit opens it
     draw_messages();
+    end_frame_truncation_check();  // "truncated" in the state: what this frame had to shorten
+    for (const TabRect& t : visible_tabs()) layout_.rects.push_back({"tab:" + t.label, t.x, t.y, t.w, t.h});
 }
 
 void App::draw_messages() {
-    // The newest message for a few seconds (errors until dismissed), bottom centre.
+    // The newest message for a few seconds (errors until dismissed), top centre under the menu
+    // (the charts' axes at the bottom stay readable). An error stays in front of every window,
+    // even one clicked after it appeared, so it can always be read and dismissed; a long one
+    // scrolls inside a box of at most 60 % of the width and 40 % of the height.
     if (messages_.empty()) return;
     const Message& m = messages_.back();
     if (!m.error && time_ - m.shown_at > 6.0) return;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
-    // Top centre, under the menu: the charts' axes at the bottom stay readable.
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float wrap_w = std::max(ds.x * 0.6f, std::min(ds.x - 4 * st.WindowPadding.x, 300.0f * ui_scale_));
+    const float max_text_h = ds.y * 0.4f;
     ImGui::SetNextWindowPos({ds.x * 0.5f, ImGui::GetFrameHeight() * 2.0f}, ImGuiCond_Always, {0.5f, 0.0f});
-    ImGui::SetNextWindowBgAlpha(0.92f);
+    ImGui::SetNextWindowBgAlpha(0.96f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, m.error ? ImVec4(0.45f, 0.08f, 0.08f, 1) : ImVec4(0.10f, 0.18f, 0.28f, 1));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     ImGui::Begin("##message", nullptr,
                  ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
                      ImGuiWindowFlags_NoFocusOnAppearing);
+    // In front of the other windows (not of an open menu or popup, which is short-lived).
+    if (m.error && !ImGui::IsPopupOpen("", ImGuiPopupFlags_AnyPopupId))
+        ImGui::BringWindowToDisplayFront(ImGui::GetCurrentWindow());
     remember_rect("message");
-    ImGui::PushTextWrapPos(ds.x * 0.6f);
-    ImGui::TextUnformatted(m.text.c_str());
-    ImGui::PopTextWrapPos();
-    if (m.error && ImGui::SmallButton("Dismiss")) {
+    const ImVec2 text = ImGui::CalcTextSize(m.text.c_str(), nullptr, false, wrap_w);
+    if (text.y > max_text_h) {
+        ImGui::BeginChild("##message_text", {wrap_w + st.ScrollbarSize + st.WindowPadding.x, max_text_h});
+        ImGui::PushTextWrapPos(wrap_w);
+        ImGui::TextUnformatted(m.text.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndChild();
+    } else {
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + wrap_w);
+        ImGui::TextUnformatted(m.text.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    if (m.error && ImGui::Button("Dismiss")) {
         messages_.back().error = false;
         messages_.back().shown_at = -100;  // long ago: hidden from the next frame on
     }
     ImGui::End();
-    ImGui::PopStyleColor();
+    ImGui::PopStyleColor(2);
 }
 
 }  // namespace motsim::app

@@ -3,11 +3,13 @@
 // platform.h (web_platform.cpp, native_platform.cpp); the page's bridge in bridge.cpp.
 #include <GLFW/glfw3.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "app/app.h"
 #include "imgui.h"
@@ -32,6 +34,8 @@ struct Runtime {
     long max_frames = -1;  // --frames N
     std::string screenshot_at_end;
     float dpr = 1.0f;
+    float font_scale = 1.0f;    // the app's text size the fonts were built for
+    bool presentation = false;  // ... and its presentation mode
     std::string ini_key = "motsim.layout";
 };
 Runtime* g = nullptr;
@@ -48,27 +52,88 @@ void draw_crowd(const ImDrawList*, const ImDrawCmd* cmd) {
                   static_cast<int>(dd->DisplaySize.y * dd->FramebufferScale.y));
 }
 
-// Fonts and sizes for a device pixel ratio (HiDPI screens get sharp text, not scaled pixels).
-void apply_fonts(float scale) {
+// ==== Fonts ====================================================================================
+// DejaVu Sans (Debian's fonts-dejavu-core, found by CMake at build time: natively read from where
+// Debian put it, in WebAssembly embedded in the module's file system as /fonts/DejaVuSans.ttf).
+// The atlas is rasterised at the exact pixel size on screen (text size x device pixel ratio), so
+// text stays crisp at every size instead of being a scaled bitmap; without the file, ImGui's
+// built-in 13 px font, with a message.
+#ifndef MOTSIM_FONT_FILE
+#define MOTSIM_FONT_FILE ""
+#endif
+constexpr float kBaseFontPixels = 13.0f;
+
+// The TTF's bytes, read once (the atlas is rebuilt from them at each size); empty if missing.
+std::vector<unsigned char>& font_bytes() {
+    static std::vector<unsigned char> bytes;
+    static bool tried = false;
+    if (!tried) {
+        tried = true;
+        const char* path = MOTSIM_FONT_FILE;
+        if (std::FILE* f = path[0] ? std::fopen(path, "rb") : nullptr) {
+            unsigned char buf[16384];
+            std::size_t n = 0;
+            while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
+            std::fclose(f);
+        }
+        if (bytes.empty())
+            std::printf(
+                "motsim_app: the font '%s' could not be read (fonts-dejavu-core at build time); "
+                "using ImGui's built-in font\n",
+                path);
+    }
+    return bytes;
+}
+
+// Latin-1 and Latin Extended-A (scenario names in European languages), general punctuation
+// (dashes, curly quotes, the ellipsis, bullets), arrows, the minus sign and comparison signs.
+const ImWchar kGlyphRanges[] = {0x0020, 0x017F, 0x2010, 0x205E, 0x2190, 0x2199, 0x2212,
+                                0x2212, 0x2248, 0x2248, 0x2260, 0x2265, 0};
+
+// Fonts and sizes for a scale (device pixel ratio x the app's text size): the font is built at
+// that pixel size and the style's paddings and spacings grow with it, so bigger text keeps its
+// room. The colours (the app's theme) are kept. `presentation` adds borders around frames.
+void apply_fonts(float scale, bool presentation) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
+    std::vector<unsigned char>& ttf = font_bytes();
     ImFontConfig cfg;
-    cfg.SizePixels = std::round(13.0f * scale);
-    io.Fonts->AddFontDefault(&cfg);
-    ImGui::GetStyle() = ImGuiStyle();
-    ImGui::StyleColorsDark();
+    cfg.SizePixels = std::round(kBaseFontPixels * scale);
+    if (!ttf.empty()) {
+        cfg.FontDataOwnedByAtlas = false;  // the bytes stay ours, for the next rebuild
+        cfg.OversampleH = 2;
+        cfg.OversampleV = 1;
+        std::snprintf(cfg.Name, sizeof cfg.Name, "DejaVu Sans, %.0f px", cfg.SizePixels);
+        io.Fonts->AddFontFromMemoryTTF(ttf.data(), static_cast<int>(ttf.size()), cfg.SizePixels, &cfg, kGlyphRanges);
+    } else {
+        io.Fonts->AddFontDefault(&cfg);
+    }
     ImGuiStyle& st = ImGui::GetStyle();
+    ImVec4 colors[ImGuiCol_COUNT];
+    std::copy(std::begin(st.Colors), std::end(st.Colors), colors);
+    st = ImGuiStyle();
+    std::copy(std::begin(colors), std::end(colors), st.Colors);
     st.WindowRounding = 4;
     st.FrameRounding = 3;
     st.ScaleAllSizes(scale);
+    if (presentation) {
+        st.FrameBorderSize = std::max(1.0f, std::round(scale));
+        st.WindowBorderSize = std::max(1.0f, std::round(1.5f * scale));
+    }
 }
 
 void frame() {
     glfwPollEvents();
     const float dpr = platform::follow_canvas(g->window);
-    if (dpr != g->dpr) {
+    // A new pixel ratio, text size or presentation mode: the fonts are rebuilt here, between two
+    // frames (never while ImGui holds the atlas's texture for a frame).
+    const float font_scale = g->app->font_scale();
+    const bool presentation = g->app->presentation();
+    if (dpr != g->dpr || font_scale != g->font_scale || presentation != g->presentation) {
         g->dpr = dpr;
-        apply_fonts(dpr);
+        g->font_scale = font_scale;
+        g->presentation = presentation;
+        apply_fonts(dpr * font_scale, presentation);
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
         g->app->set_ui_scale(dpr);
@@ -183,7 +248,8 @@ int main(int argc, char** argv) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
     ImGui::GetIO().IniFilename = nullptr;  // the layout goes through the host's storage
-    apply_fonts(1.0f);
+    ImGui::StyleColorsDark();
+    apply_fonts(1.0f, false);
     ImGui_ImplGlfw_InitForOpenGL(runtime.window, true);
     ImGui_ImplOpenGL3_Init(platform::glsl_version());
     std::string error;
