@@ -117,6 +117,7 @@ std::string App::scenario_json() const {
 // ==== Commands =================================================================================
 
 void App::restart() {
+    keep_run_for_comparison();  // the run being replaced, for the charts to compare (compare.cpp)
     ++scenario_version_;
     ++run_.version;
     if (run_.work != Work::None) end_work(true);
@@ -804,6 +805,28 @@ std::string App::state_json() const {
         run_.digest_version = run_.version;
     }
     j["digest"] = v.individuals() && still ? run_.digest : "";
+    // Baselines and earlier runs (compare.h), each with the differences the Compare tab shows.
+    const double conversion = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
+    nlohmann::ordered_json baselines = nlohmann::ordered_json::array();
+    for (const RunSnapshot& b : compare_.runs)
+        baselines.push_back(
+            {{"label", b.label},
+             {"pinned", b.pinned},
+             {"scenario", b.scenario},
+             {"seed", b.seed},
+             {"tick", b.tick},
+             {"arrivals", b.arrivals},
+             {"purchases", b.purchases},
+             {"conversion", b.conversion()},
+             {"nps", b.nps_defined ? nlohmann::ordered_json(b.nps) : nlohmann::ordered_json(nullptr)},
+             {"rating", b.rating},
+             {"difference",
+              {{"conversion", points_difference(conversion, b.conversion())},
+               {"purchases", count_difference(v.purchases, b.purchases)},
+               {"nps", b.nps_defined && v.done + v.lost > 0 ? score_difference(v.nps, b.nps) : "-"},
+               {"rating", points_difference(v.rating, b.rating)}}}});
+    j["baselines"] = baselines;
+    j["pictures"] = {{"taken", pictures_taken_}, {"pending", !picture_pending_.empty()}};
     return j.dump();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/compare.h"
 #include "app/crowd.h"
 #include "app/host.h"
 #include "app/live_view.h"
@@ -20,6 +21,7 @@
 #include "engine/experiments.h"
 #include "engine/scenario.h"
 #include "engine/simulation.h"
+#include "io/results.h"
 
 struct ImDrawList;
 struct ImDrawCmd;
@@ -212,6 +214,25 @@ public:
     bool large_population_running() const { return experiments_.large_run != nullptr; }
     const std::string& large_population_summary() const { return experiments_.cohort_summary; }
 
+    // ---- compare and export (compare.cpp; the picture: menu_bar.cpp) ---------------------------
+    // Pins the current run as a baseline ("Baseline: Hotel stay, seed 1, day 120"); the charts
+    // draw it behind the current run and the Compare tab gives the differences. The run replaced
+    // by a restart is kept too ("Run 2: ..."), up to CompareRoom's limits.
+    void pin_baseline();
+    void clear_baselines();
+    const CompareRoom& compare() const { return compare_; }
+    // A file name that says the scenario, the seed and what it is: "hotel-stay-seed1-sweep.csv".
+    std::string export_name(const std::string& what, const std::string& extension) const;
+    // Saves one export through the host under export_name(): "chart" (the chart tab on screen,
+    // CSV), "results" (JSON), "series" (CSV), "analysis" (JSON), "replications_csv",
+    // "replications_json", "sweep_csv", "sweep_json", "rank_csv", "rank_json". False (and a
+    // message) when there is nothing to export yet.
+    bool export_data(const std::string& what);
+    // A PNG of the view: the next frame is drawn without the menu bar and tooltips, and the
+    // platform captures it after it is drawn.
+    void save_picture(const std::string& name);
+    bool capturing_picture() const { return capturing_picture_; }
+
     // Persistence: the edited scenario survives a reload.
     void save_state();
     void restore_state();
@@ -260,6 +281,10 @@ private:
     void draw_sweep_tab(float height);
     void draw_rank_tab(float height);
     void draw_cohort_tab(float height);
+    void draw_compare_tab(float height);  // charts_window.cpp: the differences with the baselines
+    void keep_run_for_comparison();       // compare.cpp: restart() keeps the run it replaces
+    void begin_picture_frame();           // menu_bar.cpp: draw() calls these two around a frame
+    void end_picture_frame();
     void update_crowd(const JourneyLayout& layout);
     // journey_map_window.cpp: a ring and "followed" around the followed customer's dot.
     void draw_followed_customer(ImDrawList* dl, const JourneyLayout& layout);
@@ -287,6 +312,12 @@ private:
     char open_path_[512] = "assets/scenarios/hotel.json";
     std::string theme_applied_;
     bool show_info_ = false;         // the Info window is open
+    CompareRoom compare_;      // baselines and earlier runs (compare.h)
+    io::ChartTable chart_table_;   // the data of the chart tab on screen, for "Export chart data"
+    std::string chart_table_what_;  // what it is, for the file name ("flow", "funnel")
+    std::string picture_pending_;   // a PNG asked for: the next frame is drawn for it
+    bool capturing_picture_ = false;
+    int pictures_taken_ = 0;  // (state: "pictures") each drawn without the menu bar and tooltips
     bool info_by_greeting_ = false;  // ... opened by greet_first_visit, not by the learner
     bool greeted_ = false;           // the first visit was looked at
     bool host_page_ = false;         // a host page configured the app (an embed)

@@ -7,8 +7,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <functional>
+#include <string>
 
 #include "app/app.h"
+#include "app/format.h"
 #include "app/plot.h"
 #include "engine/cohort.h"
 #include "imgui.h"
@@ -42,18 +45,49 @@ bool job_progress(ExperimentJob* job, ExperimentKind kind, ExperimentKind want, 
     return true;
 }
 
+// Under the controls: what is left of the tab for its charts.
+float chart_height() { return std::max(60.0f, ImGui::GetContentRegionAvail().y - 4.0f); }
+
+// A metric's value as people read it: a share as "56.7 %", NPS as "+12", counts as "8.07 M".
+std::string metric_text(Metric m, double v) {
+    if (m == Metric::Conversion || m == Metric::Rating) return percent(v);
+    if (m == Metric::Nps) return signed_score(v);
+    return human_count(v);
+}
+
+// The export buttons of a result, on the controls' line when they fit; `remember` records each
+// button's rectangle under "<kind>_export_csv" / "<kind>_export_json".
+void export_buttons(App& app, const std::string& kind, const std::function<void(const std::string&)>& remember) {
+    ImGui::PushID(kind.c_str());
+    same_line_if_fits(button_width("Export CSV"));
+    if (ImGui::Button("Export CSV")) app.export_data(kind + "_csv");
+    remember(kind + "_export_csv");
+    same_line_if_fits(button_width("Export JSON"));
+    if (ImGui::Button("Export JSON")) app.export_data(kind + "_json");
+    remember(kind + "_export_json");
+    ImGui::PopID();
+}
+
 }  // namespace
 
 void App::draw_replications_tab(float height) {
+    (void)height;
     const bool stale = experiments_.replications && experiments_.version != scenario_version_;
     bool cancel = false;
     if (!job_progress(experiments_.job.get(), experiments_.kind, ExperimentKind::Replications, cancel)) {
-        ImGui::SetNextItemWidth(120);
+        ImGui::SetNextItemWidth(120 * ui_scale_);
         ImGui::SliderInt("runs", &experiments_.runs, 5, 200);
-        ImGui::SameLine();
+        same_line_if_fits(button_width("Run replications"));
         if (ImGui::Button("Run replications")) start_experiment("replicate");
-        ImGui::SameLine();
-        ImGui::TextDisabled("seeds derived from seed %llu", static_cast<unsigned long long>(run_.seed));
+        remember_item("replicate_start");
+        if (experiments_.replications) {
+            export_buttons(*this, "replications", [this](const std::string& n) { remember_item(n); });
+        }
+        char seeds[64];
+        std::snprintf(seeds, sizeof seeds, "seeds derived from seed %llu", static_cast<unsigned long long>(run_.seed));
+        same_line_if_fits(ImGui::CalcTextSize(seeds).x);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextDisabled("%s", seeds);
     }
     if (cancel) cancel_experiments();
     if (!experiments_.replications) {
@@ -65,19 +99,23 @@ void App::draw_replications_tab(float height) {
     }
     const ReplicationResult& r = *experiments_.replications;
     if (stale) ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed since these %d runs: run again.", r.runs);
-    const float table_w = 300 * ui_scale_;
-    ImGui::BeginChild("reptable", ImVec2(table_w, height - ImGui::GetFrameHeightWithSpacing()));
+    const float height_left = chart_height();
+    const float table_w = std::min(300 * ui_scale_, ImGui::GetContentRegionAvail().x * 0.4f);
+    ImGui::BeginChild("reptable", ImVec2(table_w, height_left));
     if (ImGui::BeginTable("metrics", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
         ImGui::TableSetupColumn("metric");
         ImGui::TableSetupColumn("mean (95% interval)");
         ImGui::TableHeadersRow();
         for (int k = 0; k < kMetricCount; ++k) {
+            const Metric m = static_cast<Metric>(k);
             const Interval& iv = r.metrics[static_cast<std::size_t>(k)];
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(metric_name(static_cast<Metric>(k)));
+            ImGui::TextUnformatted(metric_name(m));
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s, in %s", metric_name(m), io::metric_unit(m));
             ImGui::TableNextColumn();
-            ImGui::Text("%.4g  (%.4g .. %.4g)", iv.mean, iv.lo, iv.hi);
+            ImGui::TextWrapped("%s (%s to %s)", metric_text(m, iv.mean).c_str(), metric_text(m, iv.lo).c_str(),
+                               metric_text(m, iv.hi).c_str());
         }
         ImGui::EndTable();
     }
@@ -89,39 +127,69 @@ void App::draw_replications_tab(float height) {
     LineChartOptions opt;
     opt.x_label = edited_.time_unit.c_str();
     opt.y_label = "in the journey: median, 50% and 95% of runs";
-    line_chart("##repactive", ImVec2(w, height),
-               {band_series("95%", IM_COL32(120, 170, 255, 140), active, false),
-                band_series("50%", IM_COL32(120, 170, 255, 255), active, true)},
-               opt);
+    opt.unit = "customers";
+    const std::vector<Series> a{band_series("95% of runs", IM_COL32(120, 170, 255, 140), active, false),
+                                band_series("50% of runs", IM_COL32(120, 170, 255, 255), active, true)};
+    line_chart("##repactive", ImVec2(w, height_left), a, opt);
     ImGui::SameLine();
     LineChartOptions o2 = opt;
     o2.y_label = "NPS: median, 50% and 95% of runs";
-    line_chart("##repnps", ImVec2(w, height),
-               {band_series("95%", IM_COL32(120, 220, 160, 140), nps, false),
-                band_series("50%", IM_COL32(120, 220, 160, 255), nps, true)},
-               o2);
+    o2.unit = "points";
+    o2.value_format = "%+.0f";
+    const std::vector<Series> b{band_series("95% of runs", IM_COL32(120, 220, 160, 140), nps, false),
+                                band_series("50% of runs", IM_COL32(120, 220, 160, 255), nps, true)};
+    line_chart("##repnps", ImVec2(w, height_left), b, o2);
+    // The chart data: median and bands per tick.
+    io::ChartTable t;
+    t.x_name = edited_.time_unit;
+    for (std::size_t i = 0; i < active.size(); ++i) t.rows.push_back(std::to_string(i));
+    const auto columns = [&](const std::vector<Band>& bands, const std::string& name, const std::string& unit) {
+        io::ChartColumn p2{name + " p2.5", unit, {}}, p25{name + " p25", unit, {}}, med{name + " median", unit, {}},
+            p75{name + " p75", unit, {}}, p97{name + " p97.5", unit, {}};
+        for (const Band& x : bands) {
+            p2.values.push_back(x.p2_5);
+            p25.values.push_back(x.p25);
+            med.values.push_back(x.median);
+            p75.values.push_back(x.p75);
+            p97.values.push_back(x.p97_5);
+        }
+        for (io::ChartColumn* c : {&p2, &p25, &med, &p75, &p97}) t.columns.push_back(std::move(*c));
+    };
+    columns(active, "in the journey", "customers");
+    columns(nps, "NPS", "points");
+    chart_table_ = std::move(t);
+    chart_table_what_ = "replications-bands";
 }
 
 void App::draw_sweep_tab(float height) {
-    const std::string moment = edited_.moments.empty() ? "" : edited_.moments[static_cast<std::size_t>(selected_)].id;
+    (void)height;
+    const Moment* sel = edited_.moments.empty() ? nullptr : &edited_.moments[static_cast<std::size_t>(selected_)];
     bool cancel = false;
     if (!job_progress(experiments_.job.get(), experiments_.kind, ExperimentKind::Sweep, cancel)) {
-        ImGui::SetNextItemWidth(100);
+        // Each control on this line while it fits, else on the next: the Sweep button is
+        // always on screen, however narrow the window.
+        ImGui::SetNextItemWidth(100 * ui_scale_);
         ImGui::Combo("##field", &experiments_.sweep_field, kSweepFields, 3);
-        ImGui::SameLine();
-        ImGui::Text("of %s from", moment.c_str());
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(160);
+        const std::string of = std::string("odds of ") + (sel ? sel->name : "") + " from";
+        same_line_if_fits(ImGui::CalcTextSize(of.c_str()).x);
+        ImGui::AlignTextToFramePadding();
+        ImGui::TextUnformatted(of.c_str());
+        same_line_if_fits(160 * ui_scale_);
+        ImGui::SetNextItemWidth(160 * ui_scale_);
         ImGui::DragFloatRange2("##range", &experiments_.sweep_lo, &experiments_.sweep_hi, 0.01f, 0.0f, 1.0f, "%.2f",
                                "%.2f");
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(90);
+        same_line_if_fits(labelled_width(90 * ui_scale_, "points"));
+        ImGui::SetNextItemWidth(90 * ui_scale_);
         ImGui::SliderInt("points", &experiments_.sweep_steps, 2, 20);
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(90);
+        same_line_if_fits(labelled_width(90 * ui_scale_, "runs each"));
+        ImGui::SetNextItemWidth(90 * ui_scale_);
         ImGui::SliderInt("runs each", &experiments_.runs, 5, 200);
-        ImGui::SameLine();
+        same_line_if_fits(button_width("Sweep"));
         if (ImGui::Button("Sweep")) start_experiment("sweep");
+        remember_item("sweep_start");
+        if (experiments_.sweep && !experiments_.sweep->axes.empty()) {
+            export_buttons(*this, "sweep", [this](const std::string& n) { remember_item(n); });
+        }
     }
     if (cancel) cancel_experiments();
     if (!experiments_.sweep || experiments_.sweep->axes.empty()) {
@@ -131,6 +199,9 @@ void App::draw_sweep_tab(float height) {
         return;
     }
     const SweepResult& r = *experiments_.sweep;
+    if (experiments_.version != scenario_version_)
+        ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed since this sweep: sweep again.");
+    const float h = chart_height();
     const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
     const std::vector<double>& xs = r.axes[0].values;
     auto metric_series = [&](Metric m, const char* label, ImU32 col) {
@@ -149,24 +220,54 @@ void App::draw_sweep_tab(float height) {
     opt.x_step = xs.size() > 1 ? static_cast<float>(xs[1] - xs[0]) : 1.0f;
     opt.x_label = r.axes[0].path.c_str();
     opt.y_label = "conversion (purchases per arrival), 95% interval";
-    line_chart("##sweepconv", ImVec2(w, height),
+    opt.value_format = "%.3f";
+    line_chart("##sweepconv", ImVec2(w, h),
                {metric_series(Metric::Conversion, "conversion", IM_COL32(120, 170, 255, 255))}, opt);
     ImGui::SameLine();
     opt.y_label = "NPS, 95% interval";
     opt.include_zero = false;
-    line_chart("##sweepnps", ImVec2(w, height), {metric_series(Metric::Nps, "NPS", IM_COL32(120, 220, 160, 255))}, opt);
+    opt.value_format = "%+.1f";
+    opt.unit = "points";
+    line_chart("##sweepnps", ImVec2(w, h), {metric_series(Metric::Nps, "NPS", IM_COL32(120, 220, 160, 255))}, opt);
+    io::ChartTable t;
+    t.x_name = r.axes[0].path;
+    for (double x : xs) {
+        char b[32];
+        std::snprintf(b, sizeof b, "%.6g", x);
+        t.rows.push_back(b);
+    }
+    for (Metric m : {Metric::Conversion, Metric::Nps}) {
+        io::ChartColumn mean{metric_name(m), io::metric_unit(m), {}},
+            lo{std::string(metric_name(m)) + " lo", io::metric_unit(m), {}},
+            hi{std::string(metric_name(m)) + " hi", io::metric_unit(m), {}};
+        for (const SweepPoint& p : r.points) {
+            mean.values.push_back(p.metric(m).mean);
+            lo.values.push_back(p.metric(m).lo);
+            hi.values.push_back(p.metric(m).hi);
+        }
+        for (io::ChartColumn* c : {&mean, &lo, &hi}) t.columns.push_back(std::move(*c));
+    }
+    chart_table_ = std::move(t);
+    std::string path = r.axes[0].path;
+    if (path.rfind("/moments/", 0) == 0) path = path.substr(9);
+    chart_table_what_ = "sweep-chart-" + path;
 }
 
 void App::draw_rank_tab(float height) {
+    (void)height;
     bool cancel = false;
     if (!job_progress(experiments_.job.get(), experiments_.kind, ExperimentKind::Rank, cancel)) {
-        ImGui::SetNextItemWidth(120);
+        ImGui::SetNextItemWidth(120 * ui_scale_);
         ImGui::SliderFloat("improve p+ by", &experiments_.rank_delta, 0.01f, 0.3f, "%.2f");
-        ImGui::SameLine();
-        ImGui::SetNextItemWidth(100);
+        same_line_if_fits(labelled_width(100 * ui_scale_, "runs"));
+        ImGui::SetNextItemWidth(100 * ui_scale_);
         ImGui::SliderInt("runs", &experiments_.runs, 5, 200);
-        ImGui::SameLine();
+        same_line_if_fits(button_width("Rank the moments"));
         if (ImGui::Button("Rank the moments")) start_experiment("rank");
+        remember_item("rank_start");
+        if (experiments_.rank) {
+            export_buttons(*this, "rank", [this](const std::string& n) { remember_item(n); });
+        }
     }
     if (cancel) cancel_experiments();
     if (!experiments_.rank) {
@@ -179,68 +280,67 @@ void App::draw_rank_tab(float height) {
     const RankResult& r = *experiments_.rank;
     if (experiments_.version != scenario_version_)
         ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
-    // A tornado: one horizontal bar per moment, largest effect on top, whiskers for the 95%
-    // interval, a diamond for the exact (memoryless) effect.
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    const float w = ImGui::GetContentRegionAvail().x;
-    const float label_w = 190 * ui_scale_;
-    ImGui::InvisibleButton("##tornado", ImVec2(w, std::max(height - ImGui::GetFrameHeightWithSpacing(), 40.0f)));
-    double lo = 0, hi = 0;
-    for (const RankEntry& e : r.entries) {
-        lo = std::min({lo, e.effect.lo, e.exact_effect});
-        hi = std::max({hi, e.effect.hi, e.exact_effect});
-    }
-    if (hi - lo < 1e-9) hi = lo + 1e-3;
-    const float x0 = p0.x + label_w, x1 = p0.x + w - 10;
-    auto X = [&](double v) { return x0 + static_cast<float>((v - lo) / (hi - lo)) * (x1 - x0); };
-    const float row =
-        std::min(26.0f * ui_scale_, (ImGui::GetItemRectSize().y - 20) / std::max<std::size_t>(1, r.entries.size()));
-    dl->AddLine({X(0), p0.y}, {X(0), p0.y + row * static_cast<float>(r.entries.size())}, IM_COL32(160, 160, 160, 200));
+    // A tornado: one bar per moment, largest effect on top, whiskers for the 95% interval, a
+    // diamond for the exact (memoryless) effect.
+    std::vector<TornadoRow> rows;
+    io::ChartTable t;
+    t.x_name = "moment";
+    io::ChartColumn effect{"simulated effect", r.objective + " per customer", {}},
+        lo{"effect lo (95%)", r.objective + " per customer", {}},
+        hi{"effect hi (95%)", r.objective + " per customer", {}},
+        exact{"exact effect (no feedback)", r.objective + " per customer", {}};
     for (std::size_t k = 0; k < r.entries.size(); ++k) {
         const RankEntry& e = r.entries[k];
-        const float y = p0.y + row * static_cast<float>(k);
         const int mi = e.moment;
         const std::string& name = mi >= 0 && static_cast<std::size_t>(mi) < edited_.moments.size()
                                       ? edited_.moments[static_cast<std::size_t>(mi)].name
                                       : e.id;
-        char label[96];
-        std::snprintf(label, sizeof label, "%zu. %s", k + 1, name.c_str());
-        dl->PushClipRect({p0.x, y}, {x0 - 6, y + row}, true);
-        dl->AddText({p0.x, y + row * 0.2f}, IM_COL32(230, 232, 240, 255), label);
-        dl->PopClipRect();
-        const ImU32 col = e.effect.mean >= 0 ? IM_COL32(90, 180, 110, 230) : IM_COL32(220, 90, 80, 230);
-        dl->AddRectFilled({std::min(X(0), X(e.effect.mean)), y + row * 0.15f},
-                          {std::max(X(0), X(e.effect.mean)), y + row * 0.85f}, col, 2);
-        dl->AddLine({X(e.effect.lo), y + row * 0.5f}, {X(e.effect.hi), y + row * 0.5f}, IM_COL32(240, 240, 240, 255),
-                    1.5f);
-        const float dx = X(e.exact_effect);
-        dl->AddQuadFilled({dx, y + row * 0.25f}, {dx + 5, y + row * 0.5f}, {dx, y + row * 0.75f},
-                          {dx - 5, y + row * 0.5f}, IM_COL32(255, 210, 80, 255));
-        if (ImGui::IsItemHovered() && ImGui::GetMousePos().y >= y && ImGui::GetMousePos().y < y + row)
-            ImGui::SetTooltip(
-                "%s: +%.2f p+ (%.2f -> %.2f)\nsimulated effect on %s per customer: %+.4f (95%%: %+.4f .. %+.4f)\n"
-                "exact (no feedback): %+.4f   lift %.4f   removal effect %.1f%%",
-                name.c_str(), r.delta, e.positive_before, e.positive_after, r.objective.c_str(), e.effect.mean,
-                e.effect.lo, e.effect.hi, e.exact_effect, e.lift, 100 * e.removal_effect);
+        TornadoRow row;
+        row.label = std::to_string(k + 1) + ". " + name;
+        row.value = static_cast<float>(e.effect.mean);
+        row.lower = static_cast<float>(e.effect.lo);
+        row.upper = static_cast<float>(e.effect.hi);
+        row.marker = static_cast<float>(e.exact_effect);
+        char tip[512];
+        std::snprintf(tip, sizeof tip,
+                      "%s: positive odds +%.2f (%.2f to %.2f)\n"
+                      "simulated effect on %s per customer: %+.4f (95%% interval %+.4f to %+.4f)\n"
+                      "exact effect (no feedback): %+.4f   lift %.4f   removal effect %.1f %%",
+                      name.c_str(), r.delta, e.positive_before, e.positive_after, r.objective.c_str(), e.effect.mean,
+                      e.effect.lo, e.effect.hi, e.exact_effect, e.lift, 100 * e.removal_effect);
+        row.tooltip = tip;
+        rows.push_back(std::move(row));
+        t.rows.push_back(name);
+        effect.values.push_back(e.effect.mean);
+        lo.values.push_back(e.effect.lo);
+        hi.values.push_back(e.effect.hi);
+        exact.values.push_back(e.exact_effect);
     }
-    char axis[160];
-    std::snprintf(axis, sizeof axis,
-                  "effect on %s per customer of +%.2f positive odds (%d paired runs; diamond: exact)",
+    char axis[200];
+    std::snprintf(axis, sizeof axis, "effect on %s per customer of raising the positive odds by %.2f (%d paired runs)",
                   r.objective.c_str(), r.delta, r.runs);
-    dl->AddText({x0, p0.y + row * static_cast<float>(r.entries.size()) + 4}, IM_COL32(170, 175, 185, 255), axis);
+    TornadoOptions opt;
+    opt.x_label = axis;
+    opt.bar = "simulated effect (mean)";
+    opt.whiskers = "95% interval";
+    opt.marker = "exact effect (no feedback)";
+    tornado_chart("##tornado", ImVec2(-1, chart_height()), rows, opt);
+    t.columns = {effect, lo, hi, exact};
+    chart_table_ = std::move(t);
+    chart_table_what_ = "where-to-invest-chart";
 }
 
 void App::draw_cohort_tab(float height) {
     // The cohort engine moves counts (per moment, dwell, segment and impression) instead of
     // customers, so a city of customers takes milliseconds. Same scenario, same rules.
-    ImGui::SetNextItemWidth(150);
+    ImGui::SetNextItemWidth(150 * ui_scale_);
     const char* scales[] = {"x1", "x10", "x100", "x1,000", "x10,000", "x100,000"};
     ImGui::Combo("arrivals", &experiments_.cohort_scale, scales, 6);
-    ImGui::SameLine();
-    ImGui::Checkbox("expected values (no randomness)", &experiments_.cohort_expected);
-    ImGui::SameLine();
+    const char* expected = "expected values (no randomness)";
+    same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), expected));
+    ImGui::Checkbox(expected, &experiments_.cohort_expected);
     ExperimentRoom& x = experiments_;
+    same_line_if_fits(x.large_run ? 200 * ui_scale_ : button_width("Run with the cohort engine"));
     if (x.large_run) {
         // Running in slices across frames (a long journey can take seconds): progress and Cancel.
         char text[64];
@@ -285,9 +385,11 @@ void App::draw_cohort_tab(float height) {
     LineChartOptions opt;
     opt.x_label = edited_.time_unit.c_str();
     opt.y_label = "customers in the journey";
+    opt.unit = "customers";
     opt.fixed_x = true;
     opt.x_max = static_cast<float>(std::max(1, edited_.ticks));
-    const float h = height - ImGui::GetTextLineHeightWithSpacing() * 2;
+    (void)height;
+    const float h = chart_height();
     line_chart("##cohortactive", ImVec2(w, h), {agents, cohort}, opt);
     ImGui::SameLine();
     opt.y_label = "conversion so far (purchases per arrival)";

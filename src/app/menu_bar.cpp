@@ -3,12 +3,13 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <cfloat>
 
 #include "app/app.h"
 #include "app/shortcuts.h"
 #include "app/widgets.h"
 #include "imgui.h"
-#include "io/results.h"
+#include "imgui_internal.h"  // the hovered window, cleared for a picture
 #include "scenarios_embedded.h"
 
 namespace motsim::app {
@@ -30,18 +31,38 @@ void App::draw_menu_bar() {
         if (ImGui::MenuItem("Save scenario as JSON")) {
             note("Saved " + host_.save_file("scenario.json", "application/json", scenario_json()), false);
         }
-        ImGui::Separator();
-        // Results files are the agent engine's (the command line's format, digest included).
-        if (ImGui::MenuItem("Export results (JSON)", nullptr, false, run_.view.individuals()))
-            note("Exported " + host_.save_file("results.json", "application/json", io::results_json(*run_.sim)), false);
-        if (ImGui::MenuItem("Export per-tick series (CSV)", nullptr, false, run_.view.individuals()))
-            note("Exported " + host_.save_file("series.csv", "text/csv", io::series_csv(*run_.sim)), false);
-        if (ImGui::MenuItem("Export analysis (JSON)"))
-            note("Exported " +
-                     host_.save_file("analysis.json", "application/json", io::analysis_json(edited_, run_.analysis)),
-                 false);
-        if (ImGui::MenuItem("Save a picture (PNG)")) host_.request_screenshot("motsim.png");
         if (host_.is_browser() && ImGui::MenuItem("Copy a link to this run")) host_.copy_link(share_json());
+        ImGui::EndMenu();
+    }
+    // Files named after the scenario, the seed and what they hold (export_data, compare.cpp).
+    const bool export_open = ImGui::BeginMenu("Export");
+    remember_item("menu_export");
+    if (export_open) {
+        const ExperimentRoom& x = experiments_;
+        // Results files are the agent engine's (the command line's format, digest included).
+        if (ImGui::MenuItem("Results of this run (JSON)", nullptr, false, run_.view.individuals()))
+            export_data("results");
+        if (ImGui::MenuItem("Per-tick series of this run (CSV)", nullptr, false, run_.view.individuals()))
+            export_data("series");
+        if (ImGui::MenuItem("Exact analysis (JSON)")) export_data("analysis");
+        if (ImGui::MenuItem("The chart on screen (CSV)", nullptr, false, !chart_table_.columns.empty()))
+            export_data("chart");
+        ImGui::Separator();
+        if (ImGui::MenuItem("Replications (CSV)", nullptr, false, x.replications.has_value()))
+            export_data("replications_csv");
+        if (ImGui::MenuItem("Replications (JSON)", nullptr, false, x.replications.has_value()))
+            export_data("replications_json");
+        if (ImGui::MenuItem("Sweep (CSV)", nullptr, false, x.sweep.has_value())) export_data("sweep_csv");
+        if (ImGui::MenuItem("Sweep (JSON)", nullptr, false, x.sweep.has_value())) export_data("sweep_json");
+        if (ImGui::MenuItem("Where to invest (CSV)", nullptr, false, x.rank.has_value())) export_data("rank_csv");
+        if (ImGui::MenuItem("Where to invest (JSON)", nullptr, false, x.rank.has_value())) export_data("rank_json");
+        ImGui::Separator();
+        if (ImGui::MenuItem("A picture of the view (PNG)")) save_picture("");
+        remember_item("export_png");
+        ImGui::Separator();
+        if (ImGui::MenuItem("Pin this run as the baseline")) pin_baseline();
+        if (ImGui::MenuItem("Clear baselines and earlier runs", nullptr, false, !compare_.runs.empty()))
+            clear_baselines();
         ImGui::EndMenu();
     }
     if (ImGui::BeginMenu("View")) {
@@ -93,6 +114,26 @@ void App::draw_menu_bar() {
                         edited_.ticks, finished() ? "finished" : run_.playing ? "playing" : "paused",
                         run_.view.engine.c_str());
     ImGui::EndMainMenuBar();
+}
+
+// ==== A picture without menus or tooltips ========================================================
+// save_picture() asks; the next frame hides the menu bar (draw() skips it) and every tooltip
+// (nothing counts as hovered), and asks the platform for the picture, taken once the frame is drawn.
+
+void App::begin_picture_frame() {
+    capturing_picture_ = !picture_pending_.empty();
+    if (!capturing_picture_) return;
+    ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);  // no item is under the mouse: no tooltip
+    ImGui::GetCurrentContext()->HoveredWindow = nullptr;
+}
+
+void App::end_picture_frame() {
+    if (!capturing_picture_) return;
+    host_.request_screenshot(picture_pending_);
+    note("Saved a picture: " + picture_pending_, false);
+    picture_pending_.clear();
+    capturing_picture_ = false;
+    ++pictures_taken_;
 }
 
 }  // namespace motsim::app

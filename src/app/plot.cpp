@@ -3,6 +3,7 @@
 // the hover marker, and last the tooltip. The tick arithmetic lives in plot_math.h.
 #include "app/plot.h"
 
+#include "app/format.h"
 #include "app/widgets.h"
 
 #include <algorithm>
@@ -33,18 +34,49 @@ ImU32 with_alpha(ImU32 color, float scale) {
 
 bool finite(float v) { return std::isfinite(v); }
 
-// A value for a tooltip: the caller's format, or integers without decimals (counts) and a few
-// decimals otherwise (rates, impressions).
+// A value for a tooltip: the caller's format, or as people read counts (human_count: "68",
+// "8.07 M") and a few decimals for small fractions (rates, impressions); "-" for no value.
 void format_value(char* buf, std::size_t size, double v, const char* format) {
     if (!std::isfinite(v)) {
         std::snprintf(buf, size, "-");
     } else if (format) {
         std::snprintf(buf, size, format, v);
-    } else if (std::fabs(v) < 1e9 && v == std::round(v)) {
-        std::snprintf(buf, size, "%.0f", v == 0.0 ? 0.0 : v);
+    } else if (std::fabs(v) >= 100.0 || v == std::round(v)) {
+        std::snprintf(buf, size, "%s", human_count(std::fabs(v) >= 100.0 ? std::round(v) : v).c_str());
     } else {
-        std::snprintf(buf, size, std::fabs(v) >= 100.0 ? "%.1f" : "%.3f", v);
+        std::snprintf(buf, size, std::fabs(v) >= 10.0 ? "%.1f" : "%.3g", v);
     }
+}
+
+// "label: value unit" for a tooltip line.
+void tooltip_value(const std::string& label, const char* value, const char* unit) {
+    if (unit && *unit)
+        ImGui::Text("%s: %s %s", label.c_str(), value, unit);
+    else
+        ImGui::Text("%s: %s", label.c_str(), value);
+}
+
+// The text broken at spaces into lines no wider than max_width (a single word wider than that
+// stays whole on its own line).
+std::vector<std::string> split_lines(const std::string& text, float max_width) {
+    std::vector<std::string> lines;
+    std::string line;
+    std::size_t i = 0;
+    while (i < text.size()) {
+        std::size_t j = text.find(' ', i);
+        if (j == std::string::npos) j = text.size();
+        const std::string word = text.substr(i, j - i);
+        const std::string joined = line.empty() ? word : line + " " + word;
+        if (!line.empty() && ImGui::CalcTextSize(joined.c_str()).x > max_width) {
+            lines.push_back(line);
+            line = word;
+        } else {
+            line = joined;
+        }
+        i = j + 1;
+    }
+    if (!line.empty() || lines.empty()) lines.push_back(line);
+    return lines;
 }
 
 // A dashed polyline; the dash pattern runs on across vertices so short segments still dash.
@@ -90,8 +122,21 @@ struct LegendEntry {
     std::string label;
     ImU32 color = 0;
     bool dashed = false;
-    bool title = false;  // the y axis label: dim text, no swatch
+    bool title = false;    // the y axis label: dim text, no swatch
+    bool outline = false;  // a hollow swatch: a baseline's bars
 };
+
+// The legend of a set of series: the title (wrapped over lines when the chart is narrow), then
+// one entry per series that asks for one.
+std::vector<LegendEntry> legend_entries(const char* title, const std::vector<Series>& series, float width) {
+    std::vector<LegendEntry> entries;
+    if (title && *title)
+        for (const std::string& line : split_lines(title, width - 4.0f * kPad))
+            entries.push_back({line, 0, false, true});
+    for (const Series& s : series)
+        if (s.legend) entries.push_back({s.label, s.color, s.dashed, false, s.overlay_of >= 0});
+    return entries;
+}
 
 // The item's rectangle, the plot area inside the margins and the data ranges mapped onto it.
 struct Chart {
@@ -145,7 +190,9 @@ float legend(Chart& c, const std::vector<LegendEntry>& entries, bool draw) {
     for (const LegendEntry& e : entries) {
         const float text_w = ImGui::CalcTextSize(e.label.c_str()).x;
         const float w = (e.title ? 0.0f : swatch + kPad) + text_w + 3.0f * kPad;
-        if (x > c.p0.x && x + w > c.p1.x) {  // wrap, unless it is the first of its row
+        // Wrap, unless it is the first of its row; the lines of a wrapped title each start one.
+        const bool title_line = e.title && &e != &entries.front();
+        if (x > c.p0.x && (x + w > c.p1.x || title_line)) {
             x = c.p0.x;
             y += h + 2.0f;
         }
@@ -153,7 +200,10 @@ float legend(Chart& c, const std::vector<LegendEntry>& entries, bool draw) {
             float tx = x;
             if (!e.title) {
                 const float mid = y + h * 0.5f;
-                if (e.dashed) {
+                if (e.outline) {
+                    c.dl->AddRect(ImVec2(x, mid - swatch * 0.35f), ImVec2(x + swatch, mid + swatch * 0.35f), e.color,
+                                  0.0f, 0, 1.5f);
+                } else if (e.dashed) {
                     const ImVec2 pts[2] = {ImVec2(x, mid), ImVec2(x + swatch, mid)};
                     dashed_polyline(c.dl, pts, 2, e.color, kLineWidth);
                 } else {
@@ -212,10 +262,22 @@ void frame_y(Chart& c, float top, float bottom_margin, double lo, double hi, boo
     c.dl->AddLine(ImVec2(c.a0.x, c.a1.y), ImVec2(c.a1.x, c.a1.y), dim_color());
 }
 
+// The axis title under the tick labels, centred, wrapped to the chart's width.
+void frame_x_title(Chart& c, const char* x_label) {
+    if (!x_label || !*x_label) return;
+    const float h = ImGui::GetTextLineHeight();
+    float y = c.a1.y + kPad + h;
+    for (const std::string& line : split_lines(x_label, c.p1.x - c.p0.x - 2.0f * kPad)) {
+        const float w = ImGui::CalcTextSize(line.c_str()).x;
+        const float left = std::max(c.p0.x, std::min(0.5f * (c.a0.x + c.a1.x) - w * 0.5f, c.p1.x - w));
+        c.dl->AddText(ImVec2(left, y), dim_color(), line.c_str());
+        y += h;
+    }
+}
+
 // The x ticks and labels of a numeric axis (labels that would overlap the previous are left
 // out), and the axis title centred below.
 void frame_x(Chart& c, const char* x_label) {
-    const float h = ImGui::GetTextLineHeight();
     const int max_ticks = std::clamp(static_cast<int>((c.a1.x - c.a0.x) / 70.0f) + 1, 2, 12);
     const std::vector<double> ticks = nice_ticks(c.x0, c.x1, max_ticks);
     const double step = ticks.size() >= 2 ? ticks[1] - ticks[0] : 1.0;
@@ -231,15 +293,15 @@ void frame_x(Chart& c, const char* x_label) {
         c.dl->AddText(ImVec2(left, c.a1.y + kPad), dim_color(), buf);
         last_right = left + w;
     }
-    if (x_label && *x_label) {
-        const float w = ImGui::CalcTextSize(x_label).x;
-        c.dl->AddText(ImVec2(0.5f * (c.a0.x + c.a1.x) - w * 0.5f, c.a1.y + kPad + h), dim_color(), x_label);
-    }
+    frame_x_title(c, x_label);
 }
 
-float bottom_margin(bool has_x_label) {
+// Under the plot: the tick labels and the axis title, wrapped to the chart's width.
+float bottom_margin(const char* x_label, float chart_width) {
     const float h = ImGui::GetTextLineHeight();
-    return kPad + h + (has_x_label ? h : 0.0f) + kPad;
+    const float lines =
+        x_label && *x_label ? static_cast<float>(split_lines(x_label, chart_width - 2.0f * kPad).size()) : 0.0f;
+    return kPad + h + lines * h + kPad;
 }
 
 // Widens [lo, hi] to hold v when v is finite.
@@ -256,6 +318,22 @@ bool has_band(const Series& s) {
 
 }  // namespace
 
+// ==== Toolbars ===================================================================================
+
+void same_line_if_fits(float next_width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    if (ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + next_width <= right) ImGui::SameLine();
+}
+
+float button_width(const char* label) {
+    return ImGui::CalcTextSize(label, nullptr, true).x + 2.0f * ImGui::GetStyle().FramePadding.x;
+}
+
+float labelled_width(float item_width, const char* label) {
+    const float text = ImGui::CalcTextSize(label, nullptr, true).x;
+    return item_width + (text > 0.0f ? ImGui::GetStyle().ItemInnerSpacing.x + text : 0.0f);
+}
+
 // ==== Colours ==================================================================================
 
 ImU32 impression_color(float s, float alpha) {
@@ -268,9 +346,7 @@ ImU32 impression_color(float s, float alpha) {
 void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, const LineChartOptions& opt) {
     Chart c = begin_chart(id, size);
 
-    std::vector<LegendEntry> entries;
-    if (opt.y_label && *opt.y_label) entries.push_back({opt.y_label, 0, false, true});
-    for (const Series& s : series) entries.push_back({s.label, s.color, s.dashed, false});
+    const std::vector<LegendEntry> entries = legend_entries(opt.y_label, series, c.p1.x - c.p0.x);
     const float top = legend(c, entries, false);
 
     // Data extents. A negative step runs right to left in the data but the axis still ascends.
@@ -303,8 +379,8 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
     for (const RefLine& r : opt.references) extend(lo, hi, any, r.value);
     if (!any) hi = 1.0;
 
-    frame_y(c, top, bottom_margin(opt.x_label != nullptr), opt.fixed_y ? opt.y_min : lo, opt.fixed_y ? opt.y_max : hi,
-            opt.fixed_y);
+    frame_y(c, top, bottom_margin(opt.x_label, c.p1.x - c.p0.x), opt.fixed_y ? opt.y_min : lo,
+            opt.fixed_y ? opt.y_max : hi, opt.fixed_y);
     frame_x(c, opt.x_label);
     legend(c, entries, true);
 
@@ -339,6 +415,7 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
             dashed_polyline(c.dl, pts, 2, r.color, 1.5f);
         else
             c.dl->AddLine(pts[0], pts[1], r.color, 1.5f);
+        if (!r.label_on_plot) continue;
         const ImVec2 ts = ImGui::CalcTextSize(r.label.c_str());
         const float ty = y - ts.y - 1.0f < c.a0.y ? y + 1.0f : y - ts.y - 1.0f;  // below if no room above
         c.dl->AddText(ImVec2(c.a1.x - ts.x - kPad, ty), r.color, r.label.c_str());
@@ -346,13 +423,14 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
     std::vector<ImVec2> run;
     for (const Series& s : series) {
         // Non-finite values break the line into runs; a lone point becomes a dot.
+        const float width = s.thickness > 0.0f ? s.thickness : kLineWidth;
         const auto flush = [&]() {
             if (run.size() == 1)
-                c.dl->AddCircleFilled(run[0], kLineWidth * 1.5f, s.color);
+                c.dl->AddCircleFilled(run[0], width * 1.5f, s.color);
             else if (s.dashed)
-                dashed_polyline(c.dl, run.data(), static_cast<int>(run.size()), s.color, kLineWidth);
+                dashed_polyline(c.dl, run.data(), static_cast<int>(run.size()), s.color, width);
             else if (run.size() > 1)
-                c.dl->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, kLineWidth);
+                c.dl->AddPolyline(run.data(), static_cast<int>(run.size()), s.color, 0, width);
             run.clear();
         };
         // Far more points than pixels (a long run): each pixel column keeps its lowest and highest
@@ -401,7 +479,7 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
         const float x = c.px(x_of(at));
         c.dl->AddLine(ImVec2(x, c.a0.y), ImVec2(x, c.a1.y), dim_color());
         for (const Series& s : series)
-            if (at < s.values.size() && finite(s.values[at]))
+            if (s.tooltip && at < s.values.size() && finite(s.values[at]))
                 c.dl->AddCircleFilled(ImVec2(x, c.py(s.values[at])), 3.5f, s.color);
     }
     c.dl->PopClipRect();
@@ -410,28 +488,32 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
     if (show) {
         char buf[64];
         ImGui::BeginTooltip();
-        format_value(buf, sizeof buf, x_of(at), nullptr);
+        // The x value with the axis's name ("day 42"); a sweep's x is a parameter value.
+        char xs[32];
+        std::snprintf(xs, sizeof xs, "%.6g", x_of(at) == 0.0 ? 0.0 : x_of(at));
         if (opt.x_label)
-            ImGui::Text("%s %s", opt.x_label, buf);
+            ImGui::Text("%s %s", opt.x_label, xs);
         else
-            ImGui::Text("x = %s", buf);
+            ImGui::Text("x = %s", xs);
         for (const Series& s : series) {
-            if (at >= s.values.size()) continue;
+            if (!s.tooltip || at >= s.values.size()) continue;
             tooltip_swatch(s.color);
             format_value(buf, sizeof buf, s.values[at], opt.value_format);
             if (has_band(s)) {
-                char lo_buf[32], hi_buf[32];
+                char both[160], lo_buf[32], hi_buf[32];
                 format_value(lo_buf, sizeof lo_buf, s.lower[at], opt.value_format);
                 format_value(hi_buf, sizeof hi_buf, s.upper[at], opt.value_format);
-                ImGui::Text("%s: %s  (%s .. %s)", s.label.c_str(), buf, lo_buf, hi_buf);
+                std::snprintf(both, sizeof both, "%s  (%s to %s)", buf, lo_buf, hi_buf);
+                tooltip_value(s.label, both, opt.unit);
             } else {
-                ImGui::Text("%s: %s", s.label.c_str(), buf);
+                tooltip_value(s.label, buf, opt.unit);
             }
         }
         for (const RefLine& r : opt.references) {
+            if (r.label.empty()) continue;
             tooltip_swatch(r.color);
             format_value(buf, sizeof buf, r.value, opt.value_format);
-            ImGui::Text("%s: %s", r.label.c_str(), buf);
+            tooltip_value(r.label, buf, opt.unit);
         }
         ImGui::EndTooltip();
     }
@@ -443,9 +525,7 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
                const std::vector<Series>& series, const BarChartOptions& opt) {
     Chart c = begin_chart(id, size);
 
-    std::vector<LegendEntry> entries;
-    if (opt.y_label && *opt.y_label) entries.push_back({opt.y_label, 0, false, true});
-    for (const Series& s : series) entries.push_back({s.label, s.color, false, false});
+    const std::vector<LegendEntry> entries = legend_entries(opt.y_label, series, c.p1.x - c.p0.x);
     const float top = legend(c, entries, false);
 
     // Bars grow from 0, so 0 is always on the axis.
@@ -461,10 +541,26 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
             }
     }
     if (!(hi > lo)) hi = lo + 1.0;
-    frame_y(c, top, bottom_margin(false), lo, hi, false);
+
+    // The category names under the axis: two lines under each group; when a group is too narrow
+    // for that, every other name a row lower with twice the room; shortened only past that.
+    const std::size_t nc = categories.size();
+    const float h = ImGui::GetTextLineHeight();
+    const float group_guess = (c.p1.x - c.p0.x - 40.0f) / static_cast<float>(std::max<std::size_t>(1, nc));
+    const auto fits = [&](float width) {
+        for (const std::string& name : categories) {
+            const std::vector<std::string> lines = split_lines(name, width);
+            if (lines.size() > 2) return false;
+            for (const std::string& l : lines)
+                if (ImGui::CalcTextSize(l.c_str()).x > width) return false;
+        }
+        return true;
+    };
+    const bool stagger = !fits(group_guess - 4.0f);
+    const float label_rows = stagger ? 4.0f : 2.0f;
+    frame_y(c, top, kPad + label_rows * h + kPad, lo, hi, false);
     legend(c, entries, true);
 
-    const std::size_t nc = categories.size();
     if (nc == 0) {
         const char* empty = "no data";
         const ImVec2 ts = ImGui::CalcTextSize(empty);
@@ -472,8 +568,16 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
         end_chart(c);
         return;
     }
+    // Bars of their own take a slot in each group; an overlay is drawn over its series' slot.
+    std::vector<int> slot(series.size(), -1);
+    int slots = 0;
+    for (std::size_t k = 0; k < series.size(); ++k)
+        if (series[k].overlay_of < 0) slot[k] = slots++;
+    for (std::size_t k = 0; k < series.size(); ++k)
+        if (series[k].overlay_of >= 0 && static_cast<std::size_t>(series[k].overlay_of) < series.size())
+            slot[k] = slot[static_cast<std::size_t>(series[k].overlay_of)];
     const float group_w = (c.a1.x - c.a0.x) / static_cast<float>(nc);
-    const float bar_w = group_w * 0.8f / static_cast<float>(std::max<std::size_t>(1, series.size()));
+    const float bar_w = group_w * 0.8f / static_cast<float>(std::max(1, slots));
     const float gap = bar_w > 4.0f ? 1.0f : 0.0f;  // a hairline between neighbours when there is room
     const float zero = c.py(0.0);
 
@@ -491,8 +595,8 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
         const float gx = c.a0.x + group_w * static_cast<float>(ci);
         for (std::size_t k = 0; k < series.size(); ++k) {
             const Series& s = series[k];
-            if (ci >= s.values.size() || !finite(s.values[ci])) continue;
-            const float x = gx + group_w * 0.1f + bar_w * static_cast<float>(k);
+            if (s.overlay_of >= 0 || slot[k] < 0 || ci >= s.values.size() || !finite(s.values[ci])) continue;
+            const float x = gx + group_w * 0.1f + bar_w * static_cast<float>(slot[k]);
             const float y = c.py(s.values[ci]);
             c.dl->AddRectFilled(ImVec2(x + gap, std::min(y, zero)), ImVec2(x + bar_w - gap, std::max(y, zero)),
                                 s.color);
@@ -504,31 +608,166 @@ void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& cate
                 c.dl->AddLine(ImVec2(mid - cap, yu), ImVec2(mid + cap, yu), text_color());
             }
         }
-        const std::string label = fit_text(categories[ci], group_w - 2.0f);
-        const float w = ImGui::CalcTextSize(label.c_str()).x;
-        c.dl->AddText(ImVec2(gx + 0.5f * (group_w - w), c.a1.y + kPad), dim_color(), label.c_str());
+        // Overlays (a baseline's outline over the current bar), after every bar of the group.
+        for (std::size_t k = 0; k < series.size(); ++k) {
+            const Series& s = series[k];
+            if (s.overlay_of < 0 || slot[k] < 0 || ci >= s.values.size() || !finite(s.values[ci])) continue;
+            const float x = gx + group_w * 0.1f + bar_w * static_cast<float>(slot[k]);
+            const float y = c.py(s.values[ci]);
+            c.dl->AddRect(ImVec2(x, std::min(y, zero)), ImVec2(x + bar_w, std::max(y, zero)), s.color, 0.0f, 0,
+                          s.thickness > 0.0f ? s.thickness : 1.5f);
+        }
+        const float room = stagger ? 2.0f * group_w - 4.0f : group_w - 4.0f;
+        const float centre = gx + 0.5f * group_w;
+        float y = c.a1.y + kPad + (stagger && ci % 2 == 1 ? 2.0f * h : 0.0f);
+        std::vector<std::string> lines = split_lines(categories[ci], room);
+        if (lines.size() > 2) {  // past two lines: the second holds the rest, shortened
+            std::string rest;
+            for (std::size_t l = 1; l < lines.size(); ++l) rest += (l > 1 ? " " : "") + lines[l];
+            lines.resize(2);
+            lines[1] = rest;
+        }
+        for (std::string& line : lines) {
+            line = fit_text(line, room);
+            const float w = ImGui::CalcTextSize(line.c_str()).x;
+            const float left = std::clamp(centre - 0.5f * w, c.p0.x, c.p1.x - w);
+            c.dl->AddText(ImVec2(left, y), dim_color(), line.c_str());
+            y += h;
+        }
     }
     end_chart(c);
 
     if (hovered >= 0) {
         char buf[64];
+        const std::size_t at = static_cast<std::size_t>(hovered);
         ImGui::BeginTooltip();
-        ImGui::TextUnformatted(categories[static_cast<std::size_t>(hovered)].c_str());
+        ImGui::TextUnformatted(categories[at].c_str());
         for (const Series& s : series) {
-            if (static_cast<std::size_t>(hovered) >= s.values.size()) continue;
+            if (!s.tooltip || at >= s.values.size()) continue;
             tooltip_swatch(s.color);
-            format_value(buf, sizeof buf, s.values[static_cast<std::size_t>(hovered)], opt.value_format);
+            format_value(buf, sizeof buf, s.values[at], opt.value_format);
             if (has_band(s)) {
-                char lo_buf[32], hi_buf[32];
-                format_value(lo_buf, sizeof lo_buf, s.lower[static_cast<std::size_t>(hovered)], opt.value_format);
-                format_value(hi_buf, sizeof hi_buf, s.upper[static_cast<std::size_t>(hovered)], opt.value_format);
-                ImGui::Text("%s: %s  (%s .. %s)", s.label.c_str(), buf, lo_buf, hi_buf);
+                char both[160], lo_buf[32], hi_buf[32];
+                format_value(lo_buf, sizeof lo_buf, s.lower[at], opt.value_format);
+                format_value(hi_buf, sizeof hi_buf, s.upper[at], opt.value_format);
+                std::snprintf(both, sizeof both, "%s  (%s to %s)", buf, lo_buf, hi_buf);
+                tooltip_value(s.label, both, opt.unit);
             } else {
-                ImGui::Text("%s: %s", s.label.c_str(), buf);
+                tooltip_value(s.label, buf, opt.unit);
             }
         }
         ImGui::EndTooltip();
     }
+}
+
+// ==== Tornado ===================================================================================
+
+void tornado_chart(const char* id, ImVec2 size, const std::vector<TornadoRow>& rows, const TornadoOptions& opt) {
+    Chart c = begin_chart(id, size);
+    const float h = ImGui::GetTextLineHeight();
+    const ImU32 positive = IM_COL32(90, 180, 110, 230), negative = IM_COL32(220, 90, 80, 230);
+    const ImU32 whisker = text_color(), diamond = IM_COL32(255, 210, 80, 255);
+
+    // The legend on top: a bar, whiskers and a diamond, each with what it means.
+    float lx = c.p0.x, ly = c.p0.y;
+    const auto entry = [&](int kind, const char* text) {
+        if (!text) return;
+        const float w = h + kPad + ImGui::CalcTextSize(text).x + 3.0f * kPad;
+        if (lx > c.p0.x && lx + w > c.p1.x) lx = c.p0.x, ly += h + 2.0f;
+        const float mid = ly + h * 0.5f;
+        if (kind == 0) {
+            c.dl->AddRectFilled(ImVec2(lx, mid - h * 0.3f), ImVec2(lx + h, mid + h * 0.3f), positive);
+        } else if (kind == 1) {
+            c.dl->AddLine(ImVec2(lx, mid), ImVec2(lx + h, mid), whisker, 1.5f);
+            c.dl->AddLine(ImVec2(lx, mid - 3), ImVec2(lx, mid + 3), whisker, 1.5f);
+            c.dl->AddLine(ImVec2(lx + h, mid - 3), ImVec2(lx + h, mid + 3), whisker, 1.5f);
+        } else {
+            const float dx = lx + h * 0.5f;
+            c.dl->AddQuadFilled({dx, mid - 5}, {dx + 5, mid}, {dx, mid + 5}, {dx - 5, mid}, diamond);
+        }
+        c.dl->AddText(ImVec2(lx + h + kPad, ly), text_color(), text);
+        lx += w;
+    };
+    entry(0, opt.bar);
+    entry(1, opt.whiskers);
+    entry(2, opt.marker);
+    const float top = ly + h + kPad - c.p0.y;
+
+    // The label column: as wide as the longest name up to 40 % of the chart; longer names wrap
+    // over two lines when a row has room for them, and are shortened only past that.
+    float label_w = 0.0f;
+    for (const TornadoRow& r : rows) label_w = std::max(label_w, ImGui::CalcTextSize(r.label.c_str()).x);
+    label_w = std::min(label_w + 2.0f * kPad, 0.4f * (c.p1.x - c.p0.x));
+
+    double lo = 0.0, hi = 0.0;
+    for (const TornadoRow& r : rows)
+        for (float v : {r.value, r.lower, r.upper, r.marker})
+            if (finite(v)) lo = std::min(lo, static_cast<double>(v)), hi = std::max(hi, static_cast<double>(v));
+    const float plot_w = c.p1.x - c.p0.x - label_w - 2.0f * kPad;
+    const NiceRange range = nice_range(lo, hi, std::clamp(static_cast<int>(plot_w / 80.0f) + 1, 3, 8));
+    c.x0 = range.lo;
+    c.x1 = range.hi > range.lo ? range.hi : range.lo + 1.0;
+    c.a0 = ImVec2(c.p0.x + label_w, c.p0.y + top);
+    c.a1 = ImVec2(c.p1.x - 2.0f * kPad, std::max(c.a0.y + 1.0f, c.p1.y - bottom_margin(opt.x_label, c.p1.x - c.p0.x)));
+
+    // Grid, ticks and their labels, the zero line.
+    char buf[32];
+    float last_right = -1e30f;
+    for (double t : range_ticks(range)) {
+        const float x = c.px(t);
+        c.dl->AddLine(ImVec2(x, c.a0.y), ImVec2(x, c.a1.y), t == 0.0 ? dim_color() : grid_color());
+        format_tick(buf, sizeof buf, t, range.step);
+        const float w = ImGui::CalcTextSize(buf).x;
+        const float left = std::clamp(x - 0.5f * w, c.p0.x, c.p1.x - w);
+        if (left < last_right + kPad) continue;
+        c.dl->AddText(ImVec2(left, c.a1.y + kPad), dim_color(), buf);
+        last_right = left + w;
+    }
+    c.dl->AddLine(ImVec2(c.a0.x, c.a1.y), ImVec2(c.a1.x, c.a1.y), dim_color());
+    frame_x_title(c, opt.x_label);
+
+    const float row = rows.empty() ? h : std::min(2.2f * h, (c.a1.y - c.a0.y) / static_cast<float>(rows.size()));
+    int hovered = -1;
+    if (c.hovered && c.mouse.y >= c.a0.y && c.mouse.y < c.a0.y + row * static_cast<float>(rows.size()))
+        hovered = std::clamp(static_cast<int>((c.mouse.y - c.a0.y) / row), 0, static_cast<int>(rows.size()) - 1);
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+        const TornadoRow& r = rows[k];
+        const float y = c.a0.y + row * static_cast<float>(k);
+        if (static_cast<int>(k) == hovered)
+            c.dl->AddRectFilled(ImVec2(c.p0.x, y), ImVec2(c.p1.x, y + row),
+                                ImGui::GetColorU32(ImGuiCol_HeaderHovered, 0.35f));
+        std::vector<std::string> lines = split_lines(r.label, label_w - kPad);
+        const std::size_t fit_lines = row >= 2.0f * h ? 2 : 1;
+        if (lines.size() > fit_lines) {  // the rest on the last line, shortened
+            std::string rest;
+            for (std::size_t l = fit_lines - 1; l < lines.size(); ++l)
+                rest += (l > fit_lines - 1 ? " " : "") + lines[l];
+            lines.resize(fit_lines);
+            lines.back() = rest;
+        }
+        float ty = y + 0.5f * (row - h * static_cast<float>(lines.size()));
+        for (const std::string& line : lines) {
+            c.dl->AddText(ImVec2(c.p0.x, ty), text_color(), fit_text(line, label_w - kPad).c_str());
+            ty += h;
+        }
+        if (finite(r.value))
+            c.dl->AddRectFilled(ImVec2(std::min(c.px(0.0), c.px(r.value)), y + row * 0.2f),
+                                ImVec2(std::max(c.px(0.0), c.px(r.value)), y + row * 0.8f),
+                                r.value >= 0 ? positive : negative, 2.0f);
+        if (finite(r.lower) && finite(r.upper)) {
+            const float mid = y + row * 0.5f, xl = c.px(r.lower), xu = c.px(r.upper);
+            c.dl->AddLine(ImVec2(xl, mid), ImVec2(xu, mid), whisker, 1.5f);
+            c.dl->AddLine(ImVec2(xl, mid - row * 0.2f), ImVec2(xl, mid + row * 0.2f), whisker, 1.5f);
+            c.dl->AddLine(ImVec2(xu, mid - row * 0.2f), ImVec2(xu, mid + row * 0.2f), whisker, 1.5f);
+        }
+        if (finite(r.marker)) {
+            const float dx = c.px(r.marker), mid = y + row * 0.5f, d = std::min(5.0f, row * 0.3f);
+            c.dl->AddQuadFilled({dx, mid - d}, {dx + d, mid}, {dx, mid + d}, {dx - d, mid}, diamond);
+        }
+    }
+    end_chart(c);
+    if (hovered >= 0 && !rows[static_cast<std::size_t>(hovered)].tooltip.empty())
+        ImGui::SetTooltip("%s", rows[static_cast<std::size_t>(hovered)].tooltip.c_str());
 }
 
 // ==== Impression histogram =====================================================================
@@ -552,7 +791,7 @@ void histogram(const char* id, ImVec2 size, const std::vector<float>& counts, co
     const float top = legend(c, entries, false);
     c.x0 = -1.0;
     c.x1 = 1.0;
-    frame_y(c, top, bottom_margin(opt.x_label != nullptr), 0.0, hi, false);
+    frame_y(c, top, bottom_margin(opt.x_label, c.p1.x - c.p0.x), 0.0, hi, false);
     frame_x(c, opt.x_label);
     legend(c, entries, true);
 

@@ -32,6 +32,12 @@ struct Series {
     // +-2 standard errors over replications) or error whiskers on a bar.
     std::vector<float> lower{};
     std::vector<float> upper{};
+    float thickness = 0.0f;  // line width; 0: the default (a baseline drawn behind is thinner)
+    bool legend = true;      // an entry in the legend (a baseline's many lines share one)
+    bool tooltip = true;     // a line in the tooltip
+    // Bar charts: drawn as an outline over the bar of series `overlay_of` (a baseline's value
+    // behind the current one) instead of a bar of its own; -1: a bar of its own.
+    int overlay_of = -1;
 };
 
 // A horizontal line across the plot with a label at its right end, e.g. the exact expectation
@@ -41,6 +47,7 @@ struct RefLine {
     std::string label{};
     ImU32 color = IM_COL32(240, 200, 80, 255);
     bool dashed = true;
+    bool label_on_plot = true;  // else only in the tooltip (many lines' labels would overlap)
 };
 
 // ==== Line chart ===============================================================================
@@ -59,6 +66,7 @@ struct LineChartOptions {
     const char* x_label = nullptr;       // under the axis and in the tooltip ("day 12")
     const char* y_label = nullptr;       // at the top left, before the legend
     const char* value_format = nullptr;  // printf format for tooltip values; nullptr: automatic
+    const char* unit = nullptr;          // of the values, in the tooltip ("68 customers")
 };
 
 void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, const LineChartOptions& options = {});
@@ -68,11 +76,13 @@ void line_chart(const char* id, ImVec2 size, const std::vector<Series>& series, 
 struct BarChartOptions {
     const char* y_label = nullptr;
     const char* value_format = nullptr;  // nullptr: automatic (integers without decimals)
+    const char* unit = nullptr;          // of the values, in the tooltip
 };
 
 // One group of bars per category (e.g. per moment), one bar per series in each group (e.g.
 // entered / purchased / lost); series[k].values[c] is the bar of series k in category c.
-// Long category names are shortened under the axis and shown whole in the tooltip.
+// Category names are wrapped over two lines under the axis (every other one a row lower when
+// the groups are narrow), shortened only when even that is too narrow; whole in the tooltip.
 void bar_chart(const char* id, ImVec2 size, const std::vector<std::string>& categories,
                const std::vector<Series>& series, const BarChartOptions& options = {});
 
@@ -91,6 +101,33 @@ struct HistogramOptions {
 void histogram(const char* id, ImVec2 size, const std::vector<float>& counts, const HistogramOptions& options = {});
 void histogram(const char* id, ImVec2 size, const std::vector<std::int64_t>& counts,
                const HistogramOptions& options = {});
+
+// ==== Tornado ===================================================================================
+
+// One horizontal bar per row, largest first as given: the bar from 0 to `value`, whiskers from
+// `lower` to `upper` and a diamond at `marker` (NaN: none). An x axis with ticks, its title and
+// a legend saying what the bar, the whiskers and the diamond are.
+struct TornadoRow {
+    std::string label;
+    float value = 0.0f, lower = 0.0f, upper = 0.0f, marker = 0.0f;
+    std::string tooltip;  // shown when the row is hovered (the label whole, the numbers)
+};
+struct TornadoOptions {
+    const char* x_label = nullptr;   // the axis title with its unit
+    const char* bar = "mean";        // what the bar means (legend)
+    const char* whiskers = nullptr;  // what the whiskers mean, e.g. "95% interval"
+    const char* marker = nullptr;    // what the diamond means
+    const char* value_format = "%+.4f";
+};
+void tornado_chart(const char* id, ImVec2 size, const std::vector<TornadoRow>& rows, const TornadoOptions& options);
+
+// ==== Toolbars above the charts ===================================================================
+
+// Controls that wrap to the window's width: call before each control but the first, with the
+// control's width; it goes on the same line when it fits there, else on the next line.
+void same_line_if_fits(float next_width);
+float button_width(const char* label);                      // a button with this label
+float labelled_width(float item_width, const char* label);  // a slider or combo with its label
 
 // ==== Colours ==================================================================================
 

@@ -82,7 +82,8 @@ void App::draw() {
         layout_.last_w = ds.x;
         layout_.last_h = ds.y;
     }
-    if (ui_.menu) draw_menu_bar();
+    begin_picture_frame();  // a PNG asked for: this frame without the menu bar and tooltips
+    if (ui_.menu && !capturing_picture_) draw_menu_bar();
     // This frame's windows go to their places if asked (a window asking now is heard next frame).
     layout_.placing_all = layout_.relayout;
     layout_.relayout = false;
@@ -110,6 +111,7 @@ void App::draw() {
     }
     draw_info_window();  // with the map's "Press Play" hint; the first visit opens it
     draw_messages();
+    end_picture_frame();  // asks the host for the PNG, taken once this frame is drawn
     end_frame_truncation_check();  // "truncated" in the state: what this frame had to shorten
     for (const TabRect& t : visible_tabs()) layout_.rects.push_back({"tab:" + t.label, t.x, t.y, t.w, t.h});
 }

@@ -1,5 +1,6 @@
 #include "io/results.h"
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
@@ -102,6 +103,225 @@ std::string analysis_json(const Scenario& s, const Analysis& a) {
     j["removal_effect"] = removal;
     j["lift"] = lift;
     return j.dump(2) + "\n";
+}
+
+// ==== Experiments ===============================================================================
+
+namespace {
+
+ordered_json interval_json(const Interval& i) {
+    return {{"mean", i.mean}, {"lo", i.lo}, {"hi", i.hi}, {"sd", i.sd}, {"n", i.n}};
+}
+
+ordered_json metrics_json(const std::array<Interval, kMetricCount>& m) {
+    ordered_json j = ordered_json::object();
+    for (int k = 0; k < kMetricCount; ++k)
+        j[metric_name(static_cast<Metric>(k))] = interval_json(m[static_cast<std::size_t>(k)]);
+    return j;
+}
+
+ordered_json moments_json(const Scenario& s, const std::vector<std::array<Interval, kMomentMetricCount>>& m) {
+    ordered_json j = ordered_json::object();
+    for (std::size_t i = 0; i < m.size() && i < s.moments.size(); ++i) {
+        ordered_json one = ordered_json::object();
+        for (int k = 0; k < kMomentMetricCount; ++k)
+            one[moment_metric_name(static_cast<MomentMetric>(k))] = interval_json(m[i][static_cast<std::size_t>(k)]);
+        j[s.moments[i].id] = one;
+    }
+    return j;
+}
+
+// Exact: a number written this way reads back as the same double.
+std::string exact(double v) {
+    if (!std::isfinite(v)) return "";
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+}  // namespace
+
+const char* metric_unit(Metric m) {
+    switch (m) {
+        case Metric::Conversion:
+            return "purchases per arrival";
+        case Metric::Purchases:
+            return "purchases";
+        case Metric::Nps:
+            return "NPS points (-100 to 100)";
+        case Metric::Rating:
+            return "share of positive reviews (0 to 1)";
+        default:
+            return "customers";
+    }
+}
+
+std::string replications_json(const Scenario& s, const ReplicationResult& r) {
+    ordered_json j;
+    j["scenario"] = s.name;
+    j["runs"] = r.runs;
+    j["master_seed"] = r.master_seed;
+    j["ticks"] = s.ticks;
+    j["metrics"] = metrics_json(r.metrics);
+    j["moments"] = moments_json(s, r.moments);
+    ordered_json bands = ordered_json::object();
+    for (int k = 0; k < kSeriesCount; ++k) {
+        ordered_json rows = ordered_json::array();
+        for (const Band& b : r.bands[static_cast<std::size_t>(k)])
+            rows.push_back({b.p2_5, b.p25, b.median, b.p75, b.p97_5});
+        bands[series_name(static_cast<motsim::Series>(k))] = rows;
+    }
+    j["bands_columns"] = {"p2_5", "p25", "median", "p75", "p97_5"};
+    j["bands"] = bands;
+    return j.dump(2) + "\n";
+}
+
+std::string replications_csv(const Scenario& s, const ReplicationResult& r) {
+    std::string out = "metric,unit,mean,lo,hi,sd,runs\n";
+    auto row = [&](const std::string& name, const std::string& unit, const Interval& i) {
+        out += csv_field(name);
+        out += ',';
+        out += csv_field(unit);
+        for (double v : {i.mean, i.lo, i.hi, i.sd}) {
+            out += ',';
+            out += exact(v);
+        }
+        out += ',';
+        out += std::to_string(i.n);
+        out += '\n';
+    };
+    for (int k = 0; k < kMetricCount; ++k)
+        row(metric_name(static_cast<Metric>(k)), metric_unit(static_cast<Metric>(k)),
+            r.metrics[static_cast<std::size_t>(k)]);
+    for (std::size_t m = 0; m < r.moments.size() && m < s.moments.size(); ++m)
+        for (int k = 0; k < kMomentMetricCount; ++k)
+            row(s.moments[m].id + "." + moment_metric_name(static_cast<MomentMetric>(k)), "customers",
+                r.moments[m][static_cast<std::size_t>(k)]);
+    return out;
+}
+
+std::string sweep_json(const Scenario& s, const SweepResult& r, std::uint64_t master_seed) {
+    ordered_json j;
+    j["scenario"] = s.name;
+    j["runs"] = r.runs;
+    j["master_seed"] = master_seed;
+    ordered_json ax = ordered_json::array();
+    for (const SweepAxis& x : r.axes) ax.push_back({{"path", x.path}, {"values", x.values}});
+    j["axes"] = ax;
+    ordered_json pts = ordered_json::array();
+    for (const SweepPoint& p : r.points)
+        pts.push_back({{"values", p.values},
+                       {"runs", p.runs},
+                       {"metrics", metrics_json(p.metrics)},
+                       {"moments", moments_json(s, p.moments)}});
+    j["points"] = pts;
+    return j.dump(2) + "\n";
+}
+
+std::string sweep_csv(const SweepResult& r) {
+    std::string out;
+    for (const SweepAxis& ax : r.axes) {
+        out += csv_field(ax.path);
+        out += ',';
+    }
+    out += "runs";
+    for (int k = 0; k < kMetricCount; ++k) {
+        const std::string n = metric_name(static_cast<Metric>(k));
+        out += "," + n + "," + n + "_lo," + n + "_hi";
+    }
+    out += "\n";
+    for (const SweepPoint& p : r.points) {
+        for (double v : p.values) {
+            out += exact(v);
+            out += ',';
+        }
+        out += std::to_string(p.runs);
+        for (const Interval& i : p.metrics)
+            for (double v : {i.mean, i.lo, i.hi}) {
+                out += ',';
+                out += exact(v);
+            }
+        out += "\n";
+    }
+    return out;
+}
+
+std::string rank_json(const Scenario& s, const RankResult& r, std::uint64_t master_seed) {
+    ordered_json j;
+    j["scenario"] = s.name;
+    j["objective"] = r.objective;
+    j["delta"] = r.delta;
+    j["runs"] = r.runs;
+    j["master_seed"] = master_seed;
+    j["base"] = interval_json(r.base);
+    ordered_json rows = ordered_json::array();
+    for (const RankEntry& e : r.entries)
+        rows.push_back({{"moment", e.id},
+                        {"positive_before", e.positive_before},
+                        {"positive_after", e.positive_after},
+                        {"lift", e.lift},
+                        {"removal_effect", e.removal_effect},
+                        {"exact_effect", e.exact_effect},
+                        {"effect", interval_json(e.effect)}});
+    j["ranking"] = rows;
+    return j.dump(2) + "\n";
+}
+
+std::string rank_csv(const Scenario& s, const RankResult& r) {
+    std::string out =
+        "rank,moment,name,positive_before,positive_after,lift,removal_effect,exact_effect,effect,effect_lo,"
+        "effect_hi\n";
+    int place = 1;
+    for (const RankEntry& e : r.entries) {
+        const bool known = e.moment >= 0 && static_cast<std::size_t>(e.moment) < s.moments.size();
+        out += std::to_string(place++);
+        out += ',';
+        out += csv_field(e.id);
+        out += ',';
+        out += csv_field(known ? s.moments[static_cast<std::size_t>(e.moment)].name : e.id);
+        for (double v : {e.positive_before, e.positive_after, e.lift, e.removal_effect, e.exact_effect, e.effect.mean,
+                         e.effect.lo, e.effect.hi}) {
+            out += ',';
+            out += exact(v);
+        }
+        out += '\n';
+    }
+    return out;
+}
+
+// ==== Any chart's data ==========================================================================
+
+std::string csv_field(const std::string& text) {
+    if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"') out += '"';
+        out += c;
+    }
+    out += '"';
+    return out;
+}
+
+std::string chart_csv(const ChartTable& t) {
+    std::string out = csv_field(t.x_name);
+    for (const ChartColumn& c : t.columns) {
+        out += ',';
+        out += csv_field(c.unit.empty() ? c.name : c.name + " (" + c.unit + ")");
+    }
+    out += '\n';
+    char buf[40];
+    for (std::size_t r = 0; r < t.rows.size(); ++r) {
+        out += csv_field(t.rows[r]);
+        for (const ChartColumn& c : t.columns) {
+            out += ',';
+            if (r < c.values.size() && std::isfinite(c.values[r])) {
+                std::snprintf(buf, sizeof buf, "%.9g", c.values[r]);
+                out += buf;
+            }
+        }
+        out += '\n';
+    }
+    return out;
 }
 
 }  // namespace motsim::io

@@ -1,8 +1,12 @@
-// Results export: run summary as JSON, per-tick series as CSV, the exact analysis as JSON.
+// Results export: run summary as JSON, per-tick series as CSV, the exact analysis as JSON; the
+// experiments' results (replications, sweeps, where to invest) as CSV and JSON; any chart's data
+// as CSV. The experiments' JSON has the command line's shape (motsim replicate|sweep|rank --json).
 #pragma once
 #include <string>
+#include <vector>
 
 #include "engine/analysis.h"
+#include "engine/experiments.h"
 #include "engine/simulation.h"
 
 namespace motsim::io {
@@ -14,5 +18,42 @@ std::string results_json(const Simulation& sim);
 std::string series_csv(const Simulation& sim);
 // The exact analysis, keyed by moment id.
 std::string analysis_json(const Scenario& s, const Analysis& a);
+
+// The unit of a metric, for column headers: "customers", "purchases per arrival", ...
+const char* metric_unit(Metric m);
+
+// Replications: JSON {scenario, runs, master_seed, ticks, metrics: {name: {mean, lo, hi, sd, n}},
+// moments: {id: {entered, negative, lost_after: {...}}}, bands_columns, bands: {series: [[...]]}};
+// CSV one row per metric, then one per moment metric ("<id>.entered"):
+// metric,unit,mean,lo,hi,sd,runs.
+std::string replications_json(const Scenario& s, const ReplicationResult& r);
+std::string replications_csv(const Scenario& s, const ReplicationResult& r);
+// Sweeps: JSON {scenario, runs, master_seed, axes: [{path, values}], points: [{values, runs,
+// metrics, moments}]}; CSV one row per point: <axis paths>,runs, then <metric>,<metric>_lo,
+// <metric>_hi for every metric.
+std::string sweep_json(const Scenario& s, const SweepResult& r, std::uint64_t master_seed);
+std::string sweep_csv(const SweepResult& r);
+// Where to invest: JSON {scenario, objective, delta, runs, master_seed, base, ranking: [{moment,
+// positive_before, positive_after, lift, removal_effect, exact_effect, effect: {...}}]};
+// CSV one row per moment in ranked order:
+// rank,moment,name,positive_before,positive_after,lift,removal_effect,exact_effect,effect,effect_lo,effect_hi.
+std::string rank_json(const Scenario& s, const RankResult& r, std::uint64_t master_seed);
+std::string rank_csv(const Scenario& s, const RankResult& r);
+
+// A chart's data as a table: the x column (ticks or categories) and one column per series,
+// each header naming the series and its unit: "day,stimulus (customers),zmot (customers)".
+struct ChartColumn {
+    std::string name;
+    std::string unit;            // may be empty
+    std::vector<double> values;  // one per row; NaN (no value, e.g. NPS before anybody left) is an empty cell
+};
+struct ChartTable {
+    std::string x_name;             // "day", "moment"
+    std::vector<std::string> rows;  // the x value of each row, as written
+    std::vector<ChartColumn> columns;
+};
+// RFC 4180: a field with a comma, quote or line break is quoted, quotes doubled.
+std::string chart_csv(const ChartTable& t);
+std::string csv_field(const std::string& text);
 
 }  // namespace motsim::io

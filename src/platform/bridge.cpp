@@ -59,6 +59,10 @@ int motsim_command(const char* cmd) {
         return g_app->undo() ? 1 : 0;
     else if (c == "redo")
         return g_app->redo() ? 1 : 0;
+    else if (c == "pin_baseline")
+        g_app->pin_baseline();
+    else if (c == "clear_baselines")
+        g_app->clear_baselines();
     else if (c == "replicate" || c == "sweep" || c == "rank")
         return g_app->start_experiment(c) ? 1 : 0;
     else
