@@ -177,14 +177,17 @@ std::vector<NodeLabel> plan_node_labels(const Scenario& s, const JourneyLayout& 
     return out;
 }
 
-void draw_node_labels(ImDrawList* dl, const JourneyLayout& layout, std::vector<NodeLabel>& labels, float scale) {
+void draw_node_labels(ImDrawList* dl, const JourneyLayout& layout, std::vector<NodeLabel>& labels, float bottom,
+                      float scale) {
     const float lh = ImGui::GetTextLineHeight();
     const float gap = 2 * scale;
     for (std::size_t m = 0; m < labels.size(); ++m) {
         const Node& nd = layout.nodes[m];
         NodeLabel& label = labels[m];
         const float h = lh * static_cast<float>(label.lines.size());
-        const float y = label.above ? nd.y - nd.radius - gap - h : nd.y + nd.radius + gap;
+        float y = label.above ? nd.y - nd.radius - gap - h : nd.y + nd.radius + gap;
+        // Never cut by the map's foot or hidden under the phase names: over the node's rim instead.
+        y = std::max(std::min(y, bottom - h - gap), layout.y);
         label.box =
             draw_text_block(dl, label.lines, nd.x, y, IM_COL32(235, 238, 245, 255), 3 * scale, label.lo, label.hi);
     }
@@ -366,7 +369,7 @@ void App::draw_journey_map_window() {
         dl->AddText({nd.x - ts.x * 0.5f, nd.y - ts.y * 0.5f}, IM_COL32(235, 238, 245, 230), count.c_str());
     }
     std::vector<NodeLabel> labels = plan_node_labels(edited_, layout, free_bottom, ui_scale_);
-    draw_node_labels(dl, layout, labels, ui_scale_);
+    draw_node_labels(dl, layout, labels, free_bottom, ui_scale_);
 
     // Terminals: the count inside, the name under it.
     const char* names[2] = {"done", "lost"};

@@ -210,19 +210,26 @@ std::string line_of_text(const ImDrawList* dl, const ImFont* font, float line_y)
 }
 
 // A line of text drawn in the window that reaches past the right edge of its clip rectangle
-// (its glyph at the edge is drawn cut), outside the tab bars (whose tabs scroll by design);
+// (its glyph at the edge is drawn cut), or past the foot of a window that cannot scroll, outside the tab bars (whose
+// tabs scroll by design);
 // "" if none. Glyphs are the vertices textured from the font atlas's glyphs.
 std::string text_cut_at_right_edge(const ImGuiWindow* w, const std::vector<const ImGuiTabBar*>& bars) {
     const ImDrawList* dl = w->DrawList;
     const ImFont* font = ImGui::GetFont();
     const ImVec2 white = ImGui::GetIO().Fonts->TexUvWhitePixel;
+    const bool no_scroll = (w->Flags & ImGuiWindowFlags_NoScrollbar) && !(w->Flags & ImGuiWindowFlags_MenuBar) &&
+                           !(w->Flags & ImGuiWindowFlags_Tooltip);
     for (const ImDrawCmd& cmd : dl->CmdBuffer) {
         if (cmd.UserCallback || cmd.ElemCount == 0) continue;
         for (unsigned i = 0; i < cmd.ElemCount; ++i) {
             const int k = static_cast<int>(cmd.VtxOffset + dl->IdxBuffer[static_cast<int>(cmd.IdxOffset + i)]);
             const ImDrawVert& v = dl->VtxBuffer[k];
-            // Past the right edge, inside the clip rectangle's height (not a line scrolled away).
-            if (v.pos.x <= cmd.ClipRect.z + 1.0f || v.pos.y < cmd.ClipRect.y || v.pos.y > cmd.ClipRect.w) continue;
+            // Past the right edge, inside the clip rectangle's height (not a line scrolled away);
+            // or, in a window that cannot scroll (the journey map), past its foot.
+            const ImVec4& c = cmd.ClipRect;
+            const bool past_right = v.pos.x > c.z + 1.0f && v.pos.y >= c.y && v.pos.y <= c.w;
+            const bool past_foot = no_scroll && v.pos.y > c.w + 1.0f && v.pos.x >= c.x && v.pos.x <= c.z;
+            if (!past_right && !past_foot) continue;
             if (v.uv.x == white.x && v.uv.y == white.y) continue;
             bool in_bar = false;
             for (const ImGuiTabBar* bar : bars)
