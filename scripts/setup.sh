@@ -48,8 +48,10 @@ if [[ ! -f $IMGUI_DIR/imgui.cpp ]]; then
   echo "setup: Dear ImGui sources in $IMGUI_DIR"
 fi
 
-# npm tooling for the schema and browser tests (playwright-core drives Debian's chromium).
-if [[ ! -d node_modules/playwright-core || ! -d node_modules/ajv || package.json -nt node_modules ]]; then
+# npm tooling for the schema and browser tests (playwright-core drives Debian's chromium; axe-core
+# checks the pages' accessibility).
+if [[ ! -d node_modules/playwright-core || ! -d node_modules/ajv || ! -d node_modules/axe-core ||
+      package.json -nt node_modules ]]; then
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error
   else npm install --no-audit --no-fund --loglevel=error; fi
 fi

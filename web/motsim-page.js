@@ -85,7 +85,10 @@ var motsimPage = (function () {
         if (events.length > 100) events.shift();
         if (name === "error") console.warn("motsim: " + (data && data.message ? data.message : json));
         // Later, not inside the module's call (the bridge reads the state back).
-        Promise.resolve().then(function () { if (bridge) bridge.onEvent(name, data); });
+        Promise.resolve().then(function () {
+          if (bridge) bridge.onEvent(name, data);
+          if (window.motsim && window.motsim.mirror) window.motsim.mirror.onEvent(name, data);
+        });
       },
       copyLink: function (shareJson) { if (bridge) copyLink(shareJson); }
     };
@@ -210,6 +213,8 @@ var motsimPage = (function () {
         module: m,
         bridge: bridge,
         state: function () { return bridge.state(); },
+        // An authoring command (App::edit lists them): {"ok": true, ...} or {"ok": false, "error"}.
+        edit: function (cmd) { return bridge.json("motsim_edit", ["text"], [typeof cmd === "string" ? cmd : JSON.stringify(cmd)]); },
         load: function (t, name) { return bridge.load(String(t), name || "scenario"); },
         set: function (path, value) { return bridge.set(String(path), value); },
         command: function (c) { return bridge.command(String(c)); },
@@ -222,6 +227,9 @@ var motsimPage = (function () {
         story: function () { return text("motsim_story", "string", [], []); },
         storage: storageOn
       };
+      // The DOM mirror (motsim-mirror.js): the canvas's controls and results as HTML.
+      var mirrorRoot = document.getElementById("mirror");
+      if (mirrorRoot && window.MotsimMirror) window.motsim.mirror = MotsimMirror.start(bridge, mirrorRoot);
     }, function (err) {
       fail("The simulator could not start: " + (err && err.message ? err.message : err));
     });

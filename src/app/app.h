@@ -167,6 +167,7 @@ public:
     // ---- the frame -------------------------------------------------------------------------
     void update(double dt_seconds);  // advances whole ticks at the chosen speed
     void draw();                     // all ImGui panels, between NewFrame and Render
+    void handle_shortcuts();         // shortcuts.cpp: the keys of shortcuts.h, at the start of draw()
     void set_crowd_draw(CrowdDrawFn fn) { crowd_draw_ = fn; }
     const std::vector<CrowdInstance>& crowd() const { return crowd_.dots; }
     float crowd_radius() const { return crowd_.radius * line_scale(); }
@@ -196,6 +197,9 @@ public:
     const Simulation& simulation() const { return *run_.sim; }
     const Analysis& analysis() const { return run_.analysis; }
     std::string state_json() const;  // metrics and status for the page and tests
+    // For the page's DOM mirror (mirror_data.cpp): {"shipped": [{"file", "title"}], "series":
+    // {"ticks", "columns", "rows"}}, the charts' per-tick series in about `rows` rows.
+    std::string mirror_json(int rows) const;
     const std::vector<Message>& messages() const { return messages_; }
     std::string widget_rect_json(const std::string& name) const;
     int selected_moment() const { return selected_; }
@@ -290,6 +294,7 @@ private:
     void draw_followed_customer(ImDrawList* dl, const JourneyLayout& layout);
     void remember_rect(const std::string& name);  // the current window's rectangle
     void remember_item(const std::string& name);  // the last item's rectangle
+    void remember_keyboard_focus();               // windows.cpp: "keyboard_window" and "focus"
 
     Host& host_;
     Scenario edited_;  // the scenario being edited (the run follows it live)

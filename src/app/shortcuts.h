@@ -17,7 +17,7 @@ inline constexpr Shortcut kShortcuts[] = {
     {"Ctrl+Z", "Undo the last edit"},
     {"Ctrl+Shift+Z or Ctrl+Y", "Redo"},
     {"Tab / Shift+Tab", "Move between controls (Enter or Space to press, arrows to change a slider)"},
-    {"Ctrl+Tab", "Move between windows"},
+    {"F6 (Ctrl+Tab on the desktop)", "Move between windows"},
     {"F1", "Information: what this scenario is and how to use the app"},
 };
 

@@ -39,29 +39,63 @@ void App::place_window(Window w) {
     const float parts = lesson_parts + editor_parts + (ui_.story ? 1.0f : 0.0f);
     const float unit = parts > 0 ? H / parts : H;
     ImVec2 pos, size;
-    switch (w) {
-        case Window::Run:
-            pos = {0, top}, size = {left, H};
-            break;
-        case Window::JourneyMap:
-            pos = {left, top}, size = {mid, H - bottom};
-            break;
-        case Window::Charts:
-            pos = {left, top + H - bottom}, size = {mid, bottom};
-            break;
-        case Window::Lesson:
-            pos = {left + mid, top}, size = {right, unit};
-            break;
-        case Window::MomentOfTruth:
-            pos = {left + mid, top + lesson_parts * unit}, size = {right, 2 * unit};
-            break;
-        case Window::CustomerStory:
-            pos = {left + mid, top + (lesson_parts + editor_parts) * unit}, size = {right, unit};
-            break;
+    if (ds.y > ds.x * 1.1f) {
+        // Portrait (a tablet held upright, a phone): the journey map across the top, then the
+        // Run window beside the right column's windows, the charts across the bottom.
+        const float map_h = std::max(H * 0.4f, 200.0f * ui_scale_);
+        const float charts_h = ui_.charts ? std::max((H - map_h) * 0.5f, 200.0f * ui_scale_) : 0.0f;
+        const float row_y = top + map_h, row_h = std::max(H - map_h - charts_h, 1.0f);
+        const float run_w = ui_.controls ? (show_right ? W * 0.5f : W) : 0.0f;
+        const float right_x = run_w, right_w = std::max(W - run_w, 1.0f);
+        const float row_unit = parts > 0 ? row_h / parts : row_h;
+        switch (w) {
+            case Window::Run:
+                pos = {0, row_y}, size = {std::max(run_w, 1.0f), row_h};
+                break;
+            case Window::JourneyMap:
+                pos = {0, top}, size = {W, map_h};
+                break;
+            case Window::Charts:
+                pos = {0, row_y + row_h}, size = {W, std::max(charts_h, 1.0f)};
+                break;
+            case Window::Lesson:
+                pos = {right_x, row_y}, size = {right_w, row_unit};
+                break;
+            case Window::MomentOfTruth:
+                pos = {right_x, row_y + lesson_parts * row_unit}, size = {right_w, 2 * row_unit};
+                break;
+            case Window::CustomerStory:
+                pos = {right_x, row_y + (lesson_parts + editor_parts) * row_unit}, size = {right_w, row_unit};
+                break;
+        }
+    } else {
+        switch (w) {
+            case Window::Run:
+                pos = {0, top}, size = {left, H};
+                break;
+            case Window::JourneyMap:
+                pos = {left, top}, size = {mid, H - bottom};
+                break;
+            case Window::Charts:
+                pos = {left, top + H - bottom}, size = {mid, bottom};
+                break;
+            case Window::Lesson:
+                pos = {left + mid, top}, size = {right, unit};
+                break;
+            case Window::MomentOfTruth:
+                pos = {left + mid, top + lesson_parts * unit}, size = {right, 2 * unit};
+                break;
+            case Window::CustomerStory:
+                pos = {left + mid, top + (lesson_parts + editor_parts) * unit}, size = {right, unit};
+                break;
+        }
     }
     const ImGuiCond cond = layout_.placing_all ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     ImGui::SetNextWindowPos(pos, cond);
     ImGui::SetNextWindowSize(size, cond);
+    // A layout put in place is saved like one the user made (the host keeps ImGui's settings):
+    // "Reset window layout" also forgets the old places after a reload.
+    if (layout_.placing_all) ImGui::MarkIniSettingsDirty();
 }
 
 // Every window, in the order they are drawn; a host page may hide some (UiConfig).
@@ -76,9 +110,12 @@ void App::draw() {
             ImGui::StyleColorsDark();
         if (presentation_) high_contrast_colors(ui_.theme == "light");  // widgets.cpp
     }
+    handle_shortcuts();  // shortcuts.cpp
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     if (ds.x != layout_.last_w || ds.y != layout_.last_h) {
-        if (layout_.last_w > 0) layout_.relayout = true;
+        // The first frame keeps the places ImGui's saved settings gave (the layout survives a
+        // reload); windows without one go to the layout's place (ImGuiCond_FirstUseEver).
+        layout_.relayout = layout_.last_w > 0;
         layout_.last_w = ds.x;
         layout_.last_h = ds.y;
     }
@@ -111,9 +148,34 @@ void App::draw() {
     }
     draw_info_window();  // with the map's "Press Play" hint; the first visit opens it
     draw_messages();
+    remember_keyboard_focus();
     end_picture_frame();  // asks the host for the PNG, taken once this frame is drawn
     end_frame_truncation_check();  // "truncated" in the state: what this frame had to shorten
     for (const TabRect& t : visible_tabs()) layout_.rects.push_back({"tab:" + t.label, t.x, t.y, t.w, t.h});
+}
+
+// Where the keyboard is, for the page and its tests: "keyboard_window" (the window keys go to,
+// or the one Ctrl+Tab is choosing), "focus" (the highlighted item, while the keyboard
+// navigation shows it) and "tab_selected:<label>" (the chart tab showing).
+void App::remember_keyboard_focus() {
+    ImGuiContext& g = *GImGui;
+    ImGuiWindow* kw = g.NavWindowingTarget ? g.NavWindowingTarget : g.NavWindow;
+    if (kw) {
+        const ImGuiWindow* root = kw->RootWindow;
+        layout_.rects.push_back({"keyboard_window", root->Pos.x, root->Pos.y, root->Size.x, root->Size.y});
+    }
+    if (g.NavWindow && g.NavId != 0 && !g.NavDisableHighlight) {
+        const ImRect r = ImGui::WindowRectRelToAbs(g.NavWindow, g.NavWindow->NavRectRel[g.NavLayer]);
+        layout_.rects.push_back({"focus", r.Min.x, r.Min.y, r.GetWidth(), r.GetHeight()});
+    }
+    if (ImGuiWindow* cw = ImGui::FindWindowByName("Charts"); cw && cw->WasActive)
+        if (ImGuiTabBar* bar = g.TabBars.GetByKey(cw->GetID("charts")))
+            for (const ImGuiTabItem& tab : bar->Tabs)
+                if (tab.ID == bar->SelectedTabId) {
+                    const float x = bar->BarRect.Min.x + tab.Offset - bar->ScrollingAnim;
+                    layout_.rects.push_back({std::string("tab_selected:") + bar->GetTabName(&tab), x,
+                                             bar->BarRect.Min.y, tab.Width, bar->BarRect.GetHeight()});
+                }
 }
 
 void App::draw_messages() {

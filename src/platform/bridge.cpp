@@ -69,6 +69,9 @@ int motsim_command(const char* cmd) {
         return 0;
     return 1;
 }
+// What the page's DOM mirror reads beyond the state: the shipped scenarios by title and the
+// charts' per-tick series as a table of about `rows` rows (App::mirror_json).
+const char* motsim_mirror(int rows) { return g_app ? (g_out = g_app->mirror_json(rows)).c_str() : "null"; }
 const char* motsim_story() {
     if (!g_app) return "";
     std::string s;

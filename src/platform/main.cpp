@@ -14,6 +14,7 @@
 #include "app/app.h"
 #include "imgui.h"
 #include "imgui_impl_glfw.h"
+#include "imgui_internal.h"
 #include "imgui_impl_opengl3.h"
 #include "platform/bridge.h"
 #include "platform/crowd_renderer.h"
@@ -37,6 +38,14 @@ struct Runtime {
     float font_scale = 1.0f;    // the app's text size the fonts were built for
     bool presentation = false;  // ... and its presentation mode
     std::string ini_key = "motsim.layout";
+    bool touch = false;  // the device has touch: bigger targets (apply_touch_style)
+    // Touch scrolling (touch_scroll): the window a finger pressed on and the press's move id.
+    ImGuiWindow* scroll_window = nullptr;
+    ImGuiID scroll_press_id = 0;
+    // Tab inside the canvas (keyboard_tab): where the highlight was when Tab was pressed.
+    int tab_dir = 0;  // +1 Tab, -1 Shift+Tab, 0 none pending
+    ImGuiID tab_from = 0;
+    ImRect tab_from_rect;
 };
 Runtime* g = nullptr;
 
@@ -122,8 +131,93 @@ void apply_fonts(float scale, bool presentation) {
     }
 }
 
+// ==== Touch and keyboard =======================================================================
+// Touch targets of at least 40 CSS pixels when the device has touch (a coarse pointer, or touch
+// events seen): taller frames, more room between items, a wider margin around what a finger hits.
+void apply_touch_style(float dpr) {
+    ImGuiStyle& st = ImGui::GetStyle();
+    const ImGuiIO& io = ImGui::GetIO();
+    const float font = io.Fonts->Fonts.empty() ? 13.0f * dpr : io.Fonts->Fonts[0]->FontSize;
+    const float target = 40.0f * dpr;
+    st.FramePadding.y = std::max(st.FramePadding.y, std::ceil((target - font) * 0.5f));
+    st.FramePadding.x = std::max(st.FramePadding.x, 10.0f * dpr);
+    st.ItemSpacing = {std::max(st.ItemSpacing.x, 10.0f * dpr), std::max(st.ItemSpacing.y, 8.0f * dpr)};
+    st.ItemInnerSpacing.x = std::max(st.ItemInnerSpacing.x, 8.0f * dpr);
+    st.TouchExtraPadding = {4.0f * dpr, 4.0f * dpr};
+    st.ScrollbarSize = std::max(st.ScrollbarSize, 20.0f * dpr);
+    st.GrabMinSize = std::max(st.GrabMinSize, 24.0f * dpr);
+    st.TabRounding = std::max(st.TabRounding, 4.0f * dpr);
+}
+
+// A finger dragged over a window's body scrolls that window (windows move only by their title
+// bar). A press a widget took (a slider, a button, the journey map) keeps the drag for itself.
+// The mouse is left as it is: a mouse drag on empty space does nothing.
+void touch_scroll() {
+    ImGuiContext& ctx = *GImGui;
+    const ImGuiIO& io = ctx.IO;
+    if (!platform::touch_input() || !io.MouseDown[0]) {
+        g->scroll_window = nullptr;
+        return;
+    }
+    if (io.MouseClicked[0]) {
+        g->scroll_window = nullptr;
+        ImGuiWindow* w = ctx.HoveredWindow;
+        g->scroll_press_id = w ? w->MoveId : 0;
+        while (w && w->ScrollMax.y <= 0 && w->ScrollMax.x <= 0 && (w->Flags & ImGuiWindowFlags_ChildWindow))
+            w = w->ParentWindow;
+        if (w && (w->ScrollMax.y > 0 || w->ScrollMax.x > 0) && !w->TitleBarRect().Contains(io.MouseClickedPos[0]))
+            g->scroll_window = w;
+        return;
+    }
+    ImGuiWindow* w = g->scroll_window;
+    if (!w || (ctx.ActiveId != 0 && ctx.ActiveId != g->scroll_press_id && ctx.ActiveId != w->MoveId)) return;
+    if (io.MouseDelta.y != 0) ImGui::SetScrollY(w, std::clamp(w->Scroll.y - io.MouseDelta.y, 0.0f, w->ScrollMax.y));
+    if (io.MouseDelta.x != 0) ImGui::SetScrollX(w, std::clamp(w->Scroll.x - io.MouseDelta.x, 0.0f, w->ScrollMax.x));
+}
+
+// Tab inside the canvas moves between the fields and sliders of the focused window (ImGui's
+// tabbing). When there is nowhere further to go (nothing to reach, or Tab came round to the
+// first field again) the keyboard leaves the canvas for the page's next control, so the canvas
+// never traps it. Called after NewFrame, where ImGui applied last frame's Tab.
+void keyboard_tab() {
+    ImGuiContext& ctx = *GImGui;
+    const ImGuiIO& io = ctx.IO;
+    if (g->tab_dir != 0) {
+        const int dir = g->tab_dir;
+        g->tab_dir = 0;
+        bool leave = ctx.NavJustMovedToId == 0 || ctx.NavId == g->tab_from;
+        if (!leave && g->tab_from != 0 && ctx.NavWindow) {
+            const ImRect now = ImGui::WindowRectRelToAbs(ctx.NavWindow, ctx.NavWindow->NavRectRel[ctx.NavLayer]);
+            const ImRect& was = g->tab_from_rect;
+            const bool before =
+                now.Min.y < was.Min.y - 1 || (std::fabs(now.Min.y - was.Min.y) <= 1 && now.Min.x < was.Min.x);
+            const bool after =
+                now.Min.y > was.Min.y + 1 || (std::fabs(now.Min.y - was.Min.y) <= 1 && now.Min.x > was.Min.x);
+            leave = dir > 0 ? before : after;  // came round the window
+        }
+        if (leave) {
+            ImGui::ClearActiveID();
+            ctx.NavActivateId = ctx.NavActivateDownId = ctx.NavActivatePressedId = ctx.NavActivateInputId = 0;
+            ctx.NavDisableHighlight = true;
+            platform::leave_canvas(dir > 0);
+        }
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Tab), true) && !io.KeyCtrl && !io.KeyAlt && !io.WantTextInput) {
+        g->tab_dir = io.KeyShift ? -1 : 1;
+        g->tab_from = ctx.NavDisableHighlight && ctx.ActiveId == 0 ? 0 : ctx.NavId;
+        g->tab_from_rect = ctx.NavWindow
+                               ? ImGui::WindowRectRelToAbs(ctx.NavWindow, ctx.NavWindow->NavRectRel[ctx.NavLayer])
+                               : ImRect();
+    }
+}
+
 void frame() {
     glfwPollEvents();
+    const bool touch = platform::touch_device();
+    if (touch != g->touch) {
+        g->touch = touch;
+        g->dpr = 0;  // rebuild the style below
+    }
     const float dpr = platform::follow_canvas(g->window);
     // A new pixel ratio, text size or presentation mode: the fonts are rebuilt here, between two
     // frames (never while ImGui holds the atlas's texture for a frame).
@@ -134,6 +228,7 @@ void frame() {
         g->font_scale = font_scale;
         g->presentation = presentation;
         apply_fonts(dpr * font_scale, presentation);
+        if (g->touch) apply_touch_style(dpr);
         ImGui_ImplOpenGL3_DestroyFontsTexture();
         ImGui_ImplOpenGL3_CreateFontsTexture();
         g->app->set_ui_scale(dpr);
@@ -146,6 +241,8 @@ void frame() {
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGui::NewFrame();
+    touch_scroll();
+    keyboard_tab();
     g->app->draw();
     ImGui::Render();
 
@@ -247,7 +344,11 @@ int main(int argc, char** argv) {
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;  // the layout goes through the host's storage
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;                     // the layout goes through the host's storage
+    io.IniSavingRate = 1.0f;                      // a moved window is saved within a second (a reload keeps it)
+    io.ConfigWindowsMoveFromTitleBarOnly = true;  // dragging a window's body never moves it
+    io.ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;  // Tab, arrows, Space, Enter (shortcuts.cpp)
     ImGui::StyleColorsDark();
     apply_fonts(1.0f, false);
     ImGui_ImplGlfw_InitForOpenGL(runtime.window, true);

@@ -89,6 +89,11 @@ void present(GLFWwindow* window) { glfwSwapBuffers(window); }
 
 void announce_ready() {}
 
+// A desktop window: a mouse, and nothing beyond the window to give the keyboard to.
+bool touch_device() { return false; }
+bool touch_input() { return false; }
+void leave_canvas(bool) {}
+
 bool run(void (*frame)(), bool (*keep_going)()) {
     while (keep_going()) frame();
     return true;

@@ -42,6 +42,14 @@ float follow_canvas(GLFWwindow* window);
 void save_screenshot(const std::string& name, int framebuffer_w, int framebuffer_h);
 // Shows the frame: swap natively; the browser composites by itself.
 void present(GLFWwindow* window);
+// Touch (the page's adapter, web/embed/34-touch.js): whether the device has touch (a coarse
+// pointer, or touch events seen), and whether the mouse ImGui sees is a finger right now.
+// Natively both false.
+bool touch_device();
+bool touch_input();
+// Moves the keyboard focus from the canvas to the page's next (or previous) control: Tab came
+// to the end of what the simulator offers (nothing natively).
+void leave_canvas(bool forward);
 // Tells the page that the simulator is ready (nothing natively).
 void announce_ready();
 // Runs frame() until keep_going() says no and returns true (natively), or hands frame() to the

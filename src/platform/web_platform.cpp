@@ -50,11 +50,13 @@ EM_JS(void, set_canvas_buffer_size, (int w, int h), {
     }
 });
 
-// Keys reach the simulator only while its canvas has focus, and Tab is never swallowed
-// (keyboard users must be able to move on). Touch is the page's job: the host services carry
-// adaptTouch (MotsimEmbed.adaptTouch, web/embed/34-touch.js), the one adapter for the full page
-// and embeds. GLFW 3.1.6's own touch handling reads fields only SDL sets, so its listeners are
-// removed here; a page without adaptTouch gets no touch input.
+// Keys reach the simulator only while its canvas has focus. Tab goes to ImGui (between the
+// fields of a window) until there is nowhere further to go; then main.cpp hands the focus to the
+// page's next control (leave_canvas), so keyboard users can always move on. Touch is the
+// page's job: the host services carry adaptTouch (MotsimEmbed.adaptTouch,
+// web/embed/34-touch.js), the one adapter for the full page and embeds. GLFW 3.1.6's own touch
+// handling reads fields only SDL sets, so its listeners are removed here; a page without
+// adaptTouch gets no touch input.
 // clang-format off
 // (EM_JS stringifies its body as JavaScript: the formatter would turn === into "== =".)
 EM_JS(void, adapt_input_to_page, (), {
@@ -63,14 +65,45 @@ EM_JS(void, adapt_input_to_page, (), {
     window.removeEventListener("keydown", GLFW.onKeydown, true);
     window.removeEventListener("keypress", GLFW.onKeyPress, true);
     window.removeEventListener("keyup", GLFW.onKeyup, true);
-    c.addEventListener("keydown", function (e) { if (e.keyCode !== 9) GLFW.onKeydown(e); }, true);
+    c.addEventListener("keydown", GLFW.onKeydown, true);
     c.addEventListener("keypress", GLFW.onKeyPress, true);
-    c.addEventListener("keyup", function (e) { if (e.keyCode !== 9) GLFW.onKeyup(e); }, true);
+    // A release goes in an animation frame later: ImGui 1.86 reads keys once a frame, and a
+    // press and release in the same frame would be no press at all.
+    c.addEventListener("keyup", function (e) {
+        var code = e.keyCode;
+        requestAnimationFrame(function () { GLFW.onKeyup({ keyCode: code }); });
+    }, true);
+    // Focus lost (Tab left, a click elsewhere): no key stays down in ImGui.
+    c.addEventListener("blur", GLFW.onBlur, true);
     c.removeEventListener("touchmove", GLFW.onMousemove, true);
     c.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
     c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
     c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
     if (Module.motsimHost && Module.motsimHost.adaptTouch) Module.motsimHost.adaptTouch(c);
+});
+
+// Touch, as the page's adapter (web/embed/34-touch.js) marks it on the canvas.
+EM_JS(int, touch_flags, (), {
+    var c = Module.canvas;
+    var coarse = false;
+    try { coarse = !!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches); } catch (e) {}
+    return ((coarse || (c && c.__motsimTouchSeen)) ? 1 : 0) | ((c && c.__motsimTouchInput) ? 2 : 0);
+});
+
+// The page's next (or previous) focusable control after the canvas gets the focus; with none,
+// the canvas lets go of it (the browser's own next stop follows).
+EM_JS(void, focus_past_canvas, (int forward), {
+    var c = Module.canvas;
+    if (!c) return;
+    var sel = "a[href],button,input,select,textarea,summary,[tabindex]";
+    var all = Array.prototype.filter.call(document.querySelectorAll(sel), function (e) {
+        if (e === c) return true;
+        if (e.disabled || e.tabIndex < 0 || e.closest("[hidden],[inert]")) return false;
+        return e.getClientRects().length > 0;
+    });
+    var at = all.indexOf(c);
+    var next = at < 0 ? null : all[forward ? at + 1 : at - 1];
+    if (next) next.focus(); else c.blur();
 });
 // clang-format on
 
@@ -166,6 +199,10 @@ void save_screenshot(const std::string& name, int, int) {
 }
 
 void present(GLFWwindow*) {}
+
+bool touch_device() { return (touch_flags() & 1) != 0; }
+bool touch_input() { return (touch_flags() & 2) != 0; }
+void leave_canvas(bool forward) { focus_past_canvas(forward ? 1 : 0); }
 
 void announce_ready() {
     EM_ASM({

@@ -96,9 +96,9 @@ Instance.prototype.buildMirror = function () {
   step.addEventListener("click", function () { self.command("step"); self.refresh(); });
   var reset = el("button", { type: "button", "data-action": "reset", "aria-label": "Reset to the start" }, "Reset");
   reset.addEventListener("click", function () { self.command("reset"); self.refresh(); self.announce("Reset to the start."); });
-  var finish = el("button", { type: "button", "data-action": "finish", "aria-label": "Run to the end" }, "Run to end");
+  var finish = el("button", { type: "button", "data-action": "finish" }, "Run to the end");
   finish.addEventListener("click", function () { self.finish(); });
-  var link = el("button", { type: "button", "data-action": "link", "aria-label": "Copy a link to this run" }, "Copy link");
+  var link = el("button", { type: "button", "data-action": "link", "aria-label": "Copy link to this run" }, "Copy link");
   link.addEventListener("click", function () {
     self.makeLink().then(function (url) { if (url) self.offerLink(url, true); });
   });
@@ -121,18 +121,43 @@ Instance.prototype.buildMirror = function () {
   var scenario = this.json("motsim_scenario");
   var state = this.metrics();
   var locked = (state && state.locked) || this.opts.locked || [];
-  var entries = this.opts.mirror;
+  // Sliders grouped by moment, a fieldset each (the scenario's own parameters in one more).
+  // With more than MIRROR_DEFAULT_MAX moments (and no list from the host), a list chooses the
+  // moment whose sliders are shown: every moment is reachable, the panel stays short, and a
+  // 1,000-moment journey builds two sliders, not two thousand.
+  var entries = this.opts.mirror, pickList = null;
   if (!entries) {
     entries = [];
-    (scenario && scenario.moments || []).forEach(function (m) {
+    var ms = scenario && scenario.moments || [];
+    if (ms.length > MIRROR_DEFAULT_MAX) {
+      pickList = ms;
+      var ids = {};
+      ms.forEach(function (m) { ids[m.id] = true; });
+      if (!this.mirrorMoment || !ids[this.mirrorMoment])
+        this.mirrorMoment = state && state.selected && ids[state.selected] ? state.selected : ms[0].id;
+      ms = ms.filter(function (m) { return m.id === self.mirrorMoment; });
+    }
+    ms.forEach(function (m) {
       ["positive", "negative"].forEach(function (f) {
         var path = "/moments/" + m.id + "/" + f;
-        if (!pathLocked(locked, path) && entries.length < MIRROR_DEFAULT_MAX) entries.push({ path: path });
+        if (!pathLocked(locked, path)) entries.push({ path: path });
       });
     });
   }
-  var params = el("fieldset", { className: "motsim-params" });
-  params.appendChild(el("legend", null, "Parameters"));
+  var params = el("section", { className: "motsim-params", "aria-label": "Parameters" });
+  var groups = {}, order = [];
+  function groupOf(path) {
+    var p = path.split("/");
+    var key = p[1] === "moments" && p.length > 3 ? p[2] : "";
+    if (!groups[key]) {
+      var m = key ? momentOf(scenario, key) : null;
+      var fs = el("fieldset", { className: "motsim-moment", "data-moment": key });
+      fs.appendChild(el("legend", null, key ? (m && m.name ? m.name : key) : "Scenario"));
+      groups[key] = fs;
+      order.push(key);
+    }
+    return groups[key];
+  }
   var anyLocked = false, badEntries = 0;
   entries.forEach(function (entry) {
     var spec = paramSpec(scenario, entry);
@@ -167,9 +192,24 @@ Instance.prototype.buildMirror = function () {
     row.appendChild(label);
     row.appendChild(input);
     row.appendChild(output);
-    params.appendChild(row);
+    groupOf(entry.path).appendChild(row);
     self.mirrorInputs[entry.path] = { input: input, output: output, spec: spec };
   });
+  if (pickList) {
+    var pickId = nextId("motsim-pick");
+    var pickRow = el("div", { className: "motsim-param" });
+    pickRow.appendChild(el("label", { "for": pickId }, "Moment to edit (" + pickList.length + " moments)"));
+    var pick = el("select", { id: pickId, "data-action": "pick-moment" });
+    pickList.forEach(function (m) { pick.appendChild(el("option", { value: m.id }, m.name ? m.name : m.id)); });
+    pick.value = this.mirrorMoment;
+    pick.addEventListener("change", function () {
+      self.mirrorMoment = pick.value;
+      self.buildMirror();  // the chosen moment's sliders (focus stays on the list)
+    });
+    pickRow.appendChild(pick);
+    params.appendChild(pickRow);
+  }
+  order.forEach(function (k) { params.appendChild(groups[k]); });
   if (anyLocked) params.appendChild(el("p", { className: "motsim-locked-note" }, "Locked parameters are fixed by this lesson."));
   if (Object.keys(this.mirrorInputs).length) this.mirror.appendChild(params);
 
