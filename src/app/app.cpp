@@ -532,9 +532,12 @@ bool App::start_experiment(const std::string& kind) {
         experiments_.job = std::make_unique<ReplicationJob>(edited_, experiments_.runs, run_.seed);
         experiments_.kind = ExperimentKind::Replications;
     } else if (kind == "sweep" && !edited_.moments.empty()) {
+        // The panel's bounds are floats: 0.3f is 0.30000001..., so the grid starts from the
+        // value the panel shows (three decimals), not from the float's digits.
+        const auto tidy = [](float v) { return std::round(static_cast<double>(v) * 1000.0) / 1000.0; };
         std::vector<SweepAxis> axes{{"/moments/" + edited_.moments[static_cast<std::size_t>(selected_)].id + "/" +
                                          kSweepFields[std::clamp(experiments_.sweep_field, 0, 2)],
-                                     grid(experiments_.sweep_lo, experiments_.sweep_hi, experiments_.sweep_steps)}};
+                                     grid(tidy(experiments_.sweep_lo), tidy(experiments_.sweep_hi), experiments_.sweep_steps)}};
         auto job = std::make_unique<SweepJob>(edited_, axes, experiments_.runs, run_.seed);
         if (!job->ok()) {
             note("Sweep not started: " + job->error(), true);
