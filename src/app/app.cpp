@@ -27,6 +27,9 @@ constexpr const char* kStoreSeed = "motsim.seed";
 constexpr const char* kStoreSpeed = "motsim.speed";
 constexpr const char* kStoreTextSize = "motsim.text_size";
 constexpr const char* kStorePresentation = "motsim.presentation";
+// The scenario as it was loaded (Revert's target), and where it came from.
+constexpr const char* kStoreLoaded = "motsim.loaded";
+constexpr const char* kStoreLoadedOrigin = "motsim.loaded_origin";
 
 const char* embedded_scenario(const char* name) {
     for (const auto& f : scenarios::kFiles)
@@ -54,6 +57,8 @@ App::App(Host& host) : host_(host) {
     run_.seed = edited_.seed;
     restart();
     lesson_.base = edited_;
+    history_.loaded = edited_;
+    history_.loaded_origin = "default.json";
 }
 
 namespace {
@@ -96,16 +101,36 @@ bool App::load_text(const std::string& text, const std::string& origin) {
 }
 
 void App::load_scenario(const Scenario& s, const std::string& origin) {
+    // A load is an undoable step: the journey it replaces (edited or not) is one Ctrl+Z away.
+    EditHistory& h = history_;
+    EditHistory::Step step;
+    step.before = edited_;
+    step.after = s;
+    step.what = "load " + origin;
+    step.load = true;
+    step.loaded_before = h.loaded;
+    step.clean_before = h.clean;
+    h.steps.resize(h.pos);
+    h.steps.push_back(std::move(step));
+    if (h.steps.size() > EditHistory::kMaxSteps) h.steps.erase(h.steps.begin());
+    h.pos = h.steps.size();
+    h.loaded = s;
+    h.loaded_origin = origin;
+    h.clean = static_cast<long>(h.pos);
+    install_loaded(s);
+    note("Loaded " + s.name + " (" + origin + ")", false);
+    host_.emit("loaded", nlohmann::json{{"scenario", s.name}}.dump());
+}
+
+void App::install_loaded(const Scenario& s) {
     edited_ = s;
     run_.seed = s.seed;
     selected_ = 0;
     run_.watched.reset();
     layout_.relayout = true;
     restart();
-    note("Loaded " + s.name + " (" + origin + ")", false);
     dirty_ = true;
     lesson_.base = edited_;
-    host_.emit("loaded", nlohmann::json{{"scenario", s.name}}.dump());
 }
 
 std::string App::scenario_json() const {
@@ -290,15 +315,25 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
             return false;
         }
     // Which parameters changed: locked ones are refused for the learner, the rest reported.
+    if (by_learner) {
+        const std::string lock = locked_change(edited_, edited);
+        if (!lock.empty()) {
+            note(lock + " is locked in this lesson", true);
+            return false;
+        }
+    }
     std::vector<std::pair<std::string, double>> changes;
     if (edited.moments.size() == edited_.moments.size()) changes = changed_parameters(edited_, edited);
-    if (by_learner)
-        for (const auto& c : changes)
-            if (locked(c.first)) {
-                note(c.first + " is locked in this lesson", true);
-                return false;
-            }
+    record_step(edited_, edited, what);
+    land_scenario(edited, changes, by_learner);
+    return true;
+}
+
+void App::land_scenario(const Scenario& edited, const std::vector<std::pair<std::string, double>>& changes,
+                        bool by_learner) {
     edited_ = edited;
+    if (!edited_.moments.empty())
+        selected_ = std::clamp(selected_, 0, static_cast<int>(edited_.moments.size()) - 1);
     dirty_ = true;
     ++scenario_version_;
     const Scenario live = live_scenario(edited_);
@@ -317,7 +352,6 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
         host_.emit(
             "param",
             nlohmann::json{{"path", c.first}, {"value", c.second}, {"by", by_learner ? "learner" : "host"}}.dump());
-    return true;
 }
 
 bool App::set_param(const std::string& path, double v, bool by_learner) {
@@ -692,6 +726,8 @@ void App::save_state() {
     host_.store(kStoreScenario, scenario_json());
     host_.store(kStoreSeed, std::to_string(run_.seed));
     host_.store(kStoreSpeed, std::to_string(run_.speed));
+    host_.store(kStoreLoaded, edited() ? io::scenario_to_json(history_.loaded) : "");
+    host_.store(kStoreLoadedOrigin, history_.loaded_origin);
     dirty_ = false;
     saved_at_ = time_;
 }
@@ -731,7 +767,20 @@ void App::restore_state() {
     layout_.relayout = true;
     restart();
     lesson_.base = edited_;
-    note("Restored your last scenario: " + edited_.name, false);
+    // What Revert goes back to: the scenario as it was loaded before the saved edits, when the
+    // edits were saved with it; else the restored scenario itself.
+    history_ = EditHistory{};
+    history_.loaded = edited_;
+    history_.loaded_origin = host_.load(kStoreLoadedOrigin);
+    const std::string loaded = host_.load(kStoreLoaded);
+    if (!loaded.empty()) {
+        io::LoadResult lr = io::load_scenario(loaded);
+        if (lr.ok()) {
+            history_.loaded = *lr.scenario;
+            history_.clean = -1;
+        }
+    }
+    note("Restored your last scenario: " + edited_.name + (edited() ? " (with your edits)" : ""), false);
 }
 
 std::string App::state_json() const {
@@ -794,6 +843,9 @@ std::string App::state_json() const {
     j["busy"] = what.empty() ? nlohmann::ordered_json(nullptr)
                              : nlohmann::ordered_json{{"kind", what}, {"progress", busy_progress()}};
     j["locked"] = ui_.locked;
+    j["edited"] = edited();  // differs from the scenario as loaded (Edit > Revert goes back)
+    j["can_undo"] = can_undo();
+    j["can_redo"] = can_redo();
     // Text the last frame had to shorten (widgets.h): 0 when everything could be read in full.
     j["truncated"] = truncation_log().last_count;
     j["truncated_texts"] = truncation_log().last_texts;

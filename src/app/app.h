@@ -6,6 +6,7 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,6 +109,7 @@ public:
     //   {"op": "connect", "from": "<id>", "outcome": "positive|neutral|negative|all",
     //    "to": "<id>|done|lost", "weight": 1}
     //   {"op": "disconnect", "from": "<id>", "outcome": "...", "to": "<id>|done|lost"}
+    //   {"op": "set_flag", "moment": "<id>", "flag": "purchase" | "reads_reviews", "value": true}
     //   {"op": "set_entry", "moment": "<id>"}
     //   {"op": "add_segment", "name": "...", "share": 0.3}  {"op": "remove_segment", "index": 1}
     //   {"op": "set_title", "title": "..."}  {"op": "set_description", "description": "..."}
@@ -260,6 +262,32 @@ private:
     void cancel_experiments();
     void emit_tick_events();
     void note(const std::string& text, bool error);
+    // ---- authoring (authoring.cpp) -----------------------------------------------------------
+    // Puts `s` in place as the edited scenario: live when the structure allows, else a restart.
+    // No checks and no history: apply_edit, undo and redo do those.
+    void land_scenario(const Scenario& s, const std::vector<std::pair<std::string, double>>& changes,
+                       bool by_learner);
+    // Records an edit in the history (merging a held slider's edits into one step).
+    void record_step(const Scenario& before, const Scenario& after, const std::string& what);
+    // Puts a loaded scenario in place (a shipped file, a file, a link, undo of a load).
+    void install_loaded(const Scenario& s);
+    // The first locked parameter an edit from `before` to `after` would change ("" if none); a
+    // change of the journey's structure counts as locked when the lesson locks anything.
+    std::string locked_change(const Scenario& before, const Scenario& after) const;
+    // The authoring controls (authoring_window.cpp): the Scenario menu's journeys by title and
+    // "New journey", the Edit menu, the Moment of truth window's name/phase/add/remove/move row,
+    // the "Journey details" window (title, description, segments), routes drawn on the map by
+    // dragging from a moment to another, and the question before unsaved edits are left.
+    void draw_scenario_choices();
+    void draw_edit_menu();
+    void draw_authoring_controls();
+    void draw_details_window();
+    void draw_confirm_leave();
+    void draw_route_drag(const JourneyLayout& layout, bool hovered);
+    // Runs `action` at once, or after asking when the scenario has unsaved edits.
+    void ask_before_leaving(const std::string& what, std::function<void()> action);
+    // Sends an edit command from the app's own controls; a refusal is already a message.
+    bool edit_from_ui(const std::string& json);
     // True (with a message and an "error" event) if `text` is longer than kMaxTextBytes.
     bool refuse_long_text(const std::string& text, const std::string& what);
 
@@ -304,6 +332,19 @@ private:
     LiveRun run_;
     ExperimentRoom experiments_;
     LessonRoom lesson_;
+    EditHistory history_;
+    // Authoring controls' state (authoring_window.cpp).
+    bool show_details_ = false;  // the "Journey details" window is open
+    struct LeaveQuestion {
+        std::string what;  // "load Hotel stay"
+        std::function<void()> action;
+    };
+    std::optional<LeaveQuestion> leave_question_;
+    bool leave_popup_open_ = false;
+    int route_from_ = -100;  // the moment a route is being drawn from (-100: none)
+    int route_to_ = -100;    // where it was dropped: a moment, kDone or kLost
+    std::string rename_text_;
+    int rename_for_ = -1;  // the moment rename_text_ belongs to
     WindowLayout layout_;
     UiConfig ui_;
     Crowd crowd_;
@@ -317,12 +358,6 @@ private:
     char open_path_[512] = "assets/scenarios/hotel.json";
     std::string theme_applied_;
     bool show_info_ = false;         // the Info window is open
-    CompareRoom compare_;      // baselines and earlier runs (compare.h)
-    io::ChartTable chart_table_;   // the data of the chart tab on screen, for "Export chart data"
-    std::string chart_table_what_;  // what it is, for the file name ("flow", "funnel")
-    std::string picture_pending_;   // a PNG asked for: the next frame is drawn for it
-    bool capturing_picture_ = false;
-    int pictures_taken_ = 0;  // (state: "pictures") each drawn without the menu bar and tooltips
     bool info_by_greeting_ = false;  // ... opened by greet_first_visit, not by the learner
     bool greeted_ = false;           // the first visit was looked at
     bool host_page_ = false;         // a host page configured the app (an embed)
@@ -337,6 +372,12 @@ private:
         bool on_map = false;
         float x = 0, y = 0;
     } followed_spot_;
+    CompareRoom compare_;      // baselines and earlier runs (compare.h)
+    io::ChartTable chart_table_;   // the data of the chart tab on screen, for "Export chart data"
+    std::string chart_table_what_;  // what it is, for the file name ("flow", "funnel")
+    std::string picture_pending_;   // a PNG asked for: the next frame is drawn for it
+    bool capturing_picture_ = false;
+    int pictures_taken_ = 0;  // (state: "pictures") each drawn without the menu bar and tooltips
 };
 
 }  // namespace motsim::app

@@ -424,6 +424,7 @@ void App::draw_journey_map_window() {
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
     }
+    draw_route_drag(layout, hovered);  // authoring_window.cpp: drag from a moment to draw a route
     ImGui::End();
 }
 

@@ -17,12 +17,11 @@ namespace motsim::app {
 void App::draw_menu_bar() {
     if (!ImGui::BeginMainMenuBar()) return;
     if (ImGui::BeginMenu("Scenario")) {
-        for (const auto& f : scenarios::kFiles) {
-            if (ImGui::MenuItem(f.name)) load_text(f.text, f.name);
-        }
+        draw_scenario_choices();  // authoring_window.cpp: the journeys by title, New journey
         ImGui::Separator();
         if (host_.is_browser()) {
-            if (ImGui::MenuItem("Open JSON file...")) host_.open_file("");
+            if (ImGui::MenuItem("Open JSON file..."))
+                ask_before_leaving("open another file", [this] { host_.open_file(""); });
         } else if (ImGui::BeginMenu("Open JSON file")) {
             ImGui::InputText("path", open_path_, sizeof open_path_);
             if (ImGui::Button("Open")) host_.open_file(open_path_);
@@ -34,6 +33,9 @@ void App::draw_menu_bar() {
         if (host_.is_browser() && ImGui::MenuItem("Copy a link to this run")) host_.copy_link(share_json());
         ImGui::EndMenu();
     }
+    remember_item("menu_scenario");
+    draw_edit_menu();  // authoring_window.cpp
+    remember_item("menu_edit");
     // Files named after the scenario, the seed and what they hold (export_data, compare.cpp).
     const bool export_open = ImGui::BeginMenu("Export");
     remember_item("menu_export");
@@ -110,7 +112,8 @@ void App::draw_menu_bar() {
         ImGui::EndMenu();
     }
     ImGui::SameLine(0, 30);
-    ImGui::TextDisabled("%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited_.time_unit.c_str(), tick(),
+    ImGui::TextDisabled("%s%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited() ? " (edited)" : "",
+                        edited_.time_unit.c_str(), tick(),
                         edited_.ticks, finished() ? "finished" : run_.playing ? "playing" : "paused",
                         run_.view.engine.c_str());
     ImGui::EndMainMenuBar();

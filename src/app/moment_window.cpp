@@ -128,6 +128,7 @@ void App::draw_moment_window() {
                 selected_ = static_cast<int>(m);
         ImGui::EndCombo();
     }
+    draw_authoring_controls();  // authoring_window.cpp: name, phase, add, remove, move, entry
     Scenario s = edited_;
     bool changed = false;
     draw_moment_editor(s.moments[static_cast<std::size_t>(selected_)], selected_, s, changed);

@@ -109,6 +109,29 @@ struct LessonRoom {
     bool last_met = false;
 };
 
+// ==== Edit history ==============================================================================
+// Every landed edit of the scenario is one step that undo() takes back and redo() does again; a
+// slider drag is one step (edits of the same thing while the control is held merge). A load is a
+// step too, so loading another journey over unsaved edits loses nothing. `loaded` is the scenario
+// as last loaded (Revert goes back to it); `clean` is the position where the scenario equals it.
+struct EditHistory {
+    struct Step {
+        Scenario before, after;
+        std::string what;  // for a person: "check_in: positive", "add moment pays", "load hotel.json"
+        bool load = false;       // a load: `loaded` changes too
+        Scenario loaded_before;  // (loads only) the loaded reference before this step
+        long clean_before = 0;   // (loads only) `clean` before this step
+        bool open = false;       // a gesture still going: edits of the same `what` merge into it
+    };
+    std::vector<Step> steps;  // steps[0, pos) are done, steps[pos, end) can be redone
+    std::size_t pos = 0;
+    long clean = 0;  // -1 when no position equals `loaded` any more
+    Scenario loaded;
+    std::string loaded_origin;
+    bool ui_gesture = false;  // draw() is running: edits come from the app's own controls
+    static constexpr std::size_t kMaxSteps = 100;
+};
+
 // ==== Window layout =============================================================================
 // Where the windows go (recomputed when the display changes or on "Reset window layout") and
 // the rectangles of named widgets from the last frame, which the page and tests ask for.

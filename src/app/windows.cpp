@@ -101,6 +101,10 @@ void App::place_window(Window w) {
 // Every window, in the order they are drawn; a host page may hide some (UiConfig).
 void App::draw() {
     layout_.rects.clear();  // widget() answers for the last frame only
+    // Edits made while drawing come from the app's own controls: a held slider's edits merge
+    // into one undo step, which closes when nothing is held any more.
+    history_.ui_gesture = true;
+    if (!ImGui::IsAnyItemActive() && history_.pos > 0) history_.steps[history_.pos - 1].open = false;
     const std::string theme = ui_.theme + (presentation_ ? "+contrast" : "");
     if (theme_applied_ != theme) {
         theme_applied_ = theme;
@@ -147,11 +151,14 @@ void App::draw() {
         draw_customer_story_window();
     }
     draw_info_window();  // with the map's "Press Play" hint; the first visit opens it
+    draw_details_window();  // authoring_window.cpp: title, description, segments
+    draw_confirm_leave();   // ... and the question before unsaved edits are left
     draw_messages();
-    remember_keyboard_focus();
-    end_picture_frame();  // asks the host for the PNG, taken once this frame is drawn
     end_frame_truncation_check();  // "truncated" in the state: what this frame had to shorten
     for (const TabRect& t : visible_tabs()) layout_.rects.push_back({"tab:" + t.label, t.x, t.y, t.w, t.h});
+    remember_keyboard_focus();
+    end_picture_frame();
+    history_.ui_gesture = false;
 }
 
 // Where the keyboard is, for the page and its tests: "keyboard_window" (the window keys go to,

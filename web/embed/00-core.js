@@ -36,7 +36,7 @@ var MAX_URL = 2048;
 var MAX_FETCH = MAX_TEXT_BYTES;      // a scenario or lesson fetched from a URL
 var PANELS = ["menu", "controls", "editor", "charts", "story"];
 var EVENTS = ["ready", "tick", "finished", "param", "error", "lesson_step", "lesson_done", "loaded", "share",
-              "reached", "lesson_checked"];
+              "reached", "lesson_checked", "edit"];
 var METRICS = ["conversion", "nps", "rating", "done_share", "lost_share", "purchases", "arrivals", "advocates",
                "referrals"];
 var MIRROR_DEFAULT_MAX = 12;

@@ -109,6 +109,14 @@ Bridge.prototype.load = function (text, name, what) {
 Bridge.prototype.set = function (path, value, learner) {
   return this.call(learner ? "motsim_set_learner" : "motsim_set", "number", ["text", "number"], [path, value], "path") === 1;
 };
+// An authoring command ({op: "add_moment", name: "Pays"}; docs/embedding.md lists them), checked by
+// the module with the loader's rules: its answer {ok, error, ...}, never a throw.
+Bridge.prototype.edit = function (cmd) {
+  var text;
+  try { text = JSON.stringify(cmd); } catch (e) { return { ok: false, error: "the command could not be written as JSON" }; }
+  var r = this.json("motsim_edit", ["text"], [text]);
+  return r && typeof r === "object" ? r : { ok: false, error: "the simulator did not answer" };
+};
 Bridge.prototype.configure = function (config, what) {
   return this.call("motsim_configure", "number", ["text"], [JSON.stringify(config)], what || "configuration") === 1;
 };

@@ -65,7 +65,8 @@ function adaptTouch(canvas) {
     c.__motsimTouchSeen = true;
     c.__motsimTouchInput = true;
     try { c.focus({ preventScroll: true }); } catch (x) { c.focus(); }
-    if (finger !== null) return;
+    // The only finger on the screen is ours (an end that never came cannot block later touches).
+    if (finger !== null && e.touches.length > 1) return;
     var t = e.changedTouches[0];
     finger = t.identifier;
     send("mousemove", point(t));
@@ -81,7 +82,7 @@ function adaptTouch(canvas) {
     c.addEventListener(name, function (e) {
       e.stopImmediatePropagation();
       if (name === "touchend") e.preventDefault();
-      var t = ours(e.changedTouches);
+      var t = ours(e.changedTouches) || (e.touches.length === 0 && finger !== null ? e.changedTouches[0] : null);
       if (!t) return;
       finger = null;
       send("mouseup", point(t));

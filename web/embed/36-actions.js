@@ -134,6 +134,23 @@ Instance.prototype.makeApi = function () {
       return p.then(function (done) { self.refreshSoon(); return done; });
     },
     reset: function () { return self.guard("reset()") && self.command("reset"); },
+    // Authoring: one command object ({op: "add_moment" | "connect" | ...}, docs/embedding.md),
+    // answered {ok: true, ...} or {ok: false, error: "/pointer: message"}; locked parameters and a
+    // lesson's fixed structure stay as they are. undo() and redo() walk the same history as Ctrl+Z.
+    edit: function (cmd) {
+      if (!isObject(cmd) || typeof cmd.op !== "string") {
+        var msg = "edit(command): a command object with an op, e.g. {op: \"add_moment\", name: \"Pays\"}";
+        self.report(msg);
+        return { ok: false, error: msg };
+      }
+      if (!self.guard("edit()")) return { ok: false, error: "the simulator is not ready" };
+      var r = self.bridge.edit(cmd);
+      if (r.ok) self.buildMirror();
+      self.refresh();
+      return r;
+    },
+    undo: function () { var ok = self.guard("undo()") && self.command("undo"); if (ok) self.buildMirror(); return ok; },
+    redo: function () { var ok = self.guard("redo()") && self.command("redo"); if (ok) self.buildMirror(); return ok; },
     finish: function () { return self.guard("finish()") ? self.finish() : Promise.resolve(false); },
     cancel: function () { return self.guard("cancel()") && self.cancel(); },
     metrics: function () { return self.ready ? self.metrics() : null; },

@@ -112,6 +112,14 @@ function connect(iframe, options) {
     checkLesson: function () { return bool("check"); },
     configure: function (opts) { return bool("configure", { options: opts }); },
     lock: function (paths) { return bool("lock", { paths: paths }); },
+    // The module's answer to an authoring command: {ok: true, ...} or {ok: false, error}.
+    edit: function (cmd) {
+      return request("edit", { command: cmd }).then(function (r) {
+        return r.ok ? r.result : { ok: false, error: r.error || "'edit' was refused" };
+      });
+    },
+    undo: function () { return bool("undo"); },
+    redo: function () { return bool("redo"); },
     shareLink: function () { return value("share"); },
     on: function (name, fn) { return events.on(name, fn); },
     off: function (name, fn) { return events.off(name, fn); },

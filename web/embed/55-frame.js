@@ -12,7 +12,7 @@
 // no values from fetched files: a bad fetched scenario is "X is not a valid scenario (3 problems)".
 
 var FRAME_TYPES = ["hello", "load", "set", "play", "pause", "step", "reset", "finish", "cancel", "get", "scenario",
-                   "configure", "lock", "share", "check", "lesson"];
+                   "configure", "lock", "share", "check", "lesson", "edit", "undo", "redo"];
 var FRAME_CONFIG_KEYS = ["panels", "locked", "theme", "lesson", "speed", "seed", "autoplay", "mirror", "accessible"];
 var DEPLOY_FILE = "motsim-deploy.json";
 var DEFAULT_FOLDERS = ["scenarios/", "lessons/"];
@@ -251,6 +251,13 @@ function serveFrame(element, extra) {
           }
           return boolResult(sim.configure(d.options));
         case "lock": return boolResult(sim.lock(d.paths));
+        case "edit": {
+          if (!isObject(d.command)) { errors.push("edit: command must be an object with an op"); return Promise.resolve(done(false)); }
+          var r = sim.edit(d.command);
+          if (!r.ok && r.error) errors.push("edit: " + String(r.error).slice(0, 300));
+          return Promise.resolve(done(!!r.ok, r));
+        }
+        case "undo": case "redo": return boolResult(sim[d.type]());
         case "share":
           return sim.shareLink().then(function (url) { return url ? done(true, url) : done(false); });
       }
