@@ -123,7 +123,7 @@ void App::draw_charts_window() {
             opt.x_min = 0;
             opt.x_max = tick_max;
             // Kept runs first, so the current run is drawn over them.
-            const bool many = kept.size() * sc.phases.size() > 12;  // too many tooltip lines
+            const bool many = kept.size() * sc.phases.size() > 6;  // too many tooltip lines: the legend names them
             for (std::size_t k = 0; k < kept.size(); ++k)
                 series.push_back(run_legend(kept[k], sc.name, kRunColors[k % 6]));
             std::vector<Series> current;
