@@ -62,6 +62,8 @@ var motsimPage = (function () {
       },
       // The same touch adapter as embedded simulators (web/embed/34-touch.js).
       adaptTouch: Embed.adaptTouch,
+      // Tab moves between the fields of the simulator's windows before it leaves the canvas.
+      tabInside: true,
       openFile: function () {
         fileInput.value = "";
         fileInput.click();

@@ -65,12 +65,16 @@ EM_JS(void, adapt_input_to_page, (), {
     window.removeEventListener("keydown", GLFW.onKeydown, true);
     window.removeEventListener("keypress", GLFW.onKeyPress, true);
     window.removeEventListener("keyup", GLFW.onKeyup, true);
-    c.addEventListener("keydown", GLFW.onKeydown, true);
+    // Tab goes to ImGui where the page asks for it (the full page: motsim-page.js, tabInside);
+    // in an embed it stays the host page's (its mirror follows the canvas).
+    var tabInside = !!(Module.motsimHost && Module.motsimHost.tabInside);
+    c.addEventListener("keydown", function (e) { if (e.keyCode !== 9 || tabInside) GLFW.onKeydown(e); }, true);
     c.addEventListener("keypress", GLFW.onKeyPress, true);
     // A release goes in an animation frame later: ImGui 1.86 reads keys once a frame, and a
     // press and release in the same frame would be no press at all.
     c.addEventListener("keyup", function (e) {
         var code = e.keyCode;
+        if (code === 9 && !tabInside) return;
         requestAnimationFrame(function () { GLFW.onKeyup({ keyCode: code }); });
     }, true);
     // Focus lost (Tab left, a click elsewhere): no key stays down in ImGui.
