@@ -114,14 +114,15 @@ TEST_CASE("authoring: invalid edits are refused with the loader's message and ch
     for (const auto& b : bad) {
         const Json r = run(app, b.cmd);
         CHECK_MESSAGE(r["ok"] == false, b.cmd.dump());
-        CHECK_MESSAGE(r["error"].get<std::string>().find(b.says) != std::string::npos,
-                      b.cmd.dump() << " -> " << r.dump());
+        CHECK_MESSAGE(r["error"].get<std::string>().find(b.says) != std::string::npos, b.cmd.dump()
+                                                                                           << " -> " << r.dump());
         CHECK(app.scenario_json() == before);
     }
     // A loop nobody can leave is the graph check's error: refused too.
     REQUIRE(ok(app, {{"op", "add_moment"}, {"name", "Trap"}}));
     const std::string with_trap = app.scenario_json();
-    const Json r = run(app, {{"op", "connect"}, {"from", "trap"}, {"outcome", "all"}, {"to", "trap"}, {"replace", true}});
+    const Json r =
+        run(app, {{"op", "connect"}, {"from", "trap"}, {"outcome", "all"}, {"to", "trap"}, {"replace", true}});
     CHECK(r["ok"] == false);
     CHECK(r["error"].get<std::string>().find("trap") != std::string::npos);
     CHECK(app.scenario_json() == with_trap);
@@ -199,7 +200,8 @@ TEST_CASE("authoring: remove, move and phase keep the journey joined and the num
     CHECK(targets(app, "first_moment", 0) == std::vector<std::string>{"buys"});
     CHECK(app.analysis().expected_purchases == doctest::Approx(0.9 * 0.9).epsilon(1e-9));
     // An inserted moment goes between its predecessor and where that one led.
-    const Json r = run(app, {{"op", "add_moment"}, {"name", "Compares prices"}, {"after", "first_moment"}, {"insert", true}});
+    const Json r =
+        run(app, {{"op", "add_moment"}, {"name", "Compares prices"}, {"after", "first_moment"}, {"insert", true}});
     REQUIRE(r["ok"] == true);
     CHECK(targets(app, "first_moment", 0) == std::vector<std::string>{"compares_prices"});
     CHECK(targets(app, "compares_prices", 0) == std::vector<std::string>{"buys"});

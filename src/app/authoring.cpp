@@ -61,9 +61,12 @@ int moment_arg(const Scenario& s, const Json& j, const char* key) {
 bool target_arg(const Scenario& s, const Json& j, const char* key, int& target) {
     const std::string* t = str(j, key);
     if (!t) return false;
-    if (*t == "done") target = kDone;
-    else if (*t == "lost") target = kLost;
-    else target = s.find_moment(*t);
+    if (*t == "done")
+        target = kDone;
+    else if (*t == "lost")
+        target = kLost;
+    else
+        target = s.find_moment(*t);
     return target != -1 || *t == "lost";
 }
 
@@ -99,8 +102,8 @@ void remap(Scenario& s, const std::vector<int>& map) {
         Route out;
         for (std::size_t k = 0; k < r.targets.size(); ++k) {
             const int t = r.targets[k];
-            const int nt = t >= 0 ? (static_cast<std::size_t>(t) < map.size() ? map[static_cast<std::size_t>(t)] : -1)
-                                  : t;
+            const int nt =
+                t >= 0 ? (static_cast<std::size_t>(t) < map.size() ? map[static_cast<std::size_t>(t)] : -1) : t;
             if (t >= 0 && nt < 0) continue;
             out.targets.push_back(nt);
             out.weights.push_back(r.weights[k]);
@@ -312,10 +315,12 @@ std::string App::edit(const std::string& text, bool by_learner) {
         const int after = j.contains("after") ? moment_arg(s, j, "after") : selected_;
         if (j.contains("after") && after < 0) return answer_error("/after: no such moment");
         int phase = j.contains("phase") ? phase_arg(s, j, "phase") : -1;
-        if (j.contains("phase") && phase < 0) return answer_error("/phase: one of the scenario's phases (name or index)");
-        if (phase < 0) phase = after >= 0 && static_cast<std::size_t>(after) < s.moments.size()
-                                   ? s.moments[static_cast<std::size_t>(after)].phase
-                                   : 0;
+        if (j.contains("phase") && phase < 0)
+            return answer_error("/phase: one of the scenario's phases (name or index)");
+        if (phase < 0)
+            phase = after >= 0 && static_cast<std::size_t>(after) < s.moments.size()
+                        ? s.moments[static_cast<std::size_t>(after)].phase
+                        : 0;
         if (s.moments.size() >= 1000) return answer_error("/moments: at most 1000 moments");
         Moment m;
         m.id = unique_id(s, name);
@@ -391,7 +396,9 @@ std::string App::edit(const std::string& text, bool by_learner) {
         s.moments.erase(s.moments.begin() + r);
         std::vector<int> map(s.moments.size() + 1);
         for (std::size_t i = 0; i < map.size(); ++i)
-            map[i] = static_cast<int>(i) == r ? -1 : static_cast<int>(i) < r ? static_cast<int>(i) : static_cast<int>(i) - 1;
+            map[i] = static_cast<int>(i) == r  ? -1
+                     : static_cast<int>(i) < r ? static_cast<int>(i)
+                                               : static_cast<int>(i) - 1;
         remap(s, map);
         if (s.entry.targets.empty()) s.entry = Route{{0}, {1.0}};
         what = "remove moment " + gone.id;
@@ -455,7 +462,10 @@ std::string App::edit(const std::string& text, bool by_learner) {
             if (op == "disconnect") {
                 if (it == r.targets.end()) continue;
                 if (r.targets.size() == 1)
-                    return answer_error("/to: the route after " + std::string(o == 0 ? "positive" : o == 1 ? "neutral" : "negative") +
+                    return answer_error("/to: the route after " +
+                                        std::string(o == 0   ? "positive"
+                                                    : o == 1 ? "neutral"
+                                                             : "negative") +
                                         " outcomes has no other target; connect another one first");
                 r.weights.erase(r.weights.begin() + (it - r.targets.begin()));
                 r.targets.erase(it);
@@ -472,7 +482,9 @@ std::string App::edit(const std::string& text, bool by_learner) {
                 r.weights.push_back(weight);
             }
         }
-        const std::string to_name = to == kDone ? "done" : to == kLost ? "lost" : s.moments[static_cast<std::size_t>(to)].id;
+        const std::string to_name = to == kDone   ? "done"
+                                    : to == kLost ? "lost"
+                                                  : s.moments[static_cast<std::size_t>(to)].id;
         what = (op == "connect" ? "connect " : "disconnect ") + m.id + " -> " + to_name + " (" + outcome + ")";
     } else if (op == "set_flag") {
         const int m = moment_arg(s, j, "moment");
@@ -494,7 +506,8 @@ std::string App::edit(const std::string& text, bool by_learner) {
         const std::string name = str(j, "name") && !str(j, "name")->empty() ? *str(j, "name") : "new segment";
         Segment g;
         g.name = name;
-        for (int k = 2; std::any_of(s.segments.begin(), s.segments.end(), [&](const Segment& x) { return x.name == g.name; }); ++k)
+        for (int k = 2;
+             std::any_of(s.segments.begin(), s.segments.end(), [&](const Segment& x) { return x.name == g.name; }); ++k)
             g.name = name + " " + std::to_string(k);
         g.share = 0.2;
         if (j.contains("share")) {
@@ -527,10 +540,11 @@ std::string App::edit(const std::string& text, bool by_learner) {
         }
         what = op == "set_title" ? "title" : "description";
     } else {
-        return answer_error("/op: unknown command \"" + op.substr(0, 40) +
-                            "\" (new, add_moment, remove_moment, rename_moment, move_moment, set_phase, connect, "
-                            "disconnect, set_flag, set_entry, add_segment, remove_segment, set_title, set_description, set, "
-                            "select, undo, redo, revert)");
+        return answer_error(
+            "/op: unknown command \"" + op.substr(0, 40) +
+            "\" (new, add_moment, remove_moment, rename_moment, move_moment, set_phase, connect, "
+            "disconnect, set_flag, set_entry, add_segment, remove_segment, set_title, set_description, set, "
+            "select, undo, redo, revert)");
     }
 
     // The loader's rules, exactly: the edited journey written out and read back.
@@ -555,7 +569,8 @@ std::string App::edit(const std::string& text, bool by_learner) {
         note(lock + " is locked in this lesson", true);
         return answer_error(lock + " is locked in this lesson");
     }
-    if (!apply_edit(*r.scenario, what, true)) return answer_error(messages_.empty() ? "not applied" : messages_.back().text);
+    if (!apply_edit(*r.scenario, what, true))
+        return answer_error(messages_.empty() ? "not applied" : messages_.back().text);
     if (op == "add_moment") selected_ = edited_.find_moment(extra["id"].get<std::string>());
     host_.emit("edit", Json{{"op", op}, {"what", what}}.dump());
     Json out{{"ok", true}};

@@ -140,12 +140,14 @@ void App::draw_authoring_controls() {
     if (ImGui::IsItemDeactivatedAfterEdit() && !rename_text_.empty() && rename_text_ != mo.name)
         edit_from_ui(Json{{"op", "rename_moment"}, {"moment", mo.id}, {"name", rename_text_}}.dump());
     // Phase.
-    const std::string phase =
-        mo.phase >= 0 && static_cast<std::size_t>(mo.phase) < edited_.phases.size() ? edited_.phases[static_cast<std::size_t>(mo.phase)] : "?";
+    const std::string phase = mo.phase >= 0 && static_cast<std::size_t>(mo.phase) < edited_.phases.size()
+                                  ? edited_.phases[static_cast<std::size_t>(mo.phase)]
+                                  : "?";
     ImGui::SetNextItemWidth(-ImGui::CalcTextSize("phase").x - ImGui::GetStyle().ItemInnerSpacing.x);
     if (ImGui::BeginCombo("phase", phase.c_str())) {
         for (std::size_t p = 0; p < edited_.phases.size(); ++p)
-            if (ImGui::Selectable(edited_.phases[p].c_str(), static_cast<int>(p) == mo.phase) && static_cast<int>(p) != mo.phase)
+            if (ImGui::Selectable(edited_.phases[p].c_str(), static_cast<int>(p) == mo.phase) &&
+                static_cast<int>(p) != mo.phase)
                 edit_from_ui(Json{{"op", "set_phase"}, {"moment", mo.id}, {"phase", static_cast<int>(p)}}.dump());
         ImGui::EndCombo();
     }
@@ -169,11 +171,13 @@ void App::draw_authoring_controls() {
     };
     if (button("+ Add after", "moment_add", "Add a moment after this one: it takes over where this one led", true))
         edit_from_ui(Json{{"op", "add_moment"}, {"name", "New moment"}, {"after", mo.id}, {"insert", true}}.dump());
-    if (button("Remove", "moment_remove", "Remove this moment; routes into it go where it led", edited_.moments.size() > 1))
+    if (button("Remove", "moment_remove", "Remove this moment; routes into it go where it led",
+               edited_.moments.size() > 1))
         edit_from_ui(Json{{"op", "remove_moment"}, {"moment", mo.id}}.dump());
     if (button("Up", "moment_up", "Move it up in its phase's column", m > 0))
         edit_from_ui(Json{{"op", "move_moment"}, {"moment", mo.id}, {"to", m - 1}}.dump());
-    if (button("Down", "moment_down", "Move it down in its phase's column", m + 1 < static_cast<int>(edited_.moments.size())))
+    if (button("Down", "moment_down", "Move it down in its phase's column",
+               m + 1 < static_cast<int>(edited_.moments.size())))
         edit_from_ui(Json{{"op", "move_moment"}, {"moment", mo.id}, {"to", m + 1}}.dump());
     const bool is_entry = edited_.entry.targets.size() == 1 && edited_.entry.targets[0] == m;
     if (button(is_entry ? "Entry" : "Make entry", "moment_entry", "New customers start their journey here", !is_entry))
@@ -196,8 +200,9 @@ void App::draw_details_window() {
     if (!show_details_) return;
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos({ds.x * 0.5f, ds.y * 0.5f}, ImGuiCond_Appearing, {0.5f, 0.5f});
-    ImGui::SetNextWindowSize({std::min(ds.x * 0.9f, ImGui::GetFontSize() * 36), std::min(ds.y * 0.8f, ImGui::GetFontSize() * 34)},
-                             ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(
+        {std::min(ds.x * 0.9f, ImGui::GetFontSize() * 36), std::min(ds.y * 0.8f, ImGui::GetFontSize() * 34)},
+        ImGuiCond_Appearing);
     if (!ImGui::Begin("Journey details", &show_details_, ImGuiWindowFlags_NoCollapse)) {
         ImGui::End();
         return;
@@ -233,8 +238,9 @@ void App::draw_details_window() {
         edit_from_ui(Json{{"op", "set_description"}, {"description", description}}.dump());
 
     section("Segments (customer types)");
-    ImGui::TextWrapped("Each segment is a share of the arriving customers with its own log-odds shift (how much "
-                       "likelier their outcomes are positive) and first impression.");
+    ImGui::TextWrapped(
+        "Each segment is a share of the arriving customers with its own log-odds shift (how much "
+        "likelier their outcomes are positive) and first impression.");
     Scenario s = edited_;
     bool changed = false;
     int remove = -1;
@@ -289,13 +295,17 @@ void App::draw_confirm_leave() {
     const ImVec2 ds = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos({ds.x * 0.5f, ds.y * 0.4f}, ImGuiCond_Always, {0.5f, 0.5f});
     ImGui::SetNextWindowSize({std::min(ds.x * 0.9f, ImGui::GetFontSize() * 30), 0});
-    if (ImGui::BeginPopupModal("Unsaved edits", nullptr, ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings)) {
+    if (ImGui::BeginPopupModal("Unsaved edits", nullptr,
+                               ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoSavedSettings)) {
         remember_rect("confirm_leave");
-        ImGui::TextWrapped("You have edited %s. Do you want to %s?", edited_.name.c_str(), leave_question_->what.c_str());
-        ImGui::TextWrapped("Your edits are not lost either way: Edit > Undo (Ctrl+Z) brings them back, and "
-                           "\"Save scenario as JSON\" keeps them in a file.");
+        ImGui::TextWrapped("You have edited %s. Do you want to %s?", edited_.name.c_str(),
+                           leave_question_->what.c_str());
+        ImGui::TextWrapped(
+            "Your edits are not lost either way: Edit > Undo (Ctrl+Z) brings them back, and "
+            "\"Save scenario as JSON\" keeps them in a file.");
         if (ImGui::Button("Save my journey first")) {
-            note("Saved " + host_.save_file(export_name("scenario", "json"), "application/json", scenario_json()), false);
+            note("Saved " + host_.save_file(export_name("scenario", "json"), "application/json", scenario_json()),
+                 false);
             auto action = std::move(leave_question_->action);
             leave_question_.reset();
             ImGui::CloseCurrentPopup();
@@ -328,7 +338,8 @@ void App::draw_route_drag(const JourneyLayout& layout, bool hovered) {
     // Where tests and the page find the nodes (CSS pixels through widget_rect_json).
     for (std::size_t m = 0; m < layout.nodes.size() && m < edited_.moments.size(); ++m) {
         const Node& n = layout.nodes[m];
-        layout_.rects.push_back({"node:" + edited_.moments[m].id, n.x - n.radius, n.y - n.radius, 2 * n.radius, 2 * n.radius});
+        layout_.rects.push_back(
+            {"node:" + edited_.moments[m].id, n.x - n.radius, n.y - n.radius, 2 * n.radius, 2 * n.radius});
     }
     layout_.rects.push_back({"node:done", layout.done.x - layout.done.radius, layout.done.y - layout.done.radius,
                              2 * layout.done.radius, 2 * layout.done.radius});
@@ -403,8 +414,9 @@ void App::draw_route_drag(const JourneyLayout& layout, bool hovered) {
                 remember_item(c.rect);
             }
             ImGui::Separator();
-            ImGui::TextDisabled("A route that only ended the journey is replaced;\nelse the new target shares it "
-                                "(weights in the Moment of truth window).");
+            ImGui::TextDisabled(
+                "A route that only ended the journey is replaced;\nelse the new target shares it "
+                "(weights in the Moment of truth window).");
         }
         if (ImGui::Selectable("Cancel")) route_from_ = -100;
         ImGui::EndPopup();
