@@ -125,8 +125,9 @@ void App::draw_authoring_controls() {
     if (edited_.moments.empty()) return;
     const int m = std::clamp(selected_, 0, static_cast<int>(edited_.moments.size()) - 1);
     const Moment& mo = edited_.moments[static_cast<std::size_t>(m)];
-    const bool structure_locked = !ui_.locked.empty();
-    if (structure_locked) ImGui::BeginDisabled();
+    // In a lesson that locks parameters the journey's structure is fixed: no row of controls the
+    // learner cannot use (it would only push the odds they may change out of sight).
+    if (!ui_.locked.empty()) return;
     // Name: typed freely, applied (one undo step) when the field is left or Enter is pressed.
     if (rename_for_ != m || !ImGui::IsAnyItemActive()) {
         if (rename_for_ != m || rename_text_ != mo.name) rename_text_ = mo.name;
@@ -182,16 +183,10 @@ void App::draw_authoring_controls() {
     const bool is_entry = edited_.entry.targets.size() == 1 && edited_.entry.targets[0] == m;
     if (button(is_entry ? "Entry" : "Make entry", "moment_entry", "New customers start their journey here", !is_entry))
         edit_from_ui(Json{{"op", "set_entry"}, {"moment", mo.id}}.dump());
-    if (structure_locked) {
-        ImGui::EndDisabled();
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("The journey's structure is fixed in this lesson.");
-        ImGui::PopStyleColor();
-    } else {
-        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-        ImGui::TextWrapped("Drag from a moment on the map to another to draw a route.");
-        ImGui::PopStyleColor();
-    }
+
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextWrapped("Drag from a moment on the map to another to draw a route.");
+    ImGui::PopStyleColor();
 }
 
 // ==== Journey details: title, description, segments ====================================================

@@ -90,7 +90,10 @@ EM_JS(void, adapt_input_to_page, (), {
 EM_JS(int, touch_flags, (), {
     var c = Module.canvas;
     var coarse = false;
+    // A device with a touch screen gets the finger-sized style from the first frame (also when a
+    // mouse is its main pointer), so nothing moves under the finger at its first touch.
     try { coarse = !!(window.matchMedia && window.matchMedia("(pointer: coarse)").matches); } catch (e) {}
+    try { coarse = coarse || navigator.maxTouchPoints > 0; } catch (e) {}
     return ((coarse || (c && c.__motsimTouchSeen)) ? 1 : 0) | ((c && c.__motsimTouchInput) ? 2 : 0);
 });
 
