@@ -19,6 +19,7 @@
 #include "engine/experiments.h"
 #include "engine/parameters.h"
 #include "io/loader.h"
+#include "io/results.h"
 
 namespace motsim::cli {
 
@@ -121,27 +122,10 @@ bool experiment_fits(const Args& a, const Scenario& s, const MemoryEstimate& one
     return within_limit(a.file, estimate_experiment(one, s, threads, total, variants), limit, what);
 }
 
-ordered_json interval_json(const Interval& i) {
-    return {{"mean", i.mean}, {"lo", i.lo}, {"hi", i.hi}, {"sd", i.sd}, {"n", i.n}};
-}
-
-ordered_json metrics_json(const std::array<Interval, kMetricCount>& m) {
-    ordered_json j = ordered_json::object();
-    for (int k = 0; k < kMetricCount; ++k)
-        j[metric_name(static_cast<Metric>(k))] = interval_json(m[static_cast<std::size_t>(k)]);
-    return j;
-}
-
-ordered_json moments_json(const Scenario& s, const std::vector<std::array<Interval, kMomentMetricCount>>& m) {
-    ordered_json j = ordered_json::object();
-    for (std::size_t i = 0; i < m.size() && i < s.moments.size(); ++i) {
-        ordered_json one = ordered_json::object();
-        for (int k = 0; k < kMomentMetricCount; ++k)
-            one[moment_metric_name(static_cast<MomentMetric>(k))] = interval_json(m[i][static_cast<std::size_t>(k)]);
-        j[s.moments[i].id] = one;
-    }
-    return j;
-}
+// The experiments' JSON, the same as the app's exports (io/results.h).
+using io::interval_json;
+using io::metrics_json;
+using io::moments_json;
 
 std::string pm(const Interval& i, const char* fmt) {
     char a[64], b[64], out[160];

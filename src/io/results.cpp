@@ -107,8 +107,6 @@ std::string analysis_json(const Scenario& s, const Analysis& a) {
 
 // ==== Experiments ===============================================================================
 
-namespace {
-
 ordered_json interval_json(const Interval& i) {
     return {{"mean", i.mean}, {"lo", i.lo}, {"hi", i.hi}, {"sd", i.sd}, {"n", i.n}};
 }
@@ -130,6 +128,8 @@ ordered_json moments_json(const Scenario& s, const std::vector<std::array<Interv
     }
     return j;
 }
+
+namespace {
 
 // Exact: a number written this way reads back as the same double.
 std::string exact(double v) {

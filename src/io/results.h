@@ -2,6 +2,8 @@
 // experiments' results (replications, sweeps, where to invest) as CSV and JSON; any chart's data
 // as CSV. The experiments' JSON has the command line's shape (motsim replicate|sweep|rank --json).
 #pragma once
+#include <array>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -18,6 +20,13 @@ std::string results_json(const Simulation& sim);
 std::string series_csv(const Simulation& sim);
 // The exact analysis, keyed by moment id.
 std::string analysis_json(const Scenario& s, const Analysis& a);
+
+// The pieces of the experiments' JSON, shared with the command line (motsim replicate|sweep|rank
+// --json): an interval {mean, lo, hi, sd, n}, every run metric's interval, each moment's.
+nlohmann::ordered_json interval_json(const Interval& i);
+nlohmann::ordered_json metrics_json(const std::array<Interval, kMetricCount>& m);
+nlohmann::ordered_json moments_json(const Scenario& s,
+                                    const std::vector<std::array<Interval, kMomentMetricCount>>& m);
 
 // The unit of a metric, for column headers: "customers", "purchases per arrival", ...
 const char* metric_unit(Metric m);
