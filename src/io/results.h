@@ -25,8 +25,7 @@ std::string analysis_json(const Scenario& s, const Analysis& a);
 // --json): an interval {mean, lo, hi, sd, n}, every run metric's interval, each moment's.
 nlohmann::ordered_json interval_json(const Interval& i);
 nlohmann::ordered_json metrics_json(const std::array<Interval, kMetricCount>& m);
-nlohmann::ordered_json moments_json(const Scenario& s,
-                                    const std::vector<std::array<Interval, kMomentMetricCount>>& m);
+nlohmann::ordered_json moments_json(const Scenario& s, const std::vector<std::array<Interval, kMomentMetricCount>>& m);
 
 // The unit of a metric, for column headers: "customers", "purchases per arrival", ...
 const char* metric_unit(Metric m);
