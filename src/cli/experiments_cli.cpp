@@ -348,24 +348,7 @@ int cmd_rank(const std::vector<std::string>& args) {
         }
     }
     if (!json_path.empty()) {
-        ordered_json j;
-        j["scenario"] = sc->name;
-        j["objective"] = r.objective;
-        j["delta"] = r.delta;
-        j["runs"] = r.runs;
-        j["master_seed"] = o.master_seed;
-        j["base"] = interval_json(r.base);
-        ordered_json rows = ordered_json::array();
-        for (const RankEntry& e : r.entries)
-            rows.push_back({{"moment", e.id},
-                            {"positive_before", e.positive_before},
-                            {"positive_after", e.positive_after},
-                            {"lift", e.lift},
-                            {"removal_effect", e.removal_effect},
-                            {"exact_effect", e.exact_effect},
-                            {"effect", interval_json(e.effect)}});
-        j["ranking"] = rows;
-        if (!write_text(json_path, j.dump(2) + "\n")) return kBadInput;
+        if (!write_text(json_path, io::rank_json(*sc, r, o.master_seed))) return kBadInput;
     }
     return kOk;
 }
