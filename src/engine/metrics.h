@@ -5,6 +5,7 @@
 #pragma once
 #include <algorithm>
 #include <deque>
+#include <limits>
 #include <utility>
 
 #include "engine/fmath.h"
@@ -32,11 +33,28 @@ enum class NpsGroup { Detractor, Passive, Promoter };
 inline NpsGroup nps_group(int score) {
     return score >= 9 ? NpsGroup::Promoter : score <= 6 ? NpsGroup::Detractor : NpsGroup::Passive;
 }
-// Net promoter score in [-100, 100] of the customers who left (counts or fractional counts).
+// Net promoter score in [-100, 100] of the customers asked (counts or fractional counts); NaN
+// (undefined: shown as "-", null in JSON) when nobody was asked.
 template <class Count>
 double nps_of(Count promoters, Count passives, Count detractors) {
     const Count n = promoters + passives + detractors;
-    return n > Count{0} ? 100.0 * static_cast<double>(promoters - detractors) / static_cast<double>(n) : 0.0;
+    return static_cast<double>(n) > 1e-9 ? 100.0 * static_cast<double>(promoters - detractors) / static_cast<double>(n)
+                           : std::numeric_limits<double>::quiet_NaN();
+}
+// A critic (for the market's negative word of mouth): left with s <= the critic threshold.
+inline bool is_critic(double s, double threshold) { return s <= threshold + kImpressionEdge; }
+// The chance that a customer who reached done with impression s comes back (v2 loyalty):
+// sigmoid(logit(base) + k s); base 0 and 1 are exact.
+inline double return_probability(double base, double k, double s) {
+    if (!(base > 0.0)) return 0.0;
+    if (base >= 1.0) return 1.0;
+    const double z = fmath::log(base / (1.0 - base)) + k * s;
+    return 1.0 / (1.0 + fmath::exp(-z));
+}
+// The Bass hazard of one tick: clamp(p + q A / M - r D / M, 0, 1).
+inline double market_hazard(double p, double q, double r, double advocates, double critics, double size) {
+    if (!(size > 0.0)) return 0.0;
+    return std::clamp(p + q * advocates / size - r * critics / size, 0.0, 1.0);
 }
 
 // The bin of an impression in the histogram of kHistogramBins over [-1, 1].

@@ -31,7 +31,8 @@ MomentTables build_moment_tables(const Scenario& scenario, std::size_t columns) 
         for (int o = 0; o < 3; ++o) b.impact[o] = mo.impact[o];
         x.magic = mo.magic;
         x.magic_impact = mo.impact[static_cast<int>(Outcome::Magic)];
-        x.review = mo.review;
+        for (int g = 0; g < 3; ++g) x.review_group[g] = mo.review_by_group ? mo.review_group[static_cast<std::size_t>(g)] : mo.review;
+        x.review = std::max({x.review_group[0], x.review_group[1], x.review_group[2]});
         x.cause_total = 0;
         for (const Cause& cause : mo.causes) {
             x.cause_weights.push_back(cause.weight);

@@ -32,7 +32,8 @@ static_assert(sizeof(MomentBasics) == 64, "what every finishing customer reads f
 struct MomentExtras {
     double logit_pos = 0, logit_neg = 0;  // base odds as logits, for shifting
     double p_pos = 0, p_neg = 0;
-    double magic = 0, review = 0;  // chance of magic (on a positive), of a review
+    double magic = 0, review = 0;  // chance of magic (on a positive), of a review (the largest)
+    double review_group[3] = {0, 0, 0};  // of a review by NPS group (detractor, passive, promoter)
     double magic_impact = 0;
     double cause_total = 0;  // sum of the causes' weights (0: no causes)
     std::vector<double> cause_weights;

@@ -28,7 +28,7 @@ namespace {
 
 using Lists = std::uint16_t[3][Wheel::kBlock];  // customers' indices in a block, by outcome
 constexpr std::uint8_t kMagic = Simulation::kFlagMagic, kNegative = Simulation::kFlagNegative,
-                       kReferred = Simulation::kFlagReferred;
+                       kKept = Simulation::kFlagsKept;  // referred, and what it counted as
 
 bool is_watched(const std::vector<std::uint32_t>& watched, std::uint32_t id) {
     return std::find(watched.begin(), watched.end(), id) != watched.end();
@@ -59,49 +59,75 @@ struct Placer {
 };
 
 // Counts a customer who leaves (done or lost). The counters a leavers loop keeps in locals.
+// What the customer counted as at an earlier departure (a loyal customer leaves again) is in
+// its flags and is taken back: NPS groups, the market's advocates and critics count each
+// customer once, by its latest departure.
 struct Leaving {
-    double threshold;
-    bool refers;
+    double threshold, critic;
+    NpsAsked asked;
     std::int64_t (*bins)[kHistogramBins];
-    std::int64_t advocates, detractors, promoters, purchases_sq, with_purchase;
+    std::int64_t advocates, purchases_sq, with_purchase, market_advocates, market_critics;
+    std::int64_t groups[4];
     std::size_t lane;
     double change;
+    std::vector<Customer>* finishers;
 
     static Leaving of(PassContext& ctx) {
         const Tally& t = ctx.tally;
         return {ctx.scenario.advocate_threshold,
-                ctx.scenario.referral_ticks > 0,
+                ctx.scenario.critic_threshold,
+                ctx.scenario.nps_asked,
                 ctx.tally.exit_bins,
                 t.advocates,
-                t.detractors,
-                t.promoters,
                 t.purchases_sq,
                 t.with_purchase,
+                t.market_advocates,
+                t.market_critics,
+                {t.groups[0], t.groups[1], t.groups[2], t.groups[3]},
                 t.lane,
-                t.impression_change};
+                t.impression_change,
+                t.finishers};
     }
     void store(PassContext& ctx) const {
         Tally& t = ctx.tally;
         t.advocates = advocates;
-        t.detractors = detractors;
-        t.promoters = promoters;
         t.purchases_sq = purchases_sq;
         t.with_purchase = with_purchase;
+        t.market_advocates = market_advocates;
+        t.market_critics = market_critics;
+        for (int k = 0; k < 4; ++k) t.groups[k] = groups[k];
         t.lane = lane;
         t.impression_change = change;
     }
     [[gnu::always_inline]] void one(const Customer& c, bool done) {
         const double s = c.impression;
-        advocates += done & is_advocate(s, threshold) & refers;
+        const bool advocate = done & is_advocate(s, threshold);
+        const bool critic = is_critic(s, this->critic);
+        advocates += advocate;
+        market_advocates += static_cast<int>(advocate) - ((c.flags & Simulation::kFlagAdvocate) != 0);
+        market_critics += static_cast<int>(critic) - ((c.flags & Simulation::kFlagCritic) != 0);
         const int score = nps_score(s);
-        detractors += score <= 6;
-        promoters += score >= 9;
+        const int group = score <= 6 ? 1 : score >= 9 ? 3 : 2;
+        const bool is_asked = asked == NpsAsked::Everyone || (asked == NpsAsked::Buyers && c.purchases > 0) ||
+                              (asked == NpsAsked::Finished && done);
+        const int before = (c.flags >> Simulation::kGroupShift) & 3;
+        const int now = is_asked ? group : 0;
+        --groups[before];
+        ++groups[now];
         ++bins[lane][histogram_bin(s)];
         lane = (lane + 1) & 3;
         const std::int64_t p = c.purchases;
         purchases_sq += p * p;
         with_purchase += p > 0;
         change -= static_cast<double>(c.impression);
+        if (finishers && done) {  // loyalty: it may come back, remembering what it counted as
+            finishers->push_back(c);
+            Customer& f = finishers->back();
+            f.flags = static_cast<std::uint8_t>((c.flags & Simulation::kFlagReferred) |
+                                                (advocate ? Simulation::kFlagAdvocate : 0) |
+                                                (critic ? Simulation::kFlagCritic : 0) |
+                                                (now << Simulation::kGroupShift));
+        }
     }
 };
 
@@ -165,7 +191,7 @@ struct Decider {
         if constexpr (!Plain) {
             const MomentExtras& h = extras[m];
             // What is stored is what counts (float), for reviews and NPS alike.
-            if (h.review > 0.0 && rng.uniform() < h.review) {
+            if (h.review > 0.0 && rng.uniform() < h.review_group[static_cast<int>(nps_group(nps_score(d.after)))]) {
                 d.reviewed = true;
                 ++tally->moments[static_cast<std::size_t>(m)].reviews;
                 ++(review_is_positive(d.after) ? tally->reviews_positive : tally->reviews_negative);
@@ -192,6 +218,7 @@ void outcomes_plain(PassContext& ctx, Customer* block, std::size_t n, int m, Lis
     double change = ctx.tally.impression_change;
     const MomentBasics& f = ctx.tables.basics[static_cast<std::size_t>(m)];
     const double impact[3] = {f.impact[0], f.impact[1], f.impact[2]};
+    std::int64_t nth[4] = {0, 0, 0, 0};
     const bool buys = f.purchase;
     // u = (x >> 11) 2^-53 >= cut exactly when (x >> 11) >= ceil(cut 2^53): the draw is compared
     // as an integer, with no conversion.
@@ -211,7 +238,10 @@ void outcomes_plain(PassContext& ctx, Customer* block, std::size_t n, int m, Lis
                 static_cast<float>(std::min(std::max(static_cast<double>(before) + impact[o], -1.0), 1.0));
             change += static_cast<double>(after) - static_cast<double>(before);
             c.impression = after;
-            if (buys) c.purchases = after_purchase(c.purchases, o != 2);  // (a test taken out of the loop)
+            if (buys) {  // (a test taken out of the loop)
+                nth[std::min<int>(c.purchases, 3)] += o != 2;
+                c.purchases = after_purchase(c.purchases, o != 2);
+            }
             lists[0][n0] = lists[1][n1] = lists[2][n2] = static_cast<std::uint16_t>(i);
             n0 += o == 0;
             n1 += o == 1;
@@ -222,6 +252,7 @@ void outcomes_plain(PassContext& ctx, Customer* block, std::size_t n, int m, Lis
     counts[0] = n0;
     counts[1] = n1;
     counts[2] = n2;
+    for (int k = 0; k < 4; ++k) ctx.tally.buyers[k] += nth[k];
     ctx.tally.impression_change = change;
     ctx.rng = rng;
 }
@@ -243,8 +274,11 @@ void outcomes_general(PassContext& ctx, Customer* block, std::size_t n, int m, L
         const int o = d.o;
         change += static_cast<double>(d.after) - static_cast<double>(c.impression);
         c.impression = d.after;
-        if (buys) c.purchases = after_purchase(c.purchases, o != 2);
-        c.flags = static_cast<std::uint8_t>((c.flags & kReferred) | static_cast<int>(d.magic) * kMagic);
+        if (buys) {
+            ctx.tally.buyers[std::min<int>(c.purchases, 3)] += o != 2;
+            c.purchases = after_purchase(c.purchases, o != 2);
+        }
+        c.flags = static_cast<std::uint8_t>((c.flags & kKept) | static_cast<int>(d.magic) * kMagic);
         magic += d.magic;
         if (watching && is_watched(ctx.watched, c.id))
             ctx.pending.push_back({static_cast<std::uint16_t>(i), d.magic, d.reviewed, d.cause});
@@ -319,8 +353,8 @@ void routing(PassContext& ctx, const Customer* block, int m, const Lists& lists,
     MomentTally& mt = ctx.tally.moments[static_cast<std::size_t>(m)];
     std::int64_t* const enter = ctx.tally.entered.by_target();
     const bool watching = !ctx.watched.empty();
-    // The flags a copy keeps: referred always, magic where the outcomes stage set it.
-    const std::uint8_t keep = Plain ? kReferred : kReferred | kMagic;
+    // The flags a copy keeps: referred and counts always, magic where the outcomes stage set it.
+    const std::uint8_t keep = Plain ? kKept : kKept | kMagic;
     // A watched customer's event, with what the outcome loop noted for it.
     auto note = [&](std::uint16_t index, int o, int target, bool purchased) {
         Outcome outcome = static_cast<Outcome>(o);
@@ -413,8 +447,9 @@ void outcomes_mixed(PassContext& ctx, Customer* block, std::size_t n, std::uint1
         }
         ++enter[target];
         c.impression = d.after;
+        ctx.tally.buyers[std::min<int>(c.purchases, 3)] += purchased;
         c.purchases = after_purchase(c.purchases, purchased);
-        c.flags = static_cast<std::uint8_t>((c.flags & kReferred) | (o >> 1) * kNegative |
+        c.flags = static_cast<std::uint8_t>((c.flags & kKept) | (o >> 1) * kNegative |
                                             static_cast<int>(d.magic) * kMagic);
         c.from = static_cast<std::int16_t>(m);
         c.moment = static_cast<std::int16_t>(target);  // kLost or kDone for those who leave

@@ -46,6 +46,12 @@ std::vector<Cause> default_causes();
 // The six phases of the moments-of-truth taxonomy, in order.
 std::vector<std::string> default_phases();
 
+// v2 money: what one visit of a moment costs, the extra cost of a moment of magic, and the cost
+// of raising its positive probability by 0.01 (for "where to invest" by profit).
+struct MomentCost {
+    double visit = 0.0, magic = 0.0, improve = 0.0;
+};
+
 struct Moment {
     std::string id;
     std::string name;       // defaults to id
@@ -59,7 +65,12 @@ struct Moment {
     std::array<double, kOutcomeCount> impact{0.2, 0.0, -0.3, 0.5};
     bool reads_reviews = false;  // odds use the public rating through gamma
     bool purchase = false;       // positive or neutral finish records a purchase
-    double review = 0.0;         // P(a finishing customer posts a review)
+    double review = 0.0;         // P(a finishing customer posts a review) (v1: everyone alike)
+    // v2: P(review) by the NPS group of the impression after the impact, indexed by NpsGroup
+    // order {detractor, passive, promoter}; when !review_by_group all three are `review`.
+    bool review_by_group = false;
+    std::array<double, 3> review_group{0.0, 0.0, 0.0};
+    MomentCost cost;  // v2 money
     // Routes for positive, neutral, negative (magic routes as positive).
     std::array<Route, 3> next;
     std::vector<Cause> causes;  // of negative outcomes
@@ -70,6 +81,41 @@ struct Segment {
     double share = 1.0;
     double shift = 0.0;  // log-odds shift towards positive
     double initial_impression = 0.0;
+};
+
+// v2 loyalty: a customer who reaches done with impression s comes back with probability
+// sigmoid(logit(base) + impression * s), after a delay uniform in [after_min, after_max]
+// ticks, into return_to (weighted moments), keeping impression, segment and purchases.
+struct Loyalty {
+    bool enabled = false;
+    Route return_to;
+    int after_min = 30, after_max = 30;
+    double base = 0.0;
+    double impression = 0.0;
+};
+
+// v2 market (Bass): a finite population of `size`; each tick the people who never came arrive
+// with probability h = clamp(p + q A / M - r D / M, 0, 1) (A advocates, D critics so far).
+struct Market {
+    bool enabled = false;
+    std::int64_t size = 0;
+    double advertising = 0.0;    // p
+    double word_of_mouth = 0.0;  // q
+    double negative = 0.0;       // r
+};
+
+// v2 NPS: who is asked. Buyers: customers with a purchase; Finished: those who reached done;
+// Everyone: v1's definition (every customer who left).
+enum class NpsAsked : std::uint8_t { Buyers = 0, Finished = 1, Everyone = 2 };
+inline const char* nps_asked_name(NpsAsked a) {
+    return a == NpsAsked::Buyers ? "buyers" : a == NpsAsked::Finished ? "finished" : "everyone";
+}
+
+// v2 money: revenue per purchase (costs are per moment).
+struct Money {
+    bool enabled = false;
+    std::string currency = "EUR";
+    double revenue = 0.0;
 };
 
 struct Scenario {
@@ -98,6 +144,13 @@ struct Scenario {
     double referral_rate = 0.0;
     int referral_ticks = 30;
     double referral_boost = 0.1;
+    double critic_threshold = -0.5;  // v2: who counts as a critic for the market
+
+    // v2 blocks (all optional; disabled they change nothing)
+    Loyalty loyalty;
+    Market market;
+    NpsAsked nps_asked = NpsAsked::Buyers;
+    Money money;
 
     std::vector<Segment> segments{Segment{}};
     std::vector<std::string> phases = default_phases();
@@ -110,7 +163,11 @@ struct Scenario {
         return -1;
     }
     // True when the exact analysis describes the run completely (no feedback loops).
-    bool memoryless() const { return beta == 0.0 && gamma == 0.0 && referral_rate == 0.0; }
+    // (v2: loyalty whose returns depend on the impression, and the market, break the chain.)
+    bool memoryless() const {
+        return beta == 0.0 && gamma == 0.0 && referral_rate == 0.0 && !market.enabled &&
+               !(loyalty.enabled && loyalty.impression != 0.0);
+    }
 };
 
 }  // namespace motsim

@@ -29,10 +29,34 @@ Simulation::Simulation(const Scenario& scenario, std::uint64_t seed) : scenario_
     prepare();
 }
 
+
 // Everything derived from parameters, recomputed when they change.
 void Simulation::prepare() {
     tables_ = build_moment_tables(scenario_, wheel_.columns());
     memo_.stale();
+    const Loyalty& l = scenario_.loyalty;
+    if (l.enabled) {
+        // The ring holds every delay (a longer one after an edit: the ring grows, keeping who waits).
+        const std::size_t rows = static_cast<std::size_t>(std::max(1, l.after_max)) + 1;
+        if (waiting_.size() < rows) {
+            std::vector<std::vector<Customer>> ring(rows);
+            for (std::size_t k = 0; k < waiting_.size(); ++k) {
+                // entries in slot k are due at the first tick >= tick_ congruent to k
+                const std::size_t due = static_cast<std::size_t>(tick_) +
+                                        (k + waiting_.size() - static_cast<std::size_t>(tick_) % waiting_.size()) %
+                                            waiting_.size();
+                auto& to = ring[due % rows];
+                to.insert(to.end(), waiting_[k].begin(), waiting_[k].end());
+            }
+            waiting_ = std::move(ring);
+        }
+        return_weights_ = l.return_to.weights;
+        return_total_ = 0;
+        for (double w : return_weights_) return_total_ += w;
+        tally_.finishers = &finishers_;
+    } else {
+        tally_.finishers = nullptr;  // finishers are kept only where loyalty may bring them back
+    }
 }
 
 bool Simulation::update_parameters(const Scenario& edited) {
@@ -193,6 +217,65 @@ void Simulation::spawn(std::int64_t count, bool referred) {
     if (referred) tally_.referrals += count;
 }
 
+// ==== Loyalty ====================================================================================
+
+// This tick's finishers (who reached done) decide whether they come back: r(s), then a delay
+// drawn like a dwell; the ones who will are kept in the ring until then.
+void Simulation::decide_returns() {
+    const Loyalty& l = scenario_.loyalty;
+    Random& g = rng_.generator();
+    const std::size_t rows = waiting_.size();
+    for (const Customer& c : finishers_) {
+        const double r = return_probability(l.base, l.impression, c.impression);
+        if (!(r > 0.0) || !(g.uniform() < r)) continue;
+        const int span = l.after_max - l.after_min;
+        const int delay = l.after_min + (span > 0 ? static_cast<int>(g.below(static_cast<std::uint64_t>(span) + 1)) : 0);
+        waiting_[(static_cast<std::size_t>(tick_) + static_cast<std::size_t>(delay)) % rows].push_back(c);
+        ++waiting_count_;
+    }
+    finishers_.clear();
+}
+
+// Loyal customers due this tick re-enter at return_to, as they left: impression, segment,
+// purchases, what they counted as. They are not arrivals (nor new customers).
+void Simulation::come_back() {
+    if (waiting_.empty()) return;
+    std::vector<Customer>& due = waiting_[static_cast<std::size_t>(tick_) % waiting_.size()];
+    if (due.empty()) return;
+    const Route& to = scenario_.loyalty.return_to;
+    if (to.targets.empty()) {  // loyalty switched off by an edit: those waiting stay away
+        waiting_count_ -= static_cast<std::int64_t>(due.size());
+        due.clear();
+        return;
+    }
+    Random& g = rng_.generator();
+    std::int64_t* const enter = tally_.entered.by_target();
+    const Wheel::Cursor cursor = wheel_.cursor();
+    std::int64_t sum = 0;
+    for (const Customer& back : due) {
+        const int m = to.targets.size() == 1
+                          ? to.targets[0]
+                          : to.targets[static_cast<std::size_t>(pick_weighted(g, return_weights_, return_total_))];
+        const MomentBasics& f = tables_.basics[static_cast<std::size_t>(m)];
+        const int dwell = f.dwell_min + (f.dwell_span ? static_cast<int>(g.below(f.dwell_span + 1ULL)) : 0);
+        Customer c = back;
+        c.moment = static_cast<std::int16_t>(m);
+        c.from = -1;
+        c.since = tick_;
+        c.flags = static_cast<std::uint8_t>(c.flags & kFlagsKept);
+        wheel_.append(cursor.slot(static_cast<std::size_t>(dwell - 1), f.column), c);
+        ++enter[m];
+        sum += fixed(c.impression);
+        if (!watched_.empty() && std::find(watched_.begin(), watched_.end(), c.id) != watched_.end())
+            events_.push_back({tick_, c.id, -1, Outcome::Neutral, c.impression, m, -1, false, false, true});
+    }
+    const auto n = static_cast<std::int64_t>(due.size());
+    waiting_count_ -= n;
+    tally_.returns += n;
+    tally_.arrival_impressions += sum;
+    due.clear();
+}
+
 // ==== The tick =================================================================================
 
 double Simulation::rating() const { return public_rating(reviews_pos_, reviews_neg_, scenario_.review_prior); }
@@ -241,18 +324,23 @@ void Simulation::commit(TickStats row) {
     totals_.lost += row.lost;
     totals_.reviews_positive += t.reviews_positive;
     totals_.reviews_negative += t.reviews_negative;
-    totals_.detractors += t.detractors;
-    totals_.passives += gone - t.detractors - t.promoters;
-    totals_.promoters += t.promoters;
+    totals_.detractors += t.groups[1];
+    totals_.passives += t.groups[2];
+    totals_.promoters += t.groups[3];
+    totals_.returns += t.returns;
+    for (int k = 0; k < 3; ++k) totals_.buyers[static_cast<std::size_t>(k)] += t.buyers[k];
+    totals_.market_advocates += t.market_advocates;
+    totals_.market_critics += t.market_critics;
     for (int k = 0; k < kHistogramBins; ++k)
         totals_.exit_histogram[static_cast<std::size_t>(k)] +=
             t.exit_bins[0][k] + t.exit_bins[1][k] + t.exit_bins[2][k] + t.exit_bins[3][k];
     totals_.purchases_sq += t.purchases_sq;
     totals_.exits_with_purchase += t.with_purchase;
-    // This tick's advocates refer on ticks tick+1 .. tick+referral_ticks.
+    // This tick's advocates refer on ticks tick+1 .. tick+referral_ticks (they count as
+    // advocates whatever the referral settings).
     if (t.advocates > 0) {
         totals_.advocates += t.advocates;
-        advocates_.add(tick_ + scenario_.referral_ticks, t.advocates);
+        if (scenario_.referral_ticks > 0) advocates_.add(tick_ + scenario_.referral_ticks, t.advocates);
     }
     // Reviews count one at a time into the decaying sums, then decay (the same rounding as adding
     // each as it was posted), for the next tick's rating.
@@ -261,14 +349,19 @@ void Simulation::commit(TickStats row) {
     reviews_pos_ *= tables_.review_decay;
     reviews_neg_ *= tables_.review_decay;
 
-    active_ += t.arrivals - gone;
+    active_ += t.arrivals + t.returns - gone;
+    row.returns = t.returns;
+    row.market_advocates = totals_.market_advocates;
+    row.market_critics = totals_.market_critics;
     impression_sum_ +=
         t.arrival_impressions + static_cast<std::int64_t>(std::floor(t.impression_change * 4294967296.0 + 0.5));
     row.active = active_;
     row.mean_impression = active_ ? static_cast<double>(impression_sum_) * 0x1p-32 / static_cast<double>(active_) : 0.0;
     row.nps = totals_.nps();
-    series_.push_back(row);
     tally_.clear();
+    if (scenario_.loyalty.enabled) decide_returns();
+    row.waiting = totals_.waiting = waiting_count_;
+    series_.push_back(row);
 }
 
 void Simulation::step() {
@@ -278,11 +371,23 @@ void Simulation::step() {
     // Advocates whose referral window has closed stop referring.
     advocates_.expire_before(tick_);
 
-    // Arrivals: the initial crowd, then Poisson arrivals, then referrals by active advocates.
+    // Arrivals: the initial crowd, then Poisson arrivals, then referrals by active advocates;
+    // or, with a market, Binomial(U, h) of the people who never came (Bass). Then the loyal
+    // customers due back.
     if (tick_ == 0) spawn(scenario_.initial, false);
-    spawn(rng_.generator().poisson(scenario_.arrivals_per_tick), false);
-    if (scenario_.referral_rate > 0.0 && advocates_.active() > 0)
-        spawn(rng_.generator().poisson(scenario_.referral_rate * static_cast<double>(advocates_.active())), true);
+    const Market& market = scenario_.market;
+    if (market.enabled) {
+        const double h = market_hazard(market.advertising, market.word_of_mouth, market.negative,
+                                       static_cast<double>(totals_.market_advocates),
+                                       static_cast<double>(totals_.market_critics), static_cast<double>(market.size));
+        const std::int64_t never = std::max<std::int64_t>(0, market.size - created_);
+        spawn(rng_.generator().binomial(never, h), false);
+    } else {
+        spawn(rng_.generator().poisson(scenario_.arrivals_per_tick), false);
+        if (scenario_.referral_rate > 0.0 && advocates_.active() > 0)
+            spawn(rng_.generator().poisson(scenario_.referral_rate * static_cast<double>(advocates_.active())), true);
+    }
+    come_back();
     row.advocates = advocates_.active();
 
     // The rating of this tick comes from reviews posted before it, so the pass order is moot.
@@ -367,6 +472,14 @@ std::string Simulation::digest() const {
         f.f64(s.mean_impression);
     }
     for (std::int64_t v : occupancy_) f.i64(v);
+    // v2 counts, where a v2 block makes them move (a v1 scenario's digest does not see them).
+    if (scenario_.loyalty.enabled || scenario_.market.enabled) {
+        for (std::int64_t v : {t.returns, t.waiting, t.buyers[0], t.buyers[1], t.buyers[2], t.market_advocates,
+                               t.market_critics})
+            f.i64(v);
+        for (const TickStats& s : series_)
+            for (std::int64_t v : {s.returns, s.waiting, s.market_advocates, s.market_critics}) f.i64(v);
+    }
     static const char* hex = "0123456789abcdef";
     std::string out(16, '0');
     for (int k = 0; k < 16; ++k) out[static_cast<std::size_t>(k)] = hex[(f.h >> (60 - 4 * k)) & 0xf];

@@ -4,6 +4,7 @@
 // How a tick goes: simulation.cpp (arrivals, the commit of a tick's counts), pass.cpp (the
 // outcomes and routes of the customers due); their parts: wheel.h, moment_tables.h, tally.h.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -46,6 +47,11 @@ struct TickStats {
     double rating = 0.0;           // public rating R used during this tick
     double nps = 0.0;              // cumulative NPS at the end of the tick
     double mean_impression = 0.0;  // over active customers at the end of the tick
+    // v2
+    std::int64_t returns = 0;           // customers who came back this tick (loyalty)
+    std::int64_t waiting = 0;           // customers who will come back, at the end of the tick
+    std::int64_t market_advocates = 0;  // A: customers whose latest departure made them advocates
+    std::int64_t market_critics = 0;    // D: ... critics (the market's word of mouth)
 };
 
 struct Totals {
@@ -56,6 +62,13 @@ struct Totals {
     std::int64_t purchases_sq = 0;
     std::int64_t exits_with_purchase = 0;
     std::vector<std::int64_t> exit_histogram = std::vector<std::int64_t>(kHistogramBins, 0);
+    // v2. Returns: comebacks (loyalty). buyers[k]: customers with at least k + 1 purchases
+    // (k = 0, 1, 2), so the share with exactly one purchase is (buyers[0] - buyers[1]) /
+    // buyers[0]. Advocates and critics by their latest departure, for the market.
+    std::int64_t returns = 0, waiting = 0;
+    std::array<std::int64_t, 3> buyers{0, 0, 0};
+    std::int64_t market_advocates = 0, market_critics = 0;
+    // NPS over the customers asked (Scenario::nps_asked); NaN when nobody was asked.
     double nps() const { return nps_of(promoters, passives, detractors); }
 };
 
@@ -70,6 +83,7 @@ struct StoryEvent {
     int cause;         // index into the moment's causes for negative outcomes, else -1
     bool purchase;
     bool review;
+    bool comes_back = false;  // (moment -1) a loyal customer re-entering at `target`
 };
 
 class Simulation {
@@ -113,6 +127,10 @@ public:
     template <class F>
     void for_each_customer_strided(std::size_t stride, F&& f) const;
     static constexpr std::uint8_t kFlagMagic = 1, kFlagNegative = 2, kFlagReferred = 4;
+    // What a customer counted as at its latest departure (v2: a returner's next departure
+    // replaces it): an advocate, a critic, its NPS group + 1 (0: not asked) in two bits.
+    static constexpr std::uint8_t kFlagAdvocate = 8, kFlagCritic = 16, kGroupShift = 5;
+    static constexpr std::uint8_t kFlagsKept = kFlagReferred | kFlagAdvocate | kFlagCritic | (3u << kGroupShift);
     // Impression histogram of the customers in the journey now.
     std::vector<std::int64_t> live_histogram() const;
 
@@ -135,6 +153,8 @@ public:
 private:
     void prepare();
     void spawn(std::int64_t count, bool referred);
+    void come_back();     // loyal customers due this tick re-enter
+    void decide_returns();  // this tick's finishers: who comes back, and when
     void pass(double gamma_term);
     void commit(TickStats row);
     void rebuild_wheel(std::size_t ticks);
@@ -162,6 +182,12 @@ private:
     std::int64_t impression_sum_ = 0;           // sum of impressions in units of 2^-32 (exact, no drift)
     double reviews_pos_ = 0, reviews_neg_ = 0;  // decaying counts
     AdvocatePool<std::int64_t> advocates_;
+    // v2 loyalty: customers waiting to come back, by the tick they return (a ring).
+    std::vector<std::vector<Customer>> waiting_;
+    std::vector<Customer> finishers_;  // this tick's, while loyalty is on
+    std::int64_t waiting_count_ = 0;
+    std::vector<double> return_weights_;
+    double return_total_ = 0;
     Totals totals_;
     std::vector<MomentStats> stats_;
     std::vector<TickStats> series_;

@@ -9,6 +9,7 @@
 
 #include "engine/metrics.h"
 #include "engine/scenario.h"
+#include "engine/wheel.h"
 
 namespace motsim {
 
@@ -39,7 +40,7 @@ struct Tally {
     EntryCounts entered;               // arrivals and moves, by target
     std::vector<MomentTally> moments;  // by moment
     // Arrivals.
-    std::int64_t arrivals = 0, referrals = 0;
+    std::int64_t arrivals = 0, referrals = 0, returns = 0;  // returns: loyal customers back
     std::int64_t arrival_impressions = 0;  // their impressions' sum in 2^-32 units
     // The pass. The impressions' change is added up in a double (floats differ by an exact
     // double) and rounded into the fixed-point sum once per tick, in the order the customers
@@ -48,7 +49,14 @@ struct Tally {
     std::int64_t magic = 0, reviews_positive = 0, reviews_negative = 0;
     // Who left: advocates, NPS groups, purchases, and the exit histogram in four lanes taken in
     // turn (a counter in memory hit again and again waits for its own last store each time).
-    std::int64_t advocates = 0, detractors = 0, promoters = 0, purchases_sq = 0, with_purchase = 0;
+    std::int64_t advocates = 0, purchases_sq = 0, with_purchase = 0;
+    // NPS groups by index 1 detractor, 2 passive, 3 promoter (0: not asked), as changes: a
+    // returner's earlier answer is taken back when it leaves again. Likewise the market's
+    // advocates and critics by latest departure.
+    std::int64_t groups[4] = {0, 0, 0, 0};
+    std::int64_t market_advocates = 0, market_critics = 0;
+    std::int64_t buyers[4] = {0, 0, 0, 0};  // purchases that were a customer's 1st, 2nd, 3rd, later
+    std::vector<Customer>* finishers = nullptr;  // loyalty: who reached done (else not kept)
     std::int64_t exit_bins[4][kHistogramBins] = {};
     std::size_t lane = 0;
 
@@ -63,7 +71,9 @@ struct Tally {
     void clear() {
         EntryCounts e = std::move(entered);
         std::vector<MomentTally> ms = std::move(moments);
+        std::vector<Customer>* keep = finishers;
         *this = Tally{};
+        finishers = keep;
         e.clear();
         for (MomentTally& m : ms) {
             std::vector<std::int64_t> c = std::move(m.causes);

@@ -674,14 +674,22 @@ private:
     void read_reviews(const Json& j, Scenario& s);
     void read_word_of_mouth(const Json& j, Scenario& s);
     void read_segments(const Json& j, Scenario& s);
+    void read_loyalty(const Json& j, Scenario& s);
+    void read_market(const Json& j, const Json& root, Scenario& s);
+    void read_nps(const Json& j, Scenario& s);
+    void read_money(const Json& j, Scenario& s);
+    void read_review(const Json& j, const std::string& ptr, Moment& m);
+    void read_cost(const Json& j, const std::string& ptr, Moment& m);
+    bool read_ticks_range(const Json& j, const std::string& ptr, const char* what, int& lo, int& hi);
     void read_phases(const Json& j, Scenario& s);
     void collect_ids(const Json& moments, std::size_t count);
     void read_moment(const Json& j, std::size_t i, std::size_t count, Scenario& s);
     void read_dwell(const Json& j, const std::string& ptr, Moment& m);
     void read_impact(const Json& j, const std::string& ptr, Moment& m);
     void read_causes(const Json& j, const std::string& ptr, Moment& m);
-    bool read_route(const Json& j, const std::string& ptr, bool entry, Route& out);
-    bool resolve_target(const std::string& name, const std::string& ptr, bool entry, int& out);
+    bool read_route(const Json& j, const std::string& ptr, bool entry, Route& out, const char* role = "the entry");
+    bool resolve_target(const std::string& name, const std::string& ptr, bool entry, int& out,
+                        const char* role = "the entry");
 
     Problems& p_;
     std::unordered_map<std::string, std::size_t> ids_;  // moment id -> first index using it
@@ -693,7 +701,7 @@ Scenario Reader::read(const Json& root) {
     if (!expect_object(root, "")) return s;
     check_keys(root, "",
                {"motsim", "name", "description", "time_unit", "ticks", "seed", "population", "influence", "reviews",
-                "word_of_mouth", "segments", "phases", "entry", "moments"});
+                "word_of_mouth", "segments", "phases", "entry", "moments", "loyalty", "market", "nps", "money"});
 
     // The version first: a file for another version will mostly produce noise after it.
     if (const Json* version = member(root, "motsim"); !version) {
@@ -736,7 +744,160 @@ Scenario Reader::read(const Json& root) {
     } else if (!s.moments.empty()) {
         s.entry = Route{{0}, {1.0}};
     }
+
+    // v2 blocks (after the moments: loyalty names one).
+    if (const Json* j = member(root, "loyalty")) read_loyalty(*j, s);
+    if (const Json* j = member(root, "market")) read_market(*j, root, s);
+    if (const Json* j = member(root, "nps")) read_nps(*j, s);
+    if (const Json* j = member(root, "money")) read_money(*j, s);
     return s;
+}
+
+// A whole number of ticks >= 1, or {"min": a, "max": b}.
+bool Reader::read_ticks_range(const Json& j, const std::string& ptr, const char* what, int& lo, int& hi) {
+    if (j.is_object()) {
+        check_keys(j, ptr, {"min", "max"});
+        bool ok = require(j, ptr, "min", (std::string(" (the shortest ") + what + " in ticks)").c_str());
+        ok &= require(j, ptr, "max", (std::string(" (the longest ") + what + " in ticks)").c_str());
+        int a = lo, b = hi;
+        if (const Json* v = member(j, "min")) ok &= integer(*v, child(ptr, "min"), 1, 100000, a);
+        if (const Json* v = member(j, "max")) ok &= integer(*v, child(ptr, "max"), 1, 100000, b);
+        if (!ok) return false;
+        if (a > b) {
+            p_.error(ptr, "min (" + std::to_string(a) + ") must not be greater than max (" + std::to_string(b) + ")");
+            return false;
+        }
+        lo = a;
+        hi = b;
+        return true;
+    }
+    if (!j.is_number()) {
+        p_.error(ptr, std::string("must be a whole number of ticks (at least 1) or {\"min\": ..., \"max\": ...}, got ") +
+                          describe(j));
+        return false;
+    }
+    int d = 1;
+    if (!integer(j, ptr, 1, 100000, d)) return false;
+    lo = hi = d;
+    return true;
+}
+
+void Reader::read_loyalty(const Json& j, Scenario& s) {
+    const std::string ptr = "/loyalty";
+    if (!expect_object(j, ptr)) return;
+    check_keys(j, ptr, {"return_to", "after", "base", "impression"});
+    Loyalty& l = s.loyalty;
+    l.enabled = true;
+    if (const Json* v = member(j, "return_to"); !v) {
+        p_.error(ptr, "missing required key 'return_to' (the moment loyal customers come back to)");
+    } else {
+        read_route(*v, child(ptr, "return_to"), true, l.return_to, "return_to");
+    }
+    if (const Json* v = member(j, "after"); !v) {
+        p_.error(ptr, "missing required key 'after' (ticks before a customer comes back)");
+    } else {
+        read_ticks_range(*v, child(ptr, "after"), "delay", l.after_min, l.after_max);
+    }
+    if (require(j, ptr, "base", " (the chance of coming back at impression 0, between 0 and 1)"))
+        number(*member(j, "base"), child(ptr, "base"), {0, 1}, l.base);
+    opt_number(j, ptr, "impression", {0, 20}, l.impression);
+}
+
+void Reader::read_market(const Json& j, const Json& root, Scenario& s) {
+    const std::string ptr = "/market";
+    if (!expect_object(j, ptr)) return;
+    check_keys(j, ptr, {"size", "advertising", "word_of_mouth", "negative"});
+    Market& m = s.market;
+    m.enabled = true;
+    if (require(j, ptr, "size", " (the number of people in the market)"))
+        integer<std::int64_t>(*member(j, "size"), child(ptr, "size"), 1, 1000000000, m.size);
+    if (require(j, ptr, "advertising", " (p: the chance per tick that advertising brings someone, 0 to 1)"))
+        number(*member(j, "advertising"), child(ptr, "advertising"), {0, 1}, m.advertising);
+    opt_number(j, ptr, "word_of_mouth", {0, 10}, m.word_of_mouth);
+    opt_number(j, ptr, "negative", {0, 10}, m.negative);
+    // The market replaces the Poisson arrivals and referrals.
+    const Json* pop = member(root, "population");
+    if (const Json* a = pop && pop->is_object() ? member(*pop, "arrivals_per_tick") : nullptr;
+        a && a->is_number() && a->get<double>() != 0.0) {
+        p_.error("/population/arrivals_per_tick",
+                 "must be 0 or absent with a market: the market's advertising and word of mouth bring the "
+                 "customers (got " + describe(*a) + ")");
+    }
+    s.arrivals_per_tick = 0.0;
+    if (s.referral_rate != 0.0) {
+        p_.error("/word_of_mouth/referral_rate",
+                 "must be 0 or absent with a market: advocates bring customers through the market's word_of_mouth "
+                 "(got " + format_number(s.referral_rate) + ")");
+    }
+    const Json* max = pop && pop->is_object() ? member(*pop, "max_customers") : nullptr;
+    if (!max) s.max_customers = m.size;  // the market is the limit
+    if (m.size > 0 && s.initial > m.size) {
+        p_.error("/population/initial", "must not be more than the market's size (" + std::to_string(m.size) +
+                                            "), got " + std::to_string(s.initial));
+    }
+}
+
+void Reader::read_nps(const Json& j, Scenario& s) {
+    const std::string ptr = "/nps";
+    if (!expect_object(j, ptr)) return;
+    check_keys(j, ptr, {"asked"});
+    std::string asked;
+    if (const Json* v = member(j, "asked"); v && string(*v, child(ptr, "asked"), asked)) {
+        if (asked == "buyers")
+            s.nps_asked = NpsAsked::Buyers;
+        else if (asked == "finished")
+            s.nps_asked = NpsAsked::Finished;
+        else if (asked == "everyone")
+            s.nps_asked = NpsAsked::Everyone;
+        else
+            p_.error(child(ptr, "asked"), "must be 'buyers', 'finished' or 'everyone', got " + describe(*v));
+    }
+}
+
+void Reader::read_money(const Json& j, Scenario& s) {
+    const std::string ptr = "/money";
+    if (!expect_object(j, ptr)) return;
+    check_keys(j, ptr, {"currency", "revenue"});
+    s.money.enabled = true;
+    if (const Json* v = member(j, "currency"); v && string(*v, child(ptr, "currency"), s.money.currency)) {
+        if (s.money.currency.empty() || s.money.currency.size() > 12)
+            p_.error(child(ptr, "currency"), "must be 1 to 12 characters (a code or symbol like 'EUR' or '$')");
+    }
+    opt_number(j, ptr, "revenue", {0, 1e9}, s.money.revenue);
+}
+
+void Reader::read_review(const Json& j, const std::string& ptr, Moment& m) {
+    if (j.is_object()) {
+        check_keys(j, ptr, {"promoter", "passive", "detractor"});
+        const char* names[3] = {"detractor", "passive", "promoter"};  // NpsGroup order
+        bool ok = true;
+        for (std::size_t g = 0; g < 3; ++g) {
+            if (!require(j, ptr, names[g], " (the chance that one of them posts a review, 0 to 1)")) {
+                ok = false;
+                continue;
+            }
+            ok &= number(*member(j, names[g]), child(ptr, names[g]), {0, 1}, m.review_group[g]);
+        }
+        if (ok) {
+            m.review_by_group = true;
+            m.review = std::max({m.review_group[0], m.review_group[1], m.review_group[2]});
+        }
+        return;
+    }
+    if (!j.is_number()) {
+        p_.error(ptr, "must be a probability (0 to 1) or {\"promoter\": ..., \"passive\": ..., \"detractor\": ...}, got " +
+                          describe(j));
+        return;
+    }
+    number(j, ptr, {0, 1}, m.review);
+}
+
+void Reader::read_cost(const Json& j, const std::string& ptr, Moment& m) {
+    if (!expect_object(j, ptr)) return;
+    check_keys(j, ptr, {"visit", "magic", "improve"});
+    opt_number(j, ptr, "visit", {0, 1e9}, m.cost.visit);
+    opt_number(j, ptr, "magic", {0, 1e9}, m.cost.magic);
+    opt_number(j, ptr, "improve", {0, 1e9}, m.cost.improve);
 }
 
 void Reader::read_population(const Json& j, Scenario& s) {
@@ -767,7 +928,8 @@ void Reader::read_reviews(const Json& j, Scenario& s) {
 void Reader::read_word_of_mouth(const Json& j, Scenario& s) {
     const std::string ptr = "/word_of_mouth";
     if (!expect_object(j, ptr)) return;
-    check_keys(j, ptr, {"advocate_threshold", "referral_rate", "referral_ticks", "referral_boost"});
+    check_keys(j, ptr, {"advocate_threshold", "referral_rate", "referral_ticks", "referral_boost", "critic_threshold"});
+    opt_number(j, ptr, "critic_threshold", {-1, 1}, s.critic_threshold);
     opt_number(j, ptr, "advocate_threshold", {-1, 1}, s.advocate_threshold);
     opt_number(j, ptr, "referral_rate", {0, 1000}, s.referral_rate);
     opt_integer(j, ptr, "referral_ticks", 0, 100000, s.referral_ticks);
@@ -858,7 +1020,7 @@ void Reader::read_moment(const Json& j, std::size_t i, std::size_t count, Scenar
     if (!expect_object(j, ptr)) return;
     check_keys(j, ptr,
                {"id", "name", "phase", "positive", "negative", "magic", "dwell", "impact", "reads_reviews", "purchase",
-                "review", "causes", "next"});
+                "review", "causes", "next", "cost"});
 
     // ---- identity
     if (const Json* id = member(j, "id"); !id) {
@@ -904,7 +1066,8 @@ void Reader::read_moment(const Json& j, std::size_t i, std::size_t count, Scenar
                           format_number(m.negative) + " = " + format_number(m.positive + m.negative));
     }
     opt_number(j, ptr, "magic", {0, 1}, m.magic);
-    opt_number(j, ptr, "review", {0, 1}, m.review);
+    if (const Json* v = member(j, "review")) read_review(*v, child(ptr, "review"), m);
+    if (const Json* v = member(j, "cost")) read_cost(*v, child(ptr, "cost"), m);
     opt_bool(j, ptr, "reads_reviews", m.reads_reviews);
     opt_bool(j, ptr, "purchase", m.purchase);
 
@@ -987,10 +1150,10 @@ void Reader::read_causes(const Json& j, const std::string& ptr, Moment& m) {
     if (ok) m.causes = std::move(causes);
 }
 
-bool Reader::resolve_target(const std::string& name, const std::string& ptr, bool entry, int& out) {
+bool Reader::resolve_target(const std::string& name, const std::string& ptr, bool entry, int& out, const char* role) {
     if (name == "lost" || name == "done") {
         if (entry) {
-            p_.error(ptr, "the entry must be a moment, not '" + name + "'");
+            p_.error(ptr, std::string(role) + " must be a moment, not '" + name + "'");
             return false;
         }
         out = name == "lost" ? kLost : kDone;
@@ -1010,10 +1173,10 @@ bool Reader::resolve_target(const std::string& name, const std::string& ptr, boo
     return false;
 }
 
-bool Reader::read_route(const Json& j, const std::string& ptr, bool entry, Route& out) {
+bool Reader::read_route(const Json& j, const std::string& ptr, bool entry, Route& out, const char* role) {
     if (j.is_string()) {
         int t = 0;
-        if (!resolve_target(j.get_ref<const std::string&>(), ptr, entry, t)) return false;
+        if (!resolve_target(j.get_ref<const std::string&>(), ptr, entry, t, role)) return false;
         out = Route{{t}, {1.0}};
         return true;
     }
@@ -1033,7 +1196,7 @@ bool Reader::read_route(const Json& j, const std::string& ptr, bool entry, Route
         int t = 0;
         double w = 0;
         // Both checks run so that a bad name and a bad weight are both reported.
-        const bool target_ok = resolve_target(it.key(), tp, entry, t);
+        const bool target_ok = resolve_target(it.key(), tp, entry, t, role);
         const bool weight_ok = number(it.value(), tp, {0, kInf, true}, w);
         if (!target_ok || !weight_ok) {
             ok = false;
@@ -1151,6 +1314,24 @@ Json scenario_json(const Scenario& s) {
                           {"referral_rate", s.referral_rate},
                           {"referral_ticks", s.referral_ticks},
                           {"referral_boost", s.referral_boost}};
+    if (s.critic_threshold != -0.5) j["word_of_mouth"]["critic_threshold"] = s.critic_threshold;
+    if (s.market.enabled) {
+        j["market"] = {{"size", s.market.size},
+                       {"advertising", s.market.advertising},
+                       {"word_of_mouth", s.market.word_of_mouth},
+                       {"negative", s.market.negative}};
+    }
+    if (s.loyalty.enabled) {
+        Json after = s.loyalty.after_min == s.loyalty.after_max
+                         ? Json(s.loyalty.after_min)
+                         : Json{{"min", s.loyalty.after_min}, {"max", s.loyalty.after_max}};
+        j["loyalty"] = {{"return_to", route_json(s, s.loyalty.return_to)},
+                        {"after", std::move(after)},
+                        {"base", s.loyalty.base},
+                        {"impression", s.loyalty.impression}};
+    }
+    if (s.nps_asked != NpsAsked::Buyers) j["nps"] = {{"asked", nps_asked_name(s.nps_asked)}};
+    if (s.money.enabled) j["money"] = {{"currency", s.money.currency}, {"revenue", s.money.revenue}};
     Json segments = Json::array();
     for (const Segment& g : s.segments) {
         segments.push_back(
@@ -1180,7 +1361,12 @@ Json scenario_json(const Scenario& s) {
         o["impact"] = std::move(impact);
         o["reads_reviews"] = m.reads_reviews;
         o["purchase"] = m.purchase;
-        o["review"] = m.review;
+        if (m.review_by_group)
+            o["review"] = {{"promoter", m.review_group[2]}, {"passive", m.review_group[1]}, {"detractor", m.review_group[0]}};
+        else
+            o["review"] = m.review;
+        if (m.cost.visit != 0.0 || m.cost.magic != 0.0 || m.cost.improve != 0.0)
+            o["cost"] = {{"visit", m.cost.visit}, {"magic", m.cost.magic}, {"improve", m.cost.improve}};
         // An empty list means "the defaults" to the engine too; the loader fills them in.
         if (!m.causes.empty()) {
             Json causes = Json::object();
