@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <limits>
@@ -89,6 +90,23 @@ void check_same(const Scenario& a, const Scenario& b) {
     CHECK(a.referral_rate == b.referral_rate);
     CHECK(a.referral_ticks == b.referral_ticks);
     CHECK(a.referral_boost == b.referral_boost);
+    // v2
+    CHECK(a.critic_threshold == b.critic_threshold);
+    CHECK(a.loyalty.enabled == b.loyalty.enabled);
+    check_same_route(a.loyalty.return_to, b.loyalty.return_to);
+    CHECK(a.loyalty.after_min == b.loyalty.after_min);
+    CHECK(a.loyalty.after_max == b.loyalty.after_max);
+    CHECK(a.loyalty.base == b.loyalty.base);
+    CHECK(a.loyalty.impression == b.loyalty.impression);
+    CHECK(a.market.enabled == b.market.enabled);
+    CHECK(a.market.size == b.market.size);
+    CHECK(a.market.advertising == b.market.advertising);
+    CHECK(a.market.word_of_mouth == b.market.word_of_mouth);
+    CHECK(a.market.negative == b.market.negative);
+    CHECK(a.nps_asked == b.nps_asked);
+    CHECK(a.money.enabled == b.money.enabled);
+    CHECK(a.money.currency == b.money.currency);
+    CHECK(a.money.revenue == b.money.revenue);
     REQUIRE(a.segments.size() == b.segments.size());
     for (std::size_t i = 0; i < a.segments.size(); ++i) {
         CHECK(a.segments[i].name == b.segments[i].name);
@@ -115,6 +133,11 @@ void check_same(const Scenario& a, const Scenario& b) {
         CHECK(m.reads_reviews == n.reads_reviews);
         CHECK(m.purchase == n.purchase);
         CHECK(m.review == n.review);
+        CHECK(m.review_by_group == n.review_by_group);
+        CHECK(m.review_group == n.review_group);
+        CHECK(m.cost.visit == n.cost.visit);
+        CHECK(m.cost.magic == n.cost.magic);
+        CHECK(m.cost.improve == n.cost.improve);
         for (std::size_t r = 0; r < m.next.size(); ++r) check_same_route(m.next[r], n.next[r]);
         REQUIRE(m.causes.size() == n.causes.size());
         for (std::size_t c = 0; c < m.causes.size(); ++c) {
@@ -161,6 +184,33 @@ const char* kFullScenario = R"({
     {"id": "shop", "phase": "buy", "positive": 0.3, "negative": 0.7, "purchase": true,
      "dwell": 3, "next": {"negative": {"ad": 1, "lost": 2}}},
     {"id": "use", "phase": "use", "positive": 0, "negative": 0, "next": {"neutral": "done"}}
+  ]
+})";
+
+// Every v2 key with values away from the defaults: a market (so no Poisson arrivals or
+// referrals), loyalty with a weighted return and a delay range, NPS asked of the finishers,
+// money, per-moment costs, reviews by NPS group and a critic threshold.
+const char* kFullV2Scenario = R"({
+  "motsim": 1,
+  "name": "v2 test",
+  "time_unit": "week",
+  "ticks": 104,
+  "seed": 7,
+  "population": {"initial": 25},
+  "word_of_mouth": {"advocate_threshold": 0.4, "critic_threshold": -0.35, "referral_ticks": 12},
+  "market": {"size": 123457, "advertising": 0.0005, "word_of_mouth": 0.0073, "negative": 0.25},
+  "loyalty": {"return_to": {"search": 3, "buy": 1}, "after": {"min": 4, "max": 9}, "base": 0.35,
+              "impression": 2.5},
+  "nps": {"asked": "finished"},
+  "money": {"currency": "\u00a3", "revenue": 79.99},
+  "moments": [
+    {"id": "search", "positive": 0.5, "negative": 0.2, "reads_reviews": true,
+     "review": 0.01, "cost": {"visit": 0.25}},
+    {"id": "buy", "positive": 0.7, "negative": 0.1, "purchase": true, "magic": 0.1,
+     "cost": {"visit": 3, "magic": 12.5, "improve": 1500}},
+    {"id": "use", "positive": 0.6, "negative": 0.2, "magic": 0.2,
+     "review": {"promoter": 0.06, "passive": 0.02, "detractor": 0.125},
+     "cost": {"improve": 900}}
   ]
 })";
 
@@ -252,6 +302,12 @@ TEST_CASE("loader: defaults are applied") {
     CHECK(s.referral_rate == 0.0);
     CHECK(s.referral_ticks == 30);
     CHECK(s.referral_boost == d.referral_boost);
+    // v2: every block off, NPS asked of the buyers, the critic threshold at -0.5.
+    CHECK(s.critic_threshold == -0.5);
+    CHECK_FALSE(s.loyalty.enabled);
+    CHECK_FALSE(s.market.enabled);
+    CHECK_FALSE(s.money.enabled);
+    CHECK(s.nps_asked == motsim::NpsAsked::Buyers);
     REQUIRE(s.segments.size() == 1);
     CHECK(s.segments[0].name == "everyone");
     CHECK(s.segments[0].share == 1.0);
@@ -280,6 +336,10 @@ TEST_CASE("loader: defaults are applied") {
     CHECK_FALSE(m0.reads_reviews);
     CHECK_FALSE(m0.purchase);
     CHECK(m0.review == 0.0);
+    CHECK_FALSE(m0.review_by_group);
+    CHECK(m0.cost.visit == 0.0);
+    CHECK(m0.cost.magic == 0.0);
+    CHECK(m0.cost.improve == 0.0);
     // Causes: the seven deadly sins, equal weights.
     const auto sins = motsim::default_causes();
     REQUIRE(m0.causes.size() == sins.size());
@@ -373,6 +433,166 @@ TEST_CASE("loader: accepted edge values") {
     CHECK(bom.ok());
 }
 
+TEST_CASE("loader: the v2 blocks are read with their defaults") {
+    const auto r = load_scenario(kFullV2Scenario);
+    INFO(formatted(r));
+    REQUIRE(r.ok());
+    CHECK(r.problems.empty());
+    const Scenario& s = *r.scenario;
+    // The market replaces the Poisson arrivals and is the limit on customers.
+    REQUIRE(s.market.enabled);
+    CHECK(s.market.size == 123457);
+    CHECK(s.market.advertising == 0.0005);
+    CHECK(s.market.word_of_mouth == 0.0073);
+    CHECK(s.market.negative == 0.25);
+    CHECK(s.arrivals_per_tick == 0.0);
+    CHECK(s.max_customers == 123457);
+    CHECK(s.initial == 25);
+    CHECK(s.critic_threshold == -0.35);
+    // Loyalty: a weighted return in file order, a delay range.
+    REQUIRE(s.loyalty.enabled);
+    CHECK(s.loyalty.return_to.targets == std::vector<int>{0, 1});
+    CHECK(s.loyalty.return_to.weights == std::vector<double>{3.0, 1.0});
+    CHECK(s.loyalty.after_min == 4);
+    CHECK(s.loyalty.after_max == 9);
+    CHECK(s.loyalty.base == 0.35);
+    CHECK(s.loyalty.impression == 2.5);
+    CHECK(s.nps_asked == motsim::NpsAsked::Finished);
+    REQUIRE(s.money.enabled);
+    CHECK(s.money.currency == "\xC2\xA3");
+    CHECK(s.money.revenue == 79.99);
+    // A number applies to every group; an object is by group, in NpsGroup order
+    // {detractor, passive, promoter}, and `review` is then the largest of the three.
+    const auto& search = s.moments[0];
+    CHECK_FALSE(search.review_by_group);
+    CHECK(search.review == 0.01);
+    CHECK(search.cost.visit == 0.25);
+    CHECK(search.cost.magic == 0.0);
+    CHECK(search.cost.improve == 0.0);
+    const auto& use = s.moments[2];
+    CHECK(use.review_by_group);
+    CHECK(use.review_group == std::array<double, 3>{0.125, 0.02, 0.06});
+    CHECK(use.review == 0.125);
+    CHECK(use.cost.visit == 0.0);
+    CHECK(use.cost.improve == 900.0);
+    CHECK(s.moments[1].cost.magic == 12.5);
+
+    // Loyalty's short forms: one moment, one delay; impression defaults to 0; money's
+    // currency to EUR; a market's own max_customers is kept.
+    const auto r2 = load_scenario(R"({"motsim": 1,
+        "population": {"arrivals_per_tick": 0, "max_customers": 500},
+        "market": {"size": 1000, "advertising": 0.01},
+        "loyalty": {"return_to": "b", "after": 30, "base": 1},
+        "money": {"revenue": 5}, "nps": {"asked": "everyone"},
+        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}, {"id": "b", "positive": 1, "negative": 0}]})");
+    INFO(formatted(r2));
+    REQUIRE(r2.ok());
+    const Scenario& t = *r2.scenario;
+    CHECK(t.loyalty.return_to.targets == std::vector<int>{1});
+    CHECK(t.loyalty.after_min == 30);
+    CHECK(t.loyalty.after_max == 30);
+    CHECK(t.loyalty.base == 1.0);
+    CHECK(t.loyalty.impression == 0.0);
+    CHECK(t.market.word_of_mouth == 0.0);
+    CHECK(t.market.negative == 0.0);
+    CHECK(t.max_customers == 500);
+    CHECK(t.money.currency == "EUR");
+    CHECK(t.nps_asked == motsim::NpsAsked::Everyone);
+    CHECK_FALSE(t.memoryless());  // the market breaks the chain
+
+    // Loyalty without a market keeps the Poisson arrivals and referrals.
+    const auto r3 = load_scenario(R"({"motsim": 1, "word_of_mouth": {"referral_rate": 0.02},
+        "loyalty": {"return_to": "a", "after": {"min": 1, "max": 1}, "base": 0},
+        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}]})");
+    INFO(formatted(r3));
+    REQUIRE(r3.ok());
+    CHECK(r3.scenario->arrivals_per_tick == 50.0);
+    CHECK(r3.scenario->max_customers == 100000);
+    CHECK(r3.scenario->referral_rate == 0.02);
+    CHECK(r3.scenario->loyalty.base == 0.0);
+}
+
+TEST_CASE("loader: each v2 mistake names its pointer") {
+    // The same checks as tests/bad/v2_*, inline, one problem each, on a valid base.
+    const std::string head = R"({"motsim": 1, )";
+    const std::string moments =
+        R"("moments": [{"id": "research", "positive": 0.5, "negative": 0.2}, {"id": "buy", "positive": 0.7,
+            "negative": 0.1, "purchase": true}]})";
+    struct Case {
+        const char* blocks;
+        const char* problem;
+    };
+    const Case cases[] = {
+        {R"("market": {"size": 0.5, "advertising": 0.01}, )", "x: /market/size: must be an integer, got 0.5"},
+        {R"("market": {"size": 1000000001, "advertising": 0.01}, )",
+         "x: /market/size: must be an integer between 1 and 1000000000, got 1000000001"},
+        {R"("market": {"size": 1000}, )", "x: /market: missing required key 'advertising'"},
+        {R"("population": {"arrivals_per_tick": 0.5}, "market": {"size": 1000, "advertising": 0.01}, )",
+         "x: /population/arrivals_per_tick: must be 0 or absent with a market"},
+        {R"("word_of_mouth": {"referral_rate": 1}, "market": {"size": 1000, "advertising": 0.01}, )",
+         "x: /word_of_mouth/referral_rate: must be 0 or absent with a market"},
+        {R"("population": {"initial": 1001}, "market": {"size": 1000, "advertising": 0.01}, )",
+         "x: /population/initial: must not be more than the market's size (1000), got 1001"},
+        {R"("loyalty": {"after": 3, "base": 0.5}, )", "x: /loyalty: missing required key 'return_to'"},
+        {R"("loyalty": {"return_to": "research", "base": 0.5}, )", "x: /loyalty: missing required key 'after'"},
+        {R"("loyalty": {"return_to": "research", "after": 3}, )", "x: /loyalty: missing required key 'base'"},
+        {R"("loyalty": {"return_to": "bye", "after": 3, "base": 0.5}, )",
+         "x: /loyalty/return_to: unknown moment 'bye' (did you mean 'buy'?)"},
+        {R"("loyalty": {"return_to": {"research": 1, "lost": 1}, "after": 3, "base": 0.5}, )",
+         "x: /loyalty/return_to/lost: return_to must be a moment, not 'lost'"},
+        {R"("loyalty": {"return_to": "research", "after": 0, "base": 0.5}, )",
+         "x: /loyalty/after: must be an integer between 1 and 100000, got 0"},
+        {R"("loyalty": {"return_to": "research", "after": {"min": 9, "max": 3}, "base": 0.5}, )",
+         "x: /loyalty/after: min (9) must not be greater than max (3)"},
+        {R"("loyalty": {"return_to": "research", "after": "soon", "base": 0.5}, )",
+         "x: /loyalty/after: must be a whole number"},
+        {R"("loyalty": {"return_to": "research", "after": 3, "base": -0.1}, )",
+         "x: /loyalty/base: must be between 0 and 1, got -0.1"},
+        {R"("loyalty": {"return_to": "research", "after": 3, "base": 0.5, "impression": -0.5}, )",
+         "x: /loyalty/impression: must be between 0 and 20, got -0.5"},
+        {R"("loyalty": {"return_to": "research", "after": 3, "base": 0.5, "when": 1}, )",
+         "x: /loyalty/when: unknown key 'when'"},
+        {R"("nps": {"asked": "buyer"}, )", "x: /nps/asked: must be 'buyers', 'finished' or 'everyone', got \"buyer\""},
+        {R"("nps": {"asked": 1}, )", "x: /nps/asked: must be a string"},
+        {R"("money": {"currency": "", "revenue": 1}, )", "x: /money/currency: must be 1 to 12 characters"},
+        {R"("money": {"currency": "EUR", "revenue": -1}, )",
+         "x: /money/revenue: must be between 0 and 1000000000, got -1"},
+        {R"("money": 80, )", "x: /money: must be an object"},
+        {R"("word_of_mouth": {"critic_threshold": -2}, )",
+         "x: /word_of_mouth/critic_threshold: must be between -1 and 1, got -2"},
+    };
+    for (const Case& c : cases) {
+        const auto r = load_scenario(head + c.blocks + moments);
+        INFO("blocks: " << c.blocks);
+        INFO(formatted(r));
+        CHECK_FALSE(r.ok());
+        CHECK(has_problem(r, c.problem));
+    }
+    // Per moment: reviews by group and costs.
+    const struct {
+        const char* moment_keys;
+        const char* problem;
+    } moment_cases[] = {
+        {R"("review": {"promoter": 0.1, "passive": 0.02})", "x: /moments/0/review: missing required key 'detractor'"},
+        {R"("review": {"promoter": 0.1, "passive": 0.02, "detractor": 1.1})",
+         "x: /moments/0/review/detractor: must be between 0 and 1, got 1.1"},
+        {R"("review": [0.1, 0.2, 0.3])", "x: /moments/0/review: must be a probability (0 to 1) or {"},
+        {R"("cost": {"visit": -1})", "x: /moments/0/cost/visit: must be between 0 and 1000000000, got -1"},
+        {R"("cost": {"magic": 2e9})", "x: /moments/0/cost/magic: must be between 0 and 1000000000"},
+        {R"("cost": {"improve": "cheap"})", "x: /moments/0/cost/improve: must be a number"},
+        {R"("cost": 5)", "x: /moments/0/cost: must be an object"},
+    };
+    for (const auto& c : moment_cases) {
+        const auto r =
+            load_scenario(std::string(R"({"motsim": 1, "moments": [{"id": "a", "positive": 0.5, "negative": 0.2, )") +
+                          c.moment_keys + "}]}");
+        INFO("moment keys: " << c.moment_keys);
+        INFO(formatted(r));
+        CHECK_FALSE(r.ok());
+        CHECK(has_problem(r, c.problem));
+    }
+}
+
 // ================================================================================================
 // Round trips
 // ================================================================================================
@@ -387,6 +607,43 @@ TEST_CASE("loader: scenario_to_json round-trips an inline scenario with every fi
     CHECK(r.scenario->seed == std::numeric_limits<std::uint64_t>::max());
     CHECK(r.scenario->name == "Caf\xC3\xA9 test \"journey\"");
     check_round_trip(*r.scenario);
+}
+
+TEST_CASE("loader: scenario_to_json round-trips every v2 field") {
+    const auto r = load_scenario(kFullV2Scenario);
+    INFO(formatted(r));
+    REQUIRE(r.ok());
+    check_round_trip(*r.scenario);
+    // The same with loyalty alone (Poisson arrivals and referrals kept), a single return moment,
+    // one delay, reviews by group everywhere and NPS asked of everyone.
+    Scenario s = *r.scenario;
+    s.market = motsim::Market{};
+    s.arrivals_per_tick = 12.5;
+    s.referral_rate = 0.03;
+    s.max_customers = 40000;
+    s.loyalty.return_to = Route{{2}, {1.0}};
+    s.loyalty.after_min = s.loyalty.after_max = 17;
+    s.nps_asked = motsim::NpsAsked::Everyone;
+    for (auto& m : s.moments) {
+        m.review_by_group = true;
+        m.review_group = {0.3, 0.0, 1.0};
+        m.review = 1.0;
+    }
+    s.money.currency = "$";
+    s.money.revenue = 0.0;
+    check_round_trip(s);
+    // And v2 switched off again writes no v2 block.
+    s.loyalty = motsim::Loyalty{};
+    s.money = motsim::Money{};
+    s.nps_asked = motsim::NpsAsked::Buyers;
+    s.critic_threshold = -0.5;
+    for (auto& m : s.moments) m.cost = motsim::MomentCost{};
+    const std::string text = motsim::io::scenario_to_json(s);
+    for (const char* key : {"\"loyalty\"", "\"market\"", "\"nps\"", "\"money\"", "\"cost\"", "critic_threshold"}) {
+        INFO("key " << key);
+        CHECK(text.find(key) == std::string::npos);
+    }
+    check_round_trip(s);
 }
 
 TEST_CASE("loader: scenario_to_json round-trips the model's own defaults") {
