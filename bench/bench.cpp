@@ -319,6 +319,58 @@ int main(int argc, char** argv) {
                     c.cells());
     }
 
+    // ---- v2: a market of 1 million with loyalty, a 365-tick year ----
+    // The launch journey: the peer journey on a Bass market (p = 0.003, q = 0.3 per tick, so
+    // nearly everyone is reached within the year) whose buyers come back (base 0.3, more when
+    // pleased) 20-40 ticks after they finish. Against its baseline in the same run: the same
+    // journey with the same million customers all arriving at tick 0 (v1, no loyalty).
+    {
+        Scenario v2 = peer_journey(0, 365);
+        v2.market = Market{true, quick ? 200000 : 1000000, 0.003, 0.3, 0.05};
+        v2.max_customers = v2.market.size;
+        v2.loyalty.enabled = true;
+        v2.loyalty.return_to = Route{{1}, {1.0}};
+        v2.loyalty.after_min = 20;
+        v2.loyalty.after_max = 40;
+        v2.loyalty.base = 0.3;
+        v2.loyalty.impression = 2.0;
+        Scenario v1 = peer_journey(0, 365);
+        v1.initial = v2.market.size;
+        v1.max_customers = v1.initial;
+        std::vector<double> ratios, v2_seconds;
+        std::int64_t returns = 0, reached = 0;
+        for (int p = 0; p < 5; ++p) {
+            double t0 = now();
+            Simulation base(v1, 5);
+            base.run_to_end();
+            const double t_v1 = now() - t0;
+            t0 = now();
+            Simulation year(v2, 5);
+            year.run_to_end();
+            const double t_v2 = now() - t0;
+            ratios.push_back(t_v2 / t_v1);
+            v2_seconds.push_back(t_v2);
+            returns = year.totals().returns;
+            reached = year.totals().arrivals;
+        }
+        const Spread r = spread(ratios), sec = spread(v2_seconds);
+        std::printf(
+            "v2 market of %lld with loyalty, 365 ticks, agent engine: %.3f s (min %.3f, max %.3f; target < 1 s); "
+            "%s the same journey with everyone at tick 0 (v1); %lld reached, %lld returns\n",
+            static_cast<long long>(v2.market.size), sec.median, sec.min, sec.max, show(r).c_str(),
+            static_cast<long long>(reached), static_cast<long long>(returns));
+        for (std::int64_t size : {std::int64_t{1000000}, std::int64_t{100000000}}) {
+            Scenario big = v2;
+            big.market.size = size;
+            big.max_customers = size;
+            const double t0 = now();
+            Cohort c(big, 5);
+            c.run_to_end();
+            std::printf("v2 market of %lld with loyalty, 365 ticks, cohort engine: %.3f s (%zu cells of state)\n",
+                        static_cast<long long>(size), now() - t0, c.cells());
+        }
+    }
+
     // ---- memory per customer ----
     {
         Scenario m = peer_journey(0, 1);

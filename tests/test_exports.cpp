@@ -284,6 +284,7 @@ TEST_CASE("app: NPS is a gap until somebody has left") {
     App app(host);
     // Three ticks at the desk: nobody leaves during the first two.
     REQUIRE(app.load_text(R"({"motsim": 1, "ticks": 20, "population": {"arrivals_per_tick": 20},
+      "nps": {"asked": "everyone"},
       "moments": [{"id": "desk", "positive": 0.5, "negative": 0.2, "dwell": 3}]})",
                           "slow.json"));
     app.pause();

@@ -185,11 +185,13 @@ TEST_CASE("NPS: promoters score 9-10, detractors 0-6, over customers who left") 
     CHECK(nps_score(1.0) == 10);
     Scenario delighted = cohort(journey({M("a", 1.0, 0.0)}), 500);
     delighted.moments[0].impact[0] = 2.0;
+    delighted.nps_asked = NpsAsked::Everyone;  // (no purchase here: nobody would be asked by default)
     Simulation d(delighted);
     d.run_to_end();
     CHECK(d.totals().nps() == 100.0);
     Scenario angry = cohort(journey({M("a", 0.0, 1.0)}), 500);
     angry.moments[0].impact[2] = -2.0;
+    angry.nps_asked = NpsAsked::Everyone;
     Simulation a(angry);
     a.run_to_end();
     CHECK(a.totals().nps() == -100.0);

@@ -1,6 +1,7 @@
 // The `motsim` command line: run, analyze, validate. Same code natively and under Node (wasm).
 // Exit codes: 0 ok, 1 bad input (the scenario or a file), 2 usage.
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <optional>
 #include <cstdlib>
@@ -61,11 +62,32 @@ void print_summary(const Simulation& sim) {
                 static_cast<long long>(t.lost), static_cast<long long>(sim.active()));
     const double conv = t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0;
     std::printf("  purchases  %lld (conversion %s)\n", static_cast<long long>(t.purchases), pct(conv).c_str());
-    std::printf(
-        "  NPS        %+.1f over %lld customers who left   rating %.2f (%lld positive, %lld negative reviews)\n",
-        t.nps(), static_cast<long long>(t.promoters + t.passives + t.detractors), sim.rating(),
-        static_cast<long long>(t.reviews_positive), static_cast<long long>(t.reviews_negative));
-    std::printf("  advocates  %lld\n\n", static_cast<long long>(t.advocates));
+    const char* asked = sc.nps_asked == NpsAsked::Buyers     ? "buyers"
+                        : sc.nps_asked == NpsAsked::Finished ? "customers who finished"
+                                                             : "customers who left";
+    char nps[32] = "-";
+    if (!std::isnan(t.nps())) std::snprintf(nps, sizeof nps, "%+.1f", t.nps());
+    std::printf("  NPS        %s over %lld %s asked   rating %.2f (%lld positive, %lld negative reviews)\n", nps,
+                static_cast<long long>(t.promoters + t.passives + t.detractors), asked, sim.rating(),
+                static_cast<long long>(t.reviews_positive), static_cast<long long>(t.reviews_negative));
+    std::printf("  advocates  %lld\n", static_cast<long long>(t.advocates));
+    if (sc.loyalty.enabled) {
+        const double b = static_cast<double>(t.buyers[0]);
+        auto share = [&](std::int64_t n) { return b > 0 ? pct(static_cast<double>(n) / b) : std::string("-"); };
+        std::printf("  returns    %lld came back, %lld waiting to; %.2f purchases per customer; buyers with 1, 2, 3+ "
+                    "purchases %s, %s, %s\n",
+                    static_cast<long long>(t.returns), static_cast<long long>(t.waiting),
+                    t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0,
+                    share(t.buyers[0] - t.buyers[1]).c_str(), share(t.buyers[1] - t.buyers[2]).c_str(),
+                    share(t.buyers[2]).c_str());
+    }
+    if (sc.market.enabled) {
+        std::printf("  market     %lld of %lld reached (%s); %lld advocates, %lld critics by their latest visit\n",
+                    static_cast<long long>(t.arrivals), static_cast<long long>(sc.market.size),
+                    pct(static_cast<double>(t.arrivals) / static_cast<double>(sc.market.size)).c_str(),
+                    static_cast<long long>(t.market_advocates), static_cast<long long>(t.market_critics));
+    }
+    std::printf("\n");
     std::printf("  %-18s %-8s %9s %9s %9s %9s %7s %10s  %s\n", "moment", "phase", "entered", "positive", "neutral",
                 "negative", "magic", "lost after", "top cause of negatives");
     for (std::size_t m = 0; m < sc.moments.size(); ++m) {
@@ -176,14 +198,21 @@ int cmd_analyze(const std::vector<std::string>& args) {
         return a.ok ? kOk : kBadInput;
     }
     std::printf("%s - exact analysis (absorbing Markov chain)\n", sc->name.c_str());
-    if (a.ignores_feedback)
-        std::printf(
-            "  note: this scenario has influence or referrals; the exact analysis ignores\n"
-            "        them and describes the memoryless part of the journey only\n");
+    if (!a.ignores.empty()) {  // v2: what breaks the chain, one line each (analysis.h)
+        std::printf("  note: the exact analysis ignores what breaks the chain and describes the rest:\n");
+        for (const std::string& what : a.ignores) std::printf("    - %s\n", what.c_str());
+    }
     if (!a.ok) {
         std::printf("  cannot analyse: %s\n", a.message.c_str());
         return kBadInput;
     }
+    if (a.loyalty && a.lifetime_bounded)
+        std::printf("  loyalty: over a lifetime of returns, %.4f completions and %.4f returns per customer; the\n"
+                    "           numbers below are per customer over that lifetime\n",
+                    a.expected_completions, a.expected_returns);
+    else if (a.loyalty)
+        std::printf("  loyalty: unbounded (base x P(done) >= 1: customers come back forever); the numbers\n"
+                    "           below are one journey's, without returns\n");
     std::printf("  per arriving customer: done %s, lost %s, expected purchases %.4f, expected %ss %.2f\n\n",
                 pct(a.done).c_str(), pct(a.lost).c_str(), a.expected_purchases, sc->time_unit.c_str(),
                 a.expected_ticks);

@@ -8,6 +8,31 @@ namespace motsim::io {
 
 using nlohmann::ordered_json;
 
+ordered_json loyalty_json(const Totals& t) {
+    const double buyers = static_cast<double>(t.buyers[0]);
+    auto share = [&](std::int64_t n) -> ordered_json {
+        if (!(buyers > 0)) return nullptr;
+        return static_cast<double>(n) / buyers;
+    };
+    return {{"returns", t.returns},
+            {"waiting", t.waiting},
+            {"purchases_per_customer",
+             t.arrivals > 0 ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0},
+            {"buyers", t.buyers[0]},
+            {"buyers_share", {{"1", share(t.buyers[0] - t.buyers[1])},
+                              {"2", share(t.buyers[1] - t.buyers[2])},
+                              {"3+", share(t.buyers[2])}}}};
+}
+
+ordered_json market_json(const Scenario& sc, const Totals& t) {
+    return {{"size", sc.market.size},
+            {"reached", t.arrivals},
+            {"reached_share", sc.market.size > 0 ? static_cast<double>(t.arrivals) / static_cast<double>(sc.market.size)
+                                                 : 0.0},
+            {"advocates", t.market_advocates},
+            {"critics", t.market_critics}};
+}
+
 std::string results_json(const Simulation& sim) {
     const Scenario& sc = sim.scenario();
     const Totals& t = sim.totals();
@@ -22,10 +47,14 @@ std::string results_json(const Simulation& sim) {
     j["done"] = t.done;
     j["lost"] = t.lost;
     j["active"] = sim.active();
-    j["nps"] = t.nps();
+    j["nps"] = t.nps();  // null (NaN) when nobody was asked
+    j["nps_asked"] = nps_asked_name(sc.nps_asked);
+    j["nps_respondents"] = t.promoters + t.passives + t.detractors;
     j["rating"] = sim.rating();
     j["reviews"] = {{"positive", t.reviews_positive}, {"negative", t.reviews_negative}};
     j["advocates"] = t.advocates;
+    if (sc.loyalty.enabled) j["loyalty"] = loyalty_json(t);
+    if (sc.market.enabled) j["market"] = market_json(sc, t);
     ordered_json moments = ordered_json::object();
     for (std::size_t m = 0; m < sc.moments.size(); ++m) {
         const MomentStats& st = sim.moments()[m];
@@ -60,6 +89,8 @@ std::string series_csv(const Simulation& sim) {
         out += ",occ_";
         out += m.id;
     }
+    if (sc.loyalty.enabled) out += ",returns,waiting";
+    if (sc.market.enabled) out += ",market_advocates,market_critics";
     out += "\n";
     const std::size_t nm = sc.moments.size();
     // Appended field by field: long operator+ chains trip a false -Wrestrict in GCC 12.
@@ -73,11 +104,19 @@ std::string series_csv(const Simulation& sim) {
                                s.reviews_positive, s.reviews_negative, s.magic})
             field(std::to_string(v));
         field(num(s.rating));
-        field(num(s.nps));
+        field(std::isnan(s.nps) ? std::string() : num(s.nps));  // empty: nobody asked yet
         field(std::to_string(s.active));
         field(std::to_string(s.advocates));
         field(num(s.mean_impression));
         for (std::size_t m = 0; m < nm; ++m) field(std::to_string(sim.occupancy()[t * nm + m]));
+        if (sc.loyalty.enabled) {
+            field(std::to_string(s.returns));
+            field(std::to_string(s.waiting));
+        }
+        if (sc.market.enabled) {
+            field(std::to_string(s.market_advocates));
+            field(std::to_string(s.market_critics));
+        }
         out.back() = '\n';
     }
     return out;
@@ -89,6 +128,12 @@ std::string analysis_json(const Scenario& s, const Analysis& a) {
     j["ok"] = a.ok;
     if (!a.message.empty()) j["note"] = a.message;
     j["ignores_feedback"] = a.ignores_feedback;
+    if (!a.ignores.empty()) j["ignores"] = a.ignores;  // v2: what the chain leaves out
+    if (a.loyalty) {  // v2: numbers over a lifetime of returns (analysis.h)
+        j["loyalty"] = {{"lifetime_bounded", a.lifetime_bounded},
+                        {"expected_completions", a.expected_completions},
+                        {"expected_returns", a.lifetime_bounded ? ordered_json(a.expected_returns) : ordered_json()}};
+    }
     j["absorption"] = {{"done", a.done}, {"lost", a.lost}};
     j["expected_purchases"] = a.expected_purchases;
     j["expected_ticks"] = a.expected_ticks;
@@ -254,8 +299,15 @@ std::string rank_json(const Scenario& s, const RankResult& r, std::uint64_t mast
     j["runs"] = r.runs;
     j["master_seed"] = master_seed;
     j["base"] = interval_json(r.base);
+    const bool profit = r.by == RankBy::Profit;  // v2 rank --by profit (experiments.h RankBy)
+    if (profit) {
+        j["by"] = "profit";
+        j["currency"] = s.money.currency;
+        j["base_profit"] = interval_json(r.base_profit);
+        j["exact_base_profit"] = r.exact_base_profit;
+    }
     ordered_json rows = ordered_json::array();
-    for (const RankEntry& e : r.entries)
+    for (const RankEntry& e : r.entries) {
         rows.push_back({{"moment", e.id},
                         {"positive_before", e.positive_before},
                         {"positive_after", e.positive_after},
@@ -263,6 +315,13 @@ std::string rank_json(const Scenario& s, const RankResult& r, std::uint64_t mast
                         {"removal_effect", e.removal_effect},
                         {"exact_effect", e.exact_effect},
                         {"effect", interval_json(e.effect)}});
+        if (profit) {
+            rows.back()["improve_cost"] = e.improve_cost;
+            rows.back()["profit_gain"] = interval_json(e.profit_gain);
+            rows.back()["profit_per_cost"] = interval_json(e.profit_per_cost);
+            rows.back()["exact_profit_gain"] = e.exact_profit_gain;
+        }
+    }
     j["ranking"] = rows;
     return j.dump(2) + "\n";
 }

@@ -15,8 +15,14 @@ namespace motsim::io {
 
 // The run's metrics (see README "Command line"), `digest` included. 2-space indent.
 std::string results_json(const Simulation& sim);
-// One row per tick: tick, arrivals, referrals, purchases, done, lost, reviews, rating, nps,
-// active, advocates, mean_impression, then the occupancy of each moment (occ_<id>).
+// v2 parts of the run's JSON: loyalty {returns, waiting, purchases_per_customer, buyers,
+// buyers_share {1, 2, 3+}} and market {size, reached, reached_share, advocates, critics}.
+nlohmann::ordered_json loyalty_json(const Totals& t);
+nlohmann::ordered_json market_json(const Scenario& sc, const Totals& t);
+// One row per tick: tick, arrivals, referrals, purchases, done, lost, reviews, rating, nps
+// (empty while nobody was asked), active, advocates, mean_impression, then the occupancy of
+// each moment (occ_<id>); with loyalty returns and waiting, with a market its advocates and
+// critics.
 std::string series_csv(const Simulation& sim);
 // The exact analysis, keyed by moment id.
 std::string analysis_json(const Scenario& s, const Analysis& a);
