@@ -651,7 +651,7 @@ TEST_CASE("guidance: NPS is shown as '-' until someone has left the journey") {
     FakeHost host;
     App app(host);
     REQUIRE(app.load_text(R"({"motsim": 1, "name": "Slow", "ticks": 30,
-        "population": {"arrivals_per_tick": 20},
+        "population": {"arrivals_per_tick": 20}, "nps": {"asked": "everyone"},
         "moments": [{"id": "wait", "positive": 0.5, "negative": 0.2, "dwell": 3}]})",
                           "slow.json"));
     CHECK(app.view().done + app.view().lost == 0);
