@@ -53,10 +53,18 @@ double t_quantile_975(int df) {
     return 1.95996;
 }
 
-Interval mean_interval(const std::vector<double>& values) {
+Interval mean_interval(const std::vector<double>& all) {
+    // Undefined values (NaN: an NPS nobody was asked for) are left out; none defined: NaN.
+    std::vector<double> values;
+    values.reserve(all.size());
+    for (double v : all)
+        if (!std::isnan(v)) values.push_back(v);
     Interval r;
     r.n = static_cast<int>(values.size());
-    if (r.n == 0) return r;
+    if (r.n == 0) {
+        if (!all.empty()) r.mean = r.lo = r.hi = std::numeric_limits<double>::quiet_NaN();
+        return r;
+    }
     double sum = 0.0;
     for (double v : values) sum += v;  // index order: the same bits whatever ran the runs
     r.mean = sum / r.n;
@@ -104,6 +112,7 @@ RunSummary summarize_run(const Simulation& sim) {
         r.series[static_cast<int>(Series::Nps)].push_back(ts.nps);
         r.series[static_cast<int>(Series::Rating)].push_back(ts.rating);
     }
+    r.money = ledger_of(sim.scenario(), sim.totals(), sim.moments());
     return r;
 }
 
@@ -179,6 +188,7 @@ ReplicationResult aggregate_runs(It first, It last, std::size_t moment_count) {
         copy.seed = it->seed;
         copy.metrics = it->metrics;
         copy.moments = it->moments;
+        copy.money = it->money;
         r.per_run.push_back(std::move(copy));
     }
     return r;
@@ -420,26 +430,40 @@ double objective_per_arrival(const RunSummary& r, bool purchases) {
     if (a <= 0.0) return 0.0;
     return (purchases ? r.metric(Metric::Purchases) : r.metric(Metric::Done)) / a;
 }
-double exact_objective(const Analysis& a, bool purchases) { return purchases ? a.expected_purchases : a.done; }
+// Completions count every time a customer reaches done (v2 loyalty: a returner again), as the
+// simulation's Totals::done does; without loyalty they are P(done).
+double exact_objective(const Analysis& a, bool purchases) {
+    return purchases ? a.expected_purchases : a.expected_completions;
+}
 }  // namespace
 
-RankJob::RankJob(const Scenario& s, double delta, int runs, std::uint64_t master_seed)
-    : delta_(delta), runs_(std::max(0, runs)), purchases_(has_purchase(s)) {
+const char* rank_by_name(RankBy by) { return by == RankBy::Profit ? "profit" : "purchases"; }
+
+RankJob::RankJob(const Scenario& s, double delta, int runs, std::uint64_t master_seed, RankBy by)
+    : delta_(delta), runs_(std::max(0, runs)), purchases_(has_purchase(s)), by_(by) {
     variants_.push_back(s);
-    for (std::size_t m = 0; m < s.moments.size(); ++m)
+    for (std::size_t m = 0; m < s.moments.size(); ++m) {
+        const Moment& mo = s.moments[m];
+        if (by == RankBy::Profit && !(mo.cost.improve > 0.0 && mo.positive < 1.0 && delta > 0.0)) continue;
+        improved_.push_back(static_cast<int>(m));
         variants_.push_back(with_better_moment(s, static_cast<int>(m), delta));
+    }
     // Run-major: after a cancel every variant has (nearly) the same runs, so pairs stay pairs.
     for (int r = 0; r < runs_; ++r)
         for (std::size_t v = 0; v < variants_.size(); ++v)
             tasks_.push_back({static_cast<int>(v), derive_seed(master_seed, static_cast<std::uint64_t>(r))});
     slots_.resize(tasks_.size());
     exact_objective_.assign(variants_.size(), std::numeric_limits<double>::quiet_NaN());
+    exact_profit_.assign(variants_.size(), std::numeric_limits<double>::quiet_NaN());
     exact_done_.assign(variants_.size(), 0);
 }
 
 void RankJob::analyse_variant(std::size_t v) const {
     const Analysis a = analyze(variants_[v]);
-    if (a.ok) exact_objective_[v] = exact_objective(a, purchases_);
+    if (a.ok) {
+        exact_objective_[v] = exact_objective(a, purchases_);
+        exact_profit_[v] = exact_ledger(variants_[v], a).profit;
+    }
     if (v == 0) base_exact_ = a;
     exact_done_[v] = 1;
 }
@@ -453,6 +477,7 @@ RankResult RankJob::result() const {
     RankResult out;
     out.objective = purchases_ ? "purchases" : "done";
     out.delta = delta_;
+    out.by = by_;
     out.cancelled = !finished();
     const std::size_t nv = variants_.size();
     const int complete = static_cast<int>(static_cast<std::size_t>(next_) / nv);  // whole pairs only
@@ -466,39 +491,67 @@ RankResult RankJob::result() const {
     out.analysis_ok = a.ok;
     out.analysis_message = a.message;
 
-    std::vector<double> v;
-    for (int r = 0; r < complete; ++r)
-        v.push_back(objective_per_arrival(slots_[static_cast<std::size_t>(r) * nv], purchases_));
+    std::vector<double> v, money;
+    for (int r = 0; r < complete; ++r) {
+        const RunSummary& run = slots_[static_cast<std::size_t>(r) * nv];
+        v.push_back(objective_per_arrival(run, purchases_));
+        money.push_back(run.money.profit);
+    }
     out.base = mean_interval(v);
-    for (std::size_t m = 0; m + 1 < nv; ++m) {
+    if (by_ == RankBy::Profit) {
+        out.base_profit = mean_interval(money);
+        if (a.ok && !std::isnan(exact_profit_[0])) out.exact_base_profit = exact_profit_[0];
+    }
+    for (std::size_t k = 0; k + 1 < nv; ++k) {
+        const std::size_t m = static_cast<std::size_t>(improved_[k]);
+        const Scenario& better = variants_[k + 1];
         RankEntry e;
         e.moment = static_cast<int>(m);
         e.id = base.moments[m].id;
         e.positive_before = base.moments[m].positive;
-        e.positive_after = variants_[m + 1].moments[m].positive;
+        e.positive_after = better.moments[m].positive;
         if (a.ok) {
             e.lift = a.lift[m];
             e.removal_effect = a.removal_effect[m];
-            if (!std::isnan(exact_objective_[m + 1]))
-                e.exact_effect = exact_objective_[m + 1] - exact_objective(a, purchases_);
+            if (!std::isnan(exact_objective_[k + 1]))
+                e.exact_effect = exact_objective_[k + 1] - exact_objective(a, purchases_);
         }
         // Common random numbers: run r of the variant used the seed of run r of the base.
         v.clear();
         for (int r = 0; r < complete; ++r) {
             const std::size_t row = static_cast<std::size_t>(r) * nv;
-            v.push_back(objective_per_arrival(slots_[row + m + 1], purchases_) -
+            v.push_back(objective_per_arrival(slots_[row + k + 1], purchases_) -
                         objective_per_arrival(slots_[row], purchases_));
         }
         e.effect = mean_interval(v);
+        if (by_ == RankBy::Profit) {
+            e.improve_cost = improvement_cost(base, static_cast<int>(m), e.positive_after - e.positive_before);
+            std::vector<double> gain, per;
+            for (int r = 0; r < complete; ++r) {
+                const std::size_t row = static_cast<std::size_t>(r) * nv;
+                const double g = slots_[row + k + 1].money.profit - slots_[row].money.profit;
+                gain.push_back(g);
+                per.push_back(e.improve_cost > 0.0 ? g / e.improve_cost : 0.0);
+            }
+            e.profit_gain = mean_interval(gain);
+            e.profit_per_cost = mean_interval(per);
+            if (a.ok && !std::isnan(exact_profit_[k + 1]) && !std::isnan(exact_profit_[0]))
+                e.exact_profit_gain = exact_profit_[k + 1] - exact_profit_[0];
+        }
         out.entries.push_back(std::move(e));
     }
-    std::stable_sort(out.entries.begin(), out.entries.end(),
-                     [](const RankEntry& x, const RankEntry& y) { return x.effect.mean > y.effect.mean; });
+    if (by_ == RankBy::Profit)
+        std::stable_sort(out.entries.begin(), out.entries.end(), [](const RankEntry& x, const RankEntry& y) {
+            return x.profit_per_cost.mean > y.profit_per_cost.mean;
+        });
+    else
+        std::stable_sort(out.entries.begin(), out.entries.end(),
+                         [](const RankEntry& x, const RankEntry& y) { return x.effect.mean > y.effect.mean; });
     return out;
 }
 
-RankResult rank(const Scenario& s, double delta, const ExperimentOptions& o) {
-    RankJob job(s, delta, o.runs, o.master_seed);
+RankResult rank(const Scenario& s, double delta, const ExperimentOptions& o, RankBy by) {
+    RankJob job(s, delta, o.runs, o.master_seed, by);
     job.run(o.threads, o.progress, o.cancel);
     return job.result();
 }
