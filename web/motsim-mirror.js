@@ -296,8 +296,14 @@ var MotsimMirror = (function () {
   };
   Mirror.prototype.summaryText = function (s) {
     if (!s) return "";
+    // v2: who is asked; loyalty's returns, the market's reach and the money, when the journey has them.
+    var asked = { buyers: "NPS of buyers", finished: "NPS of those who finished", everyone: "NPS of everyone" }[s.nps_asked] || "NPS";
+    var more = "";
+    if (s.returns > 0 || s.waiting > 0) more += ", " + num(s.returns) + " returns, " + num(s.waiting) + " waiting to come back";
+    if (s.market) more += ", " + pct(s.market.share) + " of the market reached";
+    if (s.money) more += ", revenue " + num(s.money.revenue) + " " + s.money.currency + ", profit " + num(s.money.profit) + " " + s.money.currency;
     return this.tickText(s) + ": " + num(s.arrivals) + " customers, " + num(s.purchases) + " purchases (conversion " +
-           pct(s.conversion) + "), " + num(s.lost) + " lost, NPS " + (s.done > 0 && fin(s.nps) ? short(s.nps) : "- (nobody has finished yet)") + ".";
+           pct(s.conversion) + "), " + num(s.lost) + " lost, " + asked + " " + (fin(s.nps) ? short(s.nps) : "- (nobody asked yet)") + more + ".";
   };
 
   // Follows the module: called about every second by the page, and at once after an action.

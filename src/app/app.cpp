@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "app/guidance.h"
 #include "app/story.h"
 #include "app/widgets.h"
 #include "engine/graph.h"
@@ -211,6 +212,10 @@ Scenario App::live_scenario(const Scenario& s) const {
     const double expected = static_cast<double>(s.initial) + s.arrivals_per_tick * static_cast<double>(s.ticks);
     if (live.max_customers > kLiveCustomerCap && expected > static_cast<double>(kLiveCustomerCap))
         live.max_customers = kLiveCustomerCap;
+    if (live.market.enabled && live.market.size > kLiveMarketCap) {
+        live.max_customers = std::min(live.max_customers, kLiveMarketCap);
+        live.market.size = kLiveMarketCap;
+    }
     return live;
 }
 
@@ -332,8 +337,7 @@ bool App::apply_edit(const Scenario& edited, const std::string& what, bool by_le
 void App::land_scenario(const Scenario& edited, const std::vector<std::pair<std::string, double>>& changes,
                         bool by_learner) {
     edited_ = edited;
-    if (!edited_.moments.empty())
-        selected_ = std::clamp(selected_, 0, static_cast<int>(edited_.moments.size()) - 1);
+    if (!edited_.moments.empty()) selected_ = std::clamp(selected_, 0, static_cast<int>(edited_.moments.size()) - 1);
     dirty_ = true;
     ++scenario_version_;
     const Scenario live = live_scenario(edited_);
@@ -569,9 +573,10 @@ bool App::start_experiment(const std::string& kind) {
         // The panel's bounds are floats: 0.3f is 0.30000001..., so the grid starts from the
         // value the panel shows (three decimals), not from the float's digits.
         const auto tidy = [](float v) { return std::round(static_cast<double>(v) * 1000.0) / 1000.0; };
-        std::vector<SweepAxis> axes{{"/moments/" + edited_.moments[static_cast<std::size_t>(selected_)].id + "/" +
-                                         kSweepFields[std::clamp(experiments_.sweep_field, 0, 2)],
-                                     grid(tidy(experiments_.sweep_lo), tidy(experiments_.sweep_hi), experiments_.sweep_steps)}};
+        std::vector<SweepAxis> axes{
+            {"/moments/" + edited_.moments[static_cast<std::size_t>(selected_)].id + "/" +
+                 kSweepFields[std::clamp(experiments_.sweep_field, 0, 2)],
+             grid(tidy(experiments_.sweep_lo), tidy(experiments_.sweep_hi), experiments_.sweep_steps)}};
         auto job = std::make_unique<SweepJob>(edited_, axes, experiments_.runs, run_.seed);
         if (!job->ok()) {
             note("Sweep not started: " + job->error(), true);
@@ -806,6 +811,24 @@ std::string App::state_json() const {
     j["nps"] = v.nps;
     j["rating"] = v.rating;
     j["referrals"] = count(v.referrals);
+    // v2: who the NPS asks; loyalty's comebacks, customers waiting to come back and buyers with
+    // at least 1, 2, 3 purchases; the market's size, reach, advocates and critics (null without).
+    j["nps_asked"] = nps_asked_name(edited_.nps_asked);
+    j["returns"] = count(v.returns);
+    j["waiting"] = count(v.waiting);
+    j["buyers"] = nlohmann::ordered_json::array({count(v.buyers[0]), count(v.buyers[1]), count(v.buyers[2])});
+    if (edited_.market.enabled) {
+        const Market& mk = v.individuals() ? run_.sim->scenario().market : edited_.market;
+        j["market"] = {{"size", mk.size},
+                       {"scenario_size", edited_.market.size},
+                       {"reached", count(v.arrivals)},
+                       {"share", mk.size > 0 ? v.arrivals / static_cast<double>(mk.size) : 0.0},
+                       {"advocates", count(v.market_advocates)},
+                       {"critics", count(v.market_critics)}};
+    } else {
+        j["market"] = nullptr;
+    }
+    j["money"] = nullptr;  // (money: engine/money.h, next)
     j["conversion"] = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
     j["expected_conversion"] = run_.analysis.ok ? run_.analysis.expected_purchases : 0.0;
     j["selected"] = selected_ >= 0 && static_cast<std::size_t>(selected_) < edited_.moments.size()
@@ -878,7 +901,7 @@ std::string App::state_json() const {
              {"difference",
               {{"conversion", points_difference(conversion, b.conversion())},
                {"purchases", count_difference(v.purchases, b.purchases)},
-               {"nps", b.nps_defined && v.done + v.lost > 0 ? score_difference(v.nps, b.nps) : "-"},
+               {"nps", b.nps_defined && std::isfinite(nps_shown(v)) ? score_difference(v.nps, b.nps) : "-"},
                {"rating", points_difference(v.rating, b.rating)}}}});
     j["baselines"] = baselines;
     j["pictures"] = {{"taken", pictures_taken_}, {"pending", !picture_pending_.empty()}};

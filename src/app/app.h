@@ -45,6 +45,9 @@ inline constexpr const char* kSweepFields[] = {"positive", "negative", "magic"};
 // in a few milliseconds in a browser (the map draws a sample, crowd.h). Larger populations run
 // in the cohort engine (the engine switch, "Large populations") or on the command line.
 inline constexpr std::int64_t kLiveCustomerCap = 250000;
+// A market (v2) runs whole in the live view up to this size; a larger one runs scaled down to it
+// (the same p, q and r, so the same shares reached over time), and the Run window says so.
+inline constexpr std::int64_t kLiveMarketCap = 2000000;
 
 // The longest text the app takes from outside (a scenario, a page's configuration or lesson, a
 // shared link's state), in bytes of UTF-8. The page refuses longer text before it reaches the
@@ -265,8 +268,7 @@ private:
     // ---- authoring (authoring.cpp) -----------------------------------------------------------
     // Puts `s` in place as the edited scenario: live when the structure allows, else a restart.
     // No checks and no history: apply_edit, undo and redo do those.
-    void land_scenario(const Scenario& s, const std::vector<std::pair<std::string, double>>& changes,
-                       bool by_learner);
+    void land_scenario(const Scenario& s, const std::vector<std::pair<std::string, double>>& changes, bool by_learner);
     // Records an edit in the history (merging a held slider's edits into one step).
     void record_step(const Scenario& before, const Scenario& after, const std::string& what);
     // Puts a loaded scenario in place (a shipped file, a file, a link, undo of a load).
@@ -314,8 +316,11 @@ private:
     void draw_rank_tab(float height);
     void draw_cohort_tab(float height);
     void draw_compare_tab(float height);  // charts_window.cpp: the differences with the baselines
-    void keep_run_for_comparison();       // compare.cpp: restart() keeps the run it replaces
-    void begin_picture_frame();           // menu_bar.cpp: draw() calls these two around a frame
+    // v2 (charts_window.cpp): the market's adoption beside the Bass curve; loyalty's retention.
+    void draw_adoption_tab(float height);
+    void draw_retention_tab(float height);
+    void keep_run_for_comparison();  // compare.cpp: restart() keeps the run it replaces
+    void begin_picture_frame();      // menu_bar.cpp: draw() calls these two around a frame
     void end_picture_frame();
     void update_crowd(const JourneyLayout& layout);
     // journey_map_window.cpp: a ring and "followed" around the followed customer's dot.
@@ -372,8 +377,8 @@ private:
         bool on_map = false;
         float x = 0, y = 0;
     } followed_spot_;
-    CompareRoom compare_;      // baselines and earlier runs (compare.h)
-    io::ChartTable chart_table_;   // the data of the chart tab on screen, for "Export chart data"
+    CompareRoom compare_;           // baselines and earlier runs (compare.h)
+    io::ChartTable chart_table_;    // the data of the chart tab on screen, for "Export chart data"
     std::string chart_table_what_;  // what it is, for the file name ("flow", "funnel")
     std::string picture_pending_;   // a PNG asked for: the next frame is drawn for it
     bool capturing_picture_ = false;

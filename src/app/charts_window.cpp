@@ -12,6 +12,7 @@
 #include "app/app.h"
 #include "app/format.h"
 #include "app/plot.h"
+#include "app/plot_math.h"
 #include "imgui.h"
 
 namespace motsim::app {
@@ -312,6 +313,14 @@ void App::draw_charts_window() {
             chart_table_what_ = "nps-rating";
             ImGui::EndTabItem();
         }
+        if (sc.market.enabled && tab("Adoption", "tab_adoption")) {
+            draw_adoption_tab(size.y);
+            ImGui::EndTabItem();
+        }
+        if (sc.loyalty.enabled && tab("Retention", "tab_retention")) {
+            draw_retention_tab(size.y);
+            ImGui::EndTabItem();
+        }
         if (tab("Why they left", "tab_why")) {
             if (!v.individuals()) {
                 ImGui::TextWrapped(
@@ -384,6 +393,110 @@ void App::draw_charts_window() {
     ImGui::End();
 }
 
+// The Adoption tab (a market): the cumulative share of the market reached, its advocates and
+// critics, beside the Bass curve for the same p and q; new customers per tick beside the Bass
+// model's.
+void App::draw_adoption_tab(float height) {
+    const LiveView& v = run_.view;
+    const Scenario& sc = edited_;
+    const std::size_t nt = v.ticks_recorded();
+    // The market the engine runs (the live view runs a very large market scaled down).
+    const Market& mk = v.individuals() && run_.sim ? run_.sim->scenario().market : sc.market;
+    const double size = static_cast<double>(std::max<std::int64_t>(1, mk.size));
+    const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+    char bass_label[96];
+    std::snprintf(bass_label, sizeof bass_label, "Bass model (p %.4g, q %.4g)", mk.advertising, mk.word_of_mouth);
+    Series reached = named("reached", IM_COL32(120, 170, 255, 255));
+    Series bass = named(bass_label, IM_COL32(200, 200, 200, 220));
+    bass.dashed = true;
+    Series adv = named("advocates", IM_COL32(120, 220, 160, 255));
+    Series crit = named("critics", IM_COL32(250, 120, 110, 255));
+    Series fresh = named("new customers", IM_COL32(120, 170, 255, 255));
+    Series bass_new = named(bass_label, IM_COL32(200, 200, 200, 220));
+    bass_new.dashed = true;
+    double cumulative = 0;
+    const double initial = static_cast<double>(sc.initial);
+    for (std::size_t t = 0; t < nt; ++t) {
+        const double arrived = v.arrivals_at(t) - (t == 0 ? std::min(initial, v.arrivals_at(t)) : 0.0);
+        cumulative += v.arrivals_at(t);
+        reached.values.push_back(static_cast<float>(100.0 * cumulative / size));
+        adv.values.push_back(static_cast<float>(100.0 * v.market_advocates_at(t) / size));
+        crit.values.push_back(static_cast<float>(100.0 * v.market_critics_at(t) / size));
+        fresh.values.push_back(static_cast<float>(arrived));
+    }
+    // The Bass curve over the whole run, so the run's line walks along it.
+    const std::size_t all = static_cast<std::size_t>(std::max(1, sc.ticks));
+    for (std::size_t t = 0; t < all; ++t) {
+        const double f1 = bass_share(mk.advertising, mk.word_of_mouth, static_cast<double>(t + 1));
+        const double f0 = bass_share(mk.advertising, mk.word_of_mouth, static_cast<double>(t));
+        bass.values.push_back(static_cast<float>(100.0 * f1));
+        bass_new.values.push_back(static_cast<float>(size * (f1 - f0)));
+    }
+    LineChartOptions a;
+    a.x_label = sc.time_unit.c_str();
+    a.y_label = "share of the market (%): reached so far, advocates, critics";
+    a.unit = "% of the market";
+    a.value_format = "%.1f";
+    a.fixed_x = true;
+    a.x_max = static_cast<float>(std::max(1, sc.ticks));
+    const std::vector<Series> shares{bass, reached, adv, crit};
+    line_chart("##adoption", ImVec2(w, height), shares, a);
+    ImGui::SameLine();
+    LineChartOptions b = a;
+    b.y_label = "new customers per tick (the Bass model's beside)";
+    b.unit = "customers";
+    b.value_format = nullptr;
+    const std::vector<Series> counts{bass_new, fresh};
+    line_chart("##arrivals", ImVec2(w, height), counts, b);
+    io::ChartTable t = tick_table(sc.time_unit, shares, "% of the market");
+    for (io::ChartColumn& c : tick_table(sc.time_unit, counts, "customers").columns) {
+        c.name += " (new per tick)";
+        t.columns.push_back(std::move(c));
+    }
+    chart_table_ = std::move(t);
+    chart_table_what_ = "adoption";
+}
+
+// The Retention tab (loyalty): comebacks per tick and customers waiting to come back; the
+// buyers' shares with 1, 2 and 3 or more purchases.
+void App::draw_retention_tab(float height) {
+    const LiveView& v = run_.view;
+    const Scenario& sc = edited_;
+    const std::size_t nt = v.ticks_recorded();
+    const float w = (ImGui::GetContentRegionAvail().x - ImGui::GetStyle().ItemSpacing.x) * 0.5f;
+    Series back = named("returns per tick", IM_COL32(120, 220, 160, 255));
+    Series waiting = named("waiting to come back", IM_COL32(255, 190, 90, 255));
+    for (std::size_t t = 0; t < nt; ++t) {
+        back.values.push_back(static_cast<float>(v.returns_at(t)));
+        waiting.values.push_back(static_cast<float>(v.waiting_at(t)));
+    }
+    LineChartOptions a;
+    a.x_label = sc.time_unit.c_str();
+    a.y_label = "customers coming back (per tick) and waiting to";
+    a.unit = "customers";
+    a.fixed_x = true;
+    a.x_max = static_cast<float>(std::max(1, sc.ticks));
+    const std::vector<Series> lines{back, waiting};
+    line_chart("##retention", ImVec2(w, height), lines, a);
+    ImGui::SameLine();
+    const double b = v.buyers[0];
+    const std::vector<std::string> cats{"1 purchase", "2 purchases", "3 or more"};
+    Series shares = named("share of buyers", IM_COL32(120, 170, 255, 255));
+    for (double x : {v.buyers[0] - v.buyers[1], v.buyers[1] - v.buyers[2], v.buyers[2]})
+        shares.values.push_back(static_cast<float>(b > 0 ? 100.0 * x / b : 0.0));
+    BarChartOptions o;
+    o.y_label = "buyers by their number of purchases (%)";
+    o.unit = "% of buyers";
+    o.value_format = "%.1f";
+    if (b > 0)
+        bar_chart("##repeat", ImVec2(w, height), cats, {shares}, o);
+    else
+        ImGui::TextWrapped("No buyers yet: the shares of buyers with 1, 2 and 3 or more purchases appear here.");
+    io::ChartTable t = tick_table(sc.time_unit, lines, "customers");
+    chart_table_ = std::move(t);
+    chart_table_what_ = "retention";
+}
+
 // The Compare tab: this run beside each kept run, with the differences in numbers.
 void App::draw_compare_tab(float height) {
     const LiveView& v = run_.view;
@@ -401,7 +514,7 @@ void App::draw_compare_tab(float height) {
         return;
     }
     const double conv = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
-    const bool nps_now = v.done + v.lost > 0;
+    const bool nps_now = v.done + v.lost > 0 && std::isfinite(v.nps);
     ImGui::BeginChild("compare", ImVec2(0, height), false, ImGuiWindowFlags_HorizontalScrollbar);
     const ImGuiTableFlags flags =
         ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;

@@ -39,7 +39,8 @@ std::vector<float> nps_series_of(const LiveView& v) {
             gone += static_cast<double>(v.agents->series()[t].done + v.agents->series()[t].lost);
         else if (v.cohort)
             gone += v.cohort->series()[t].done + v.cohort->series()[t].lost;
-        if (gone > 0) out[t] = static_cast<float>(v.nps_at(t));
+        // NaN (a gap) while nobody was asked (nps_of), also after someone left without buying.
+        if (gone > 0 && std::isfinite(v.nps_at(t))) out[t] = static_cast<float>(v.nps_at(t));
     }
     return out;
 }
@@ -58,7 +59,7 @@ RunSnapshot snapshot_of(const LiveView& v, const Scenario& s, std::uint64_t seed
     r.done = v.done;
     r.lost = v.lost;
     r.nps = v.nps;
-    r.nps_defined = v.done + v.lost > 0;
+    r.nps_defined = v.done + v.lost > 0 && std::isfinite(v.nps);
     r.rating = v.rating;
     const std::size_t nt = v.ticks_recorded(), nm = std::min(s.moments.size(), v.moments.size());
     r.phases = s.phases;

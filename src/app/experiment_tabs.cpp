@@ -12,6 +12,7 @@
 
 #include "app/app.h"
 #include "app/format.h"
+#include "app/guidance.h"
 #include "app/plot.h"
 #include "engine/cohort.h"
 #include "imgui.h"
@@ -336,9 +337,12 @@ void App::draw_cohort_tab(float height) {
     ImGui::SetNextItemWidth(150 * ui_scale_);
     const char* scales[] = {"x1", "x10", "x100", "x1,000", "x10,000", "x100,000"};
     ImGui::Combo("arrivals", &experiments_.cohort_scale, scales, 6);
-    const char* expected = "expected values (no randomness)";
+    // Expected values are the exact mean of random runs only without feedback loops (guidance.h).
+    const char* expected = expected_is_approximate(edited_) ? "expected values (mean-field approximation)"
+                                                            : "expected values (no randomness, exact mean)";
     same_line_if_fits(labelled_width(ImGui::GetFrameHeight(), expected));
     ImGui::Checkbox(expected, &experiments_.cohort_expected);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", expected_values_tip(edited_));
     ExperimentRoom& x = experiments_;
     same_line_if_fits(x.large_run ? 200 * ui_scale_ : button_width("Run with the cohort engine"));
     if (x.large_run) {

@@ -103,8 +103,25 @@ constexpr GlossaryEntry kGlossary[] = {
      "referred customers start with a better impression (the referral boost)."},
     // ---- results ----
     {"NPS",
-     "Net Promoter Score: each customer who has left the journey scores 0-10 from their impression; NPS = % promoters "
-     "(9-10) minus % detractors (0-6), from -100 to +100. Shown as - until someone has finished."},
+     "Net Promoter Score: each customer asked scores 0-10 from their impression when they leave; NPS = % promoters "
+     "(9-10) minus % detractors (0-6), from -100 to +100. Who is asked is the journey's choice: buyers (the "
+     "default), those who finished, or everyone who left. Shown as - while nobody was asked yet."},
+    {"returns",
+     "Loyalty: customers who reached the end come back after a while, more likely the better their impression, "
+     "and walk part of the journey again (a repeat purchase). Returns count the comebacks so far."},
+    {"waiting",
+     "Customers who finished and decided to come back, still away: they re-enter the journey when their delay "
+     "is over."},
+    {"repeat buyers",
+     "Of the customers who bought, the share who bought once, twice, or three times and more (loyalty)."},
+    {"market",
+     "A market of a fixed size (the Bass model): each tick some of the people who never came arrive, through "
+     "advertising (p) and through the word of mouth of earlier customers (q; critics put people off, r)."},
+    {"critic", "A customer who left with an impression at or below the critic threshold: tells others not to come."},
+    {"revenue", "What each purchase brings in, in the journey's currency."},
+    {"profit",
+     "Revenue minus cost: the moments' cost per visit, per moment of magic and per improvement, in the journey's "
+     "currency."},
     {"conversion", "Purchases per customer who arrived."},
     {"in journey", "Customers still on the map, at one of the moments."},
     {"exact",
@@ -130,7 +147,9 @@ constexpr GlossaryEntry kGlossary[] = {
      "The cohort engine moves counts of customers (per moment, dwell, segment and impression) instead of dots: the "
      "same rules for any population size, but no individual stories."},
     {"expected values",
-     "The cohort engine without randomness: every number is the average over many runs, so each run is the same."},
+     "The cohort engine without randomness: every run is the same. Without feedback (reviews read at a moment, "
+     "referrals, a market) it is the exact mean of many random runs; with feedback it is a mean-field "
+     "approximation of it."},
 };
 
 bool same_term(std::string_view a, std::string_view b) {

@@ -2,6 +2,7 @@
 // Replay / Run again, and the texts of guidance.h. The window itself is info_window.cpp.
 #include "app/guidance.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iterator>
 #include <limits>
@@ -70,6 +71,15 @@ constexpr const char* kTryFraud[] = {
     "advocates.",
     "Role-play the call for each segment: what does the angry, suspicious cardholder need in the first 15 seconds?",
 };
+constexpr const char* kTryLaunch[] = {
+    "Play and open the Adoption tab: the share of the market reached walks along the Bass curve for the same p and "
+    "q. Where does it leave the curve, and why? (Critics keep people away.)",
+    "Open the Retention tab: returns and those waiting to come back. Raise the delivery's magic: do refills and "
+    "the share of buyers with 3+ purchases grow?",
+    "Watch the profit in the Run window, then lower the delivery's negative odds instead of raising its magic. "
+    "Which pays more, per customer?",
+    "Slide the market's word of mouth q up and down: how much sooner does the launch peak?",
+};
 constexpr const char* kTryAny[] = {
     "Press Play and watch where the dots turn red and where they leave the map.",
     "Click the moment that loses the most customers and raise its positive odds p+: how do the purchases and the "
@@ -90,6 +100,7 @@ const Tries kTries[] = {
     {"SAS under Jan Carlzon: 15 seconds at a time", kTryAirline},
     {"Car wreck: the insurance claim that decides the renewal", kTryInsurance},
     {"Credit-card fraud: the call that keeps or loses a cardholder", kTryFraud},
+    {"Keen razors: a launch, the delivery and the customers who come back", kTryLaunch},
 };
 
 }  // namespace
@@ -142,7 +153,40 @@ void App::next_tour_step() {
 
 // ==== The run in words ==========================================================================
 
-double nps_shown(const LiveView& v) { return v.done + v.lost > 0 ? v.nps : std::numeric_limits<double>::quiet_NaN(); }
+double nps_shown(const LiveView& v) {
+    return v.done + v.lost > 0 && std::isfinite(v.nps) ? v.nps : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string nps_label(const Scenario& s) {
+    switch (s.nps_asked) {
+        case NpsAsked::Buyers:
+            return "NPS of buyers";
+        case NpsAsked::Finished:
+            return "NPS of those who finished";
+        case NpsAsked::Everyone:
+            return "NPS of everyone";
+    }
+    return "NPS";
+}
+
+bool expected_is_approximate(const Scenario& s) {
+    const bool reads = std::any_of(s.moments.begin(), s.moments.end(), [](const Moment& m) { return m.reads_reviews; });
+    return (s.gamma != 0.0 && reads) || s.referral_rate > 0.0 || s.market.enabled;
+}
+
+std::string expected_values_label(const Scenario& s) {
+    return expected_is_approximate(s) ? "expected values: mean-field approximation (not the exact mean of random runs)"
+                                      : "expected values (the exact mean of random runs)";
+}
+
+const char* expected_values_tip(const Scenario& s) {
+    return expected_is_approximate(s)
+               ? "This journey feeds the crowd back into each customer's odds (reviews read at a moment, referrals "
+                 "or a market's word of mouth). The expected values put the average crowd into that feedback, "
+                 "which is a mean-field approximation: the mean of many random runs can differ."
+               : "Nothing feeds back from the crowd into a customer's odds here, so the expected values are the "
+                 "exact mean of many random runs.";
+}
 
 std::string finished_line(const Scenario& s, const LiveView& v) {
     return "Finished: " + s.time_unit + " " + std::to_string(v.tick) + " of " + std::to_string(s.ticks);

@@ -29,8 +29,20 @@ struct TourStep {
 };
 std::span<const TourStep> tour_steps();
 
-// The NPS to show: NaN (shown as "-") until at least one customer has left the journey.
+// The NPS to show: NaN (shown as "-") until somebody was asked (Scenario::nps_asked: buyers by
+// default, so a run without a purchase yet has no score either).
 double nps_shown(const LiveView& v);
+// Who is asked, for the NPS's label: "NPS of buyers", "NPS of those who finished", "NPS of
+// everyone"; and the tooltip of an undefined score ("nobody asked yet").
+std::string nps_label(const Scenario& s);
+inline constexpr const char* kNobodyAsked = "nobody asked yet";
+
+// The expected-values engine is the exact mean of random runs only when nothing feeds back
+// from the crowd into a customer's odds: reviews read at a moment (gamma != 0), referrals or a
+// market make it a mean-field approximation. The label and the tooltip say which.
+bool expected_is_approximate(const Scenario& s);
+std::string expected_values_label(const Scenario& s);  // "expected values (exact mean)" / "... approximation"
+const char* expected_values_tip(const Scenario& s);
 
 // "Finished: day 120 of 120" (the scenario's time unit).
 std::string finished_line(const Scenario& s, const LiveView& v);

@@ -20,6 +20,11 @@ LiveView view_of(const Simulation& sim) {
     v.advocates = static_cast<double>(t.advocates);
     v.nps = t.nps();
     v.rating = sim.rating();
+    v.returns = static_cast<double>(t.returns);
+    v.waiting = static_cast<double>(t.waiting);
+    v.market_advocates = static_cast<double>(t.market_advocates);
+    v.market_critics = static_cast<double>(t.market_critics);
+    for (std::size_t k = 0; k < 3; ++k) v.buyers[k] = static_cast<double>(t.buyers[k]);
     for (const MomentStats& m : sim.moments())
         v.moments.push_back({static_cast<double>(m.entered), static_cast<double>(m.positive),
                              static_cast<double>(m.neutral), static_cast<double>(m.negative),
@@ -71,6 +76,26 @@ double LiveView::rating_at(std::size_t t) const {
 
 double LiveView::mean_impression_at(std::size_t t) const {
     return agents ? agents->series()[t].mean_impression : cohort ? cohort->series()[t].mean_impression : 0.0;
+}
+
+double LiveView::arrivals_at(std::size_t t) const {
+    return agents ? static_cast<double>(agents->series()[t].arrivals) : cohort ? cohort->series()[t].arrivals : 0.0;
+}
+
+double LiveView::returns_at(std::size_t t) const {
+    return agents ? static_cast<double>(agents->series()[t].returns) : 0.0;
+}
+
+double LiveView::waiting_at(std::size_t t) const {
+    return agents ? static_cast<double>(agents->series()[t].waiting) : 0.0;
+}
+
+double LiveView::market_advocates_at(std::size_t t) const {
+    return agents ? static_cast<double>(agents->series()[t].market_advocates) : 0.0;
+}
+
+double LiveView::market_critics_at(std::size_t t) const {
+    return agents ? static_cast<double>(agents->series()[t].market_critics) : 0.0;
 }
 
 std::vector<double> LiveView::live_histogram() const {

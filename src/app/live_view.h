@@ -3,6 +3,7 @@
 // stochastic or expected values, any population size). Built once a frame from references to
 // the engine's own data, so a long run costs nothing to copy.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -24,6 +25,10 @@ struct LiveView {
     bool finished = false;
     double active = 0, arrivals = 0, referrals = 0, purchases = 0, done = 0, lost = 0;
     double reviews_positive = 0, reviews_negative = 0, advocates = 0, nps = 0, rating = 0;
+    // v2: comebacks so far and customers waiting to come back (loyalty); buyers[k]: customers
+    // with at least k + 1 purchases; advocates and critics by their latest departure (market).
+    double returns = 0, waiting = 0, market_advocates = 0, market_critics = 0;
+    std::array<double, 3> buyers{0, 0, 0};
     std::vector<LiveMoment> moments;
 
     bool individuals() const { return agents != nullptr; }
@@ -33,6 +38,13 @@ struct LiveView {
     double nps_at(std::size_t t) const;
     double rating_at(std::size_t t) const;
     double mean_impression_at(std::size_t t) const;
+    // v2, per tick t: new customers (the market's arrivals), comebacks, customers waiting at
+    // its end, and the market's advocates and critics so far.
+    double arrivals_at(std::size_t t) const;
+    double returns_at(std::size_t t) const;
+    double waiting_at(std::size_t t) const;
+    double market_advocates_at(std::size_t t) const;
+    double market_critics_at(std::size_t t) const;
     std::vector<double> live_histogram() const;
 };
 

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "app/guidance.h"
 #include "scenarios_embedded.h"
 
 namespace motsim::app {
@@ -25,8 +26,22 @@ std::string App::mirror_json(int rows) const {
                 columns.push_back("customers in " + sc.phases[p]);
                 break;
             }
-    columns.push_back("NPS");
+    // v2: the Retention and Adoption charts' numbers, before NPS and rating (the page formats the
+    // last two columns as a score and a share).
+    const bool loyalty = sc.loyalty.enabled, market = sc.market.enabled;
+    if (loyalty) {
+        columns.push_back("returns");
+        columns.push_back("waiting to come back");
+    }
+    if (market) {
+        columns.push_back("reached so far");
+        columns.push_back("market advocates");
+        columns.push_back("market critics");
+    }
+    columns.push_back(nps_label(sc));
     columns.push_back("rating");
+    std::vector<double> reached(nt, 0.0);  // cumulative arrivals, for the market's reach
+    for (std::size_t t = 0; market && t < nt; ++t) reached[t] = (t ? reached[t - 1] : 0.0) + v.arrivals_at(t);
     nlohmann::ordered_json table = nlohmann::ordered_json::array();
     const std::size_t want = static_cast<std::size_t>(std::clamp(rows, 2, 200));
     // Evenly spread ticks, the last recorded one always included.
@@ -42,7 +57,16 @@ std::string App::mirror_json(int rows) const {
                 if (static_cast<std::size_t>(sc.moments[m].phase) == p) n += v.occupancy(t, m);
             row.push_back(n);
         }
-        row.push_back(v.nps_at(t));
+        if (loyalty) {
+            row.push_back(v.returns_at(t));
+            row.push_back(v.waiting_at(t));
+        }
+        if (market) {
+            row.push_back(reached[t]);
+            row.push_back(v.market_advocates_at(t));
+            row.push_back(v.market_critics_at(t));
+        }
+        row.push_back(v.nps_at(t));  // NaN (null: "-") while nobody was asked
         row.push_back(v.rating_at(t));
         table.push_back(row);
     }

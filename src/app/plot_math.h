@@ -166,4 +166,15 @@ inline std::array<float, 3> impression_rgb(float s) {
     return rgb;
 }
 
+// ==== The Bass model ===========================================================================
+//
+// The Adoption chart's reference curve: the share of a market reached after t ticks with
+// advertising p and word of mouth q, F(t) = (1 - e^{-(p+q)t}) / (1 + (q/p) e^{-(p+q)t}); 0
+// without advertising (nobody starts the word of mouth).
+inline double bass_share(double p, double q, double t) {
+    if (!(p > 0.0) || !(t > 0.0)) return 0.0;
+    const double e = std::exp(-(p + q) * t);
+    return (1.0 - e) / (1.0 + (q / p) * e);
+}
+
 }  // namespace motsim::app

@@ -44,6 +44,36 @@ void outcome_row(const char* label, const char* term, const std::string& value, 
     glossary_tip(term, note);
 }
 
+// A whole number of customers, or its share of `of` in brackets.
+std::string count_and_share(double n, double of) {
+    return human_count(n) + (of > 0 ? " (" + percent(n / of) + ")" : "");
+}
+
+// The v2 rows: loyalty (returns, waiting, purchases per customer, repeat buyers), the market
+// (its size, reached so far, advocates and critics) and money. `s` is the scenario the engine
+// runs (the live view may run a smaller market than the scenario's, see App::live_scenario).
+void v2_outcome_rows(const Scenario& s, const LiveView& v) {
+    if (s.loyalty.enabled) {
+        outcome_row("Returns", "returns", human_count(v.returns));
+        outcome_row("Waiting to come back", "waiting", human_count(v.waiting));
+        char per[48];
+        std::snprintf(per, sizeof per, "%.2f", v.arrivals > 0 ? v.purchases / v.arrivals : 0.0);
+        outcome_row("Purchases per customer", "conversion", v.arrivals > 0 ? per : "-");
+        const double b = v.buyers[0];
+        outcome_row("Buyers with 1 / 2 / 3+ purchases", "repeat buyers",
+                    b > 0 ? percent((v.buyers[0] - v.buyers[1]) / b) + " / " +
+                                percent((v.buyers[1] - v.buyers[2]) / b) + " / " + percent(v.buyers[2] / b)
+                          : "-");
+    }
+    if (s.market.enabled) {
+        const double size = static_cast<double>(s.market.size);
+        outcome_row("Market", "market", human_count(size) + " people");
+        outcome_row("Reached so far", "market", count_and_share(v.arrivals, size));
+        outcome_row("Advocates / critics", "critic",
+                    human_count(v.market_advocates) + " / " + human_count(v.market_critics));
+    }
+}
+
 }  // namespace
 
 void App::draw_run_window() {
@@ -133,6 +163,17 @@ void App::draw_run_window() {
             "Agents: every customer is a dot with a story.\nCohort: counts per moment, dwell, segment and "
             "impression,\nthe same rules for any population size (no dots).\nExpected values: the cohort "
             "engine without randomness.");
+    if (run_.engine == Engine::Expected) {
+        // Exact mean of random runs, or a mean-field approximation of it (feedback loops).
+        const bool approx = expected_is_approximate(edited_);
+        ImGui::PushStyleColor(ImGuiCol_Text,
+                              approx ? ImVec4(1.0f, 0.80f, 0.45f, 1.0f) : ImVec4(0.7f, 0.9f, 0.75f, 1.0f));
+        ImGui::TextWrapped("%s", approx ? "Mean-field approximation (not the exact mean of random runs)"
+                                        : "Exact mean of random runs");
+        ImGui::PopStyleColor();
+        remember_item("expected_label");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", expected_values_tip(edited_));
+    }
 
     // ---- the outcome so far, in two columns whose values wrap (never cut) ----
     section("Outcome so far");
@@ -153,15 +194,16 @@ void App::draw_run_window() {
                             : "Expected purchases per customer.");
         outcome_row("Done", "done", human_count(v.done));
         outcome_row("Lost", "lost", human_count(v.lost));
-        // Nobody has left the journey yet: nobody was asked, so no score (not -100).
+        // Nobody asked yet (no buyer, nobody finished or left: Scenario::nps_asked): no score, not -100.
         const double nps = nps_shown(v);
-        outcome_row("NPS", "NPS", signed_score(nps),
-                    std::isfinite(nps) ? nullptr : "No score yet: nobody has left the journey, so nobody was asked.");
+        const std::string nps_name = nps_label(edited_);
+        outcome_row(nps_name.c_str(), "NPS", signed_score(nps), std::isfinite(nps) ? nullptr : kNobodyAsked);
         remember_item("nps");
         char rating[96];
         std::snprintf(rating, sizeof rating, "%.2f (%s+ / %s- reviews)", v.rating,
                       human_count(v.reviews_positive).c_str(), human_count(v.reviews_negative).c_str());
         outcome_row("Rating", "rating", rating);
+        v2_outcome_rows(run_.sim && v.individuals() ? run_.sim->scenario() : edited_, v);
         ImGui::EndTable();
     }
 
@@ -195,6 +237,36 @@ void App::draw_run_window() {
     changed |= slider_double("advocate", s.advocate_threshold, -1, 1, "%.2f", nullptr,
                              locked("/word_of_mouth/advocate_threshold"));
     glossary_tip("advocate");
+    if (s.loyalty.enabled) {
+        section("Loyalty");
+        changed |= slider_double("come back", s.loyalty.base, 0, 1, "%.2f", nullptr, locked("/loyalty/base"));
+        remember_item("slider_loyalty_base");
+        glossary_tip("returns", "The chance of coming back at impression 0.");
+        changed |=
+            slider_double("by impression", s.loyalty.impression, 0, 20, "%.1f", nullptr, locked("/loyalty/impression"));
+        glossary_tip("returns", "How much a better impression raises the chance of coming back (0: not at all).");
+    }
+    if (s.market.enabled) {
+        section("Market");
+        changed |= slider_double("advertising p", s.market.advertising, 0, std::max(0.05, s.market.advertising), "%.4f",
+                                 nullptr, locked("/market/advertising"));
+        glossary_tip("market", "p: the chance per tick that advertising brings someone who never came.");
+        changed |= slider_double("word of mouth q", s.market.word_of_mouth, 0, std::max(2.0, s.market.word_of_mouth),
+                                 "%.3f", nullptr, locked("/market/word_of_mouth"));
+        remember_item("slider_market_q");
+        glossary_tip("market", "q: how strongly advocates bring the people who never came.");
+        changed |= slider_double("critics r", s.market.negative, 0, std::max(2.0, s.market.negative), "%.3f", nullptr,
+                                 locked("/market/negative"));
+        glossary_tip("critic", "r: how strongly critics keep people away.");
+    }
+    if (s.money.enabled) {
+        section("Money");
+        const std::string fmt = "%.2f " + s.money.currency;
+        changed |= slider_double("revenue", s.money.revenue, 0, std::max(1000.0, s.money.revenue), fmt.c_str(), nullptr,
+                                 locked("/money/revenue"));
+        remember_item("slider_revenue");
+        glossary_tip("revenue");
+    }
     section("Segments");
     for (std::size_t g = 0; g < s.segments.size(); ++g) {
         ImGui::PushID(static_cast<int>(g));

@@ -71,6 +71,13 @@ std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryE
         if (e.customer != customer) continue;
         std::string line = time_label(s, e.tick);
 
+        // A loyal customer's comeback: "day 80, comes back to Research (impression +0.60)"
+        if (e.moment < 0 && e.comes_back) {
+            line += ", comes back to " + target_label(s, e.target) + " (impression " + signed2(e.impression) + ")";
+            lines.push_back(std::move(line));
+            continue;
+        }
+
         // Arrival: "day 1, arrives at Booking (segment difficult, referred by a friend), impression +0.10"
         if (e.moment < 0) {
             line += ", arrives at " + target_label(s, e.target);
@@ -105,11 +112,12 @@ std::vector<std::string> story_lines(const Scenario& s, const std::vector<StoryE
 
 std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& events, std::uint32_t customer) {
     const StoryEvent* last = nullptr;
-    int purchases = 0;
+    int purchases = 0, returns = 0;
     for (const StoryEvent& e : events) {
         if (e.customer != customer) continue;
         last = &e;
         if (e.purchase) ++purchases;
+        if (e.moment < 0 && e.comes_back) ++returns;
     }
     if (!last) return "no story yet";
 
@@ -127,6 +135,7 @@ std::string summary_line(const Scenario& s, const std::vector<StoryEvent>& event
         out += ", bought " + times(purchases);
     else
         out += last->target >= 0 ? ", no purchase yet" : ", no purchase";
+    if (returns > 0) out += ", came back " + times(returns);
     // An advocate brings referrals only when the scenario has word of mouth switched on.
     if (last->target == kDone && s.referral_rate > 0.0 && s.referral_ticks > 0 &&
         is_advocate(last->impression, s.advocate_threshold))

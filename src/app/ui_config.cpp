@@ -194,6 +194,12 @@ std::vector<std::string> parameter_paths(const Scenario& s) {
                                  "/word_of_mouth/referral_rate",
                                  "/word_of_mouth/referral_ticks",
                                  "/word_of_mouth/referral_boost"};
+    // v2 blocks, when the scenario has them
+    if (s.loyalty.enabled)
+        for (const char* f : {"/loyalty/base", "/loyalty/impression"}) out.push_back(f);
+    if (s.market.enabled)
+        for (const char* f : {"/market/advertising", "/market/word_of_mouth", "/market/negative"}) out.push_back(f);
+    if (s.money.enabled) out.push_back("/money/revenue");
     for (std::size_t g = 0; g < s.segments.size(); ++g)
         for (const char* f : {"share", "shift", "initial_impression"})
             out.push_back("/segments/" + std::to_string(g) + "/" + f);

@@ -107,6 +107,17 @@ Field locate(Scenario& s, const std::string& path) {
         if (p[1] == "referral_boost") return real(s.referral_boost, -2, 2);
         if (p[1] == "referral_ticks") return integer(s.referral_ticks, 0, 100000);
     }
+    // v2 blocks (their sliders; the loader's ranges)
+    if (n == 2 && p[0] == "loyalty") {
+        if (p[1] == "base") return real(s.loyalty.base, 0, 1);
+        if (p[1] == "impression") return real(s.loyalty.impression, 0, 20);
+    }
+    if (n == 2 && p[0] == "market") {
+        if (p[1] == "advertising") return real(s.market.advertising, 0, 1);
+        if (p[1] == "word_of_mouth") return real(s.market.word_of_mouth, 0, 10);
+        if (p[1] == "negative") return real(s.market.negative, 0, 10);
+    }
+    if (n == 2 && p[0] == "money" && p[1] == "revenue") return real(s.money.revenue, 0, 1e9);
     if (n == 3 && p[0] == "segments") {
         const int i = parse_index(p[1], s.segments.size());
         if (i >= 0) {

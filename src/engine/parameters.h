@@ -9,6 +9,7 @@
 //   /segments/<index>/share | shift | initial_impression
 //   /moments/<id or index>/positive | negative | magic | review | dwell | dwell/min | dwell/max
 //   /moments/<id or index>/impact/positive | neutral | negative | magic
+//   v2: /loyalty/base | impression   /market/advertising | word_of_mouth | negative   /money/revenue
 #pragma once
 #include <optional>
 #include <string>
