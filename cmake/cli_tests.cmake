@@ -6,6 +6,8 @@ set(MOTSIM_WASM_CLI "" CACHE FILEPATH "motsim.js built for Node, for the determi
 
 add_test(NAME cli COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/cli_test.sh $<TARGET_FILE:motsim>
          ${CMAKE_SOURCE_DIR})
+# v2 money and loyalty on the command line: rank --by profit, analyze with loyalty.
+add_test(NAME cli_money COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/money_cli_test.sh $<TARGET_FILE:motsim>)
 if(MOTSIM_WASM_CLI)
   add_test(NAME determinism_native_wasm
            COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/determinism.sh $<TARGET_FILE:motsim>

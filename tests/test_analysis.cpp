@@ -8,6 +8,7 @@
 
 #include "engine/analysis.h"
 #include "engine/odds.h"
+#include "engine/simulation.h"
 #include "scenario_builders.h"
 
 using namespace motsim;
@@ -88,8 +89,8 @@ TEST_CASE("analysis: a straight line of three moments") {
     // Pass rates (p+ + p0): .8, .9, .75. Visits 1, .8, .8 * .9 = .72.
     // done = .8 * .9 * .75 = .54, lost = .46; purchases = visits(C) * .75 = .54.
     // ticks = 1 * 2 + .8 * 2 + .72 * 1 = 4.32.
-    const Scenario s = journey({M("A", 0.5, 0.2).dwell(1, 3).magic(0.1), M("B", 0.6, 0.1).dwell(2, 2),
-                                M("C", 0.7, 0.25).purchase()});
+    const Scenario s =
+        journey({M("A", 0.5, 0.2).dwell(1, 3).magic(0.1), M("B", 0.6, 0.1).dwell(2, 2), M("C", 0.7, 0.25).purchase()});
     const Analysis a = analyze(s);
     REQUIRE(a.ok);
     CHECK_FALSE(a.ignores_feedback);
@@ -168,8 +169,7 @@ TEST_CASE("analysis: a weighted route to several targets") {
     // visits: A = .5 * 3/4 + .4 = .775, B = .5 * 1/4 = .125.
     // purchases = .775 * .8 + .125 * .4 = .67 = done.
     const Scenario s = journey({M("search", 0.5, 0.1).positive_to(to({{1, 3.0}, {2, 1.0}})).neutral_to(to(1)),
-                                M("A", 0.8, 0.2).purchase().positive_to(to(kDone)),
-                                M("B", 0.4, 0.6).purchase()});
+                                M("A", 0.8, 0.2).purchase().positive_to(to(kDone)), M("B", 0.4, 0.6).purchase()});
     const Analysis a = analyze(s);
     REQUIRE(a.ok);
     CHECK(a.expected_visits[1] == exact(0.775));
@@ -216,8 +216,8 @@ TEST_CASE("analysis: removal effect of an optional moment") {
     // upsell (p+ .5, p0 .25, p- .25) -> checkout. checkout (p+ .8, p- .2, purchase).
     // P = (.4 * .75 + .4) * .8 = .56. Without upsell: P' = .4 * .8 = .32, effect 1 - .32/.56 = 3/7.
     // browse and checkout lie on every path: effect 1.
-    const Scenario s = journey({M("browse", 0.4, 0.2).positive_to(to(1)).neutral_to(to(2)),
-                                M("upsell", 0.5, 0.25), M("checkout", 0.8, 0.2).purchase()});
+    const Scenario s = journey({M("browse", 0.4, 0.2).positive_to(to(1)).neutral_to(to(2)), M("upsell", 0.5, 0.25),
+                                M("checkout", 0.8, 0.2).purchase()});
     const Analysis a = analyze(s);
     REQUIRE(a.ok);
     CHECK(a.expected_purchases == exact(0.56));
@@ -283,15 +283,14 @@ TEST_CASE("analysis: a closed loop is reported, not crashed on") {
         CHECK(a.expected_visits.size() == 1);
     }
     SUBCASE("a trap further down the journey") {
-        const Scenario s =
-            journey({M("desk", 0.5, 0.5), M("queue", 1.0, 0.0).positive_to(to(1))});
+        const Scenario s = journey({M("desk", 0.5, 0.5), M("queue", 1.0, 0.0).positive_to(to(1))});
         const Analysis a = analyze(s);
         CHECK_FALSE(a.ok);
         CHECK(a.message.find("queue") != std::string::npos);
     }
     SUBCASE("a trap nobody can reach does not matter") {
-        const Scenario s = journey({M("desk", 1.0, 0.0).positive_to(to(kDone)),
-                                    M("island", 1.0, 0.0).positive_to(to(1))});
+        const Scenario s =
+            journey({M("desk", 1.0, 0.0).positive_to(to(kDone)), M("island", 1.0, 0.0).positive_to(to(1))});
         const Analysis a = analyze(s);
         CHECK(a.ok);
         CHECK(a.done == exact(1.0));
@@ -300,8 +299,8 @@ TEST_CASE("analysis: a closed loop is reported, not crashed on") {
     SUBCASE("a trap behind an outcome that never happens: fine, but its lift is undefined") {
         // desk never ends positive, so the trap is unreachable; a first positive outcome would
         // lead customers into it for good, so d E / d p+ does not exist and is shown as 0.
-        const Scenario s = journey({M("desk", 0.0, 0.5).positive_to(to(1)).neutral_to(to(kDone)),
-                                    M("trap", 1.0, 0.0).positive_to(to(1))});
+        const Scenario s = journey(
+            {M("desk", 0.0, 0.5).positive_to(to(1)).neutral_to(to(kDone)), M("trap", 1.0, 0.0).positive_to(to(1))});
         const Analysis a = analyze(s);
         CHECK(a.ok);
         CHECK(a.done == exact(0.5));
@@ -333,4 +332,161 @@ TEST_CASE("analysis: feedback parameters are flagged, and the memoryless part is
         CHECK_FALSE(a.message.empty());
         CHECK(a.expected_purchases == plain.expected_purchases);
     }
+}
+
+// ---- v2: loyalty in the chain, and what the analysis ignores ---------------------------------------
+
+namespace {
+
+// ad (p+ 0.5, p- 0.5) -> shop (p+ 0.6, p- 0.4, purchase) -> done; who reaches done comes back to
+// the shop with probability `base` after 1 to 3 ticks.
+Scenario loyal_journey(double base) {
+    Scenario s = journey({M("ad", 0.5, 0.5), M("shop", 0.6, 0.4).purchase()});
+    s.loyalty.enabled = true;
+    s.loyalty.return_to = to(1);
+    s.loyalty.after_min = 1;
+    s.loyalty.after_max = 3;
+    s.loyalty.base = base;
+    return s;
+}
+
+bool is_number(double x) { return std::isfinite(x); }
+
+}  // namespace
+
+TEST_CASE("analysis with loyalty: done leads back to return_to, numbers over a lifetime") {
+    const Analysis a = analyze(loyal_journey(0.5));
+    REQUIRE(a.ok);
+    CHECK(a.loyalty);
+    CHECK(a.lifetime_bounded);
+    CHECK(a.ignores.empty());
+    CHECK_FALSE(a.ignores_feedback);
+    // A visit of the shop ends in a purchase and a return with 0.6 x 0.5 = 0.3, so a customer
+    // who reaches the shop (half of them) visits it 1 / (1 - 0.3) = 1 / 0.7 times.
+    CHECK(a.expected_visits[0] == exact(1.0));
+    CHECK(a.expected_visits[1] == exact(0.5 / 0.7));
+    // Purchases 0.5 x 0.6 / 0.7 = 3/7; completions the same (everyone who buys finishes);
+    // returns 0.5 x 3/7 = 3/14.
+    CHECK(a.expected_purchases == exact(3.0 / 7.0));
+    CHECK(a.expected_completions == exact(3.0 / 7.0));
+    CHECK(a.expected_returns == exact(3.0 / 14.0));
+    // Ultimately lost: at the ad (0.5), or at one of the shop's visits (0.5 x 0.4 / 0.7 = 2/7);
+    // leaving for good after done: 0.5 x 0.3 / 0.7 = 3/14. Together 1.
+    CHECK(a.lost == exact(0.5 + 2.0 / 7.0));
+    CHECK(a.done == exact(3.0 / 14.0));
+    CHECK(a.lost + a.done == exact(1.0));
+    // Lift: E = p_ad x p / (1 - 0.5 p) with p the shop's p+ (taken from p-, p0 = 0):
+    // dE / dp_ad = 0.6 / 0.7; dE / dp = p_ad / (1 - 0.5 p)^2 = 0.5 / 0.49.
+    CHECK(a.lift[0] == exact(0.6 / 0.7));
+    CHECK(a.lift[1] == exact(0.5 / 0.49));
+    // Every purchase needs both moments.
+    CHECK(a.removal_effect[0] == exact(1.0));
+    CHECK(a.removal_effect[1] == exact(1.0));
+    // Ticks in the journey (waits between returns excluded): 1 + 0.5 / 0.7.
+    CHECK(a.expected_ticks == exact(1.0 + 0.5 / 0.7));
+
+    // Without loyalty (or with base 0) the chain is v1's.
+    Scenario off = loyal_journey(0.5);
+    off.loyalty.enabled = false;
+    const Analysis v1 = analyze(off);
+    CHECK_FALSE(v1.loyalty);
+    CHECK(v1.expected_purchases == exact(0.3));
+    CHECK(v1.expected_completions == v1.done);
+    CHECK(analyze(loyal_journey(0.0)).expected_purchases == v1.expected_purchases);
+}
+
+TEST_CASE("analysis with loyalty: base x P(done) >= 1 is unbounded, never inf or NaN") {
+    // Base 1 and a shop nobody fails: everyone who reaches it comes back forever.
+    Scenario s = loyal_journey(1.0);
+    s.moments[1].positive = 1.0;
+    s.moments[1].negative = 0.0;
+    const Analysis a = analyze(s);
+    CHECK(a.ok);
+    CHECK(a.loyalty);
+    CHECK_FALSE(a.lifetime_bounded);
+    CHECK(a.message.find("unbounded") != std::string::npos);
+    // The numbers are one journey's: half the customers reach the shop and buy once.
+    CHECK(a.expected_purchases == exact(0.5));
+    CHECK(a.expected_returns == 0.0);
+    for (double x :
+         {a.done, a.lost, a.expected_purchases, a.expected_ticks, a.expected_completions, a.expected_returns})
+        CHECK(is_number(x));
+    for (const auto* v : {&a.expected_visits, &a.removal_effect, &a.lift, &a.expected_positive})
+        for (double x : *v) CHECK(is_number(x));
+
+    // Base 1 but a shop that loses 40%: every comeback may end in a loss, so the lifetime is
+    // finite: a customer at the shop visits it 1 / 0.4 = 2.5 times and buys 0.6 x 2.5 = 1.5
+    // times; per arriving customer half that.
+    const Analysis b = analyze(loyal_journey(1.0));
+    REQUIRE(b.ok);
+    CHECK(b.lifetime_bounded);
+    CHECK(b.expected_purchases == exact(0.75));
+    CHECK(b.lost == exact(1.0));
+    CHECK(b.done == exact(0.0));
+}
+
+TEST_CASE("analysis with loyalty agrees with a long agent run of one cohort") {
+    // 20000 customers at tick 0, no arrivals after; 150 ticks leave about 0.3^30 of the shop's
+    // customers still coming back (a journey with its wait takes at most 4 ticks).
+    Scenario s = loyal_journey(0.5);
+    s.initial = 20000;
+    s.arrivals_per_tick = 0;
+    s.max_customers = 20000;
+    s.ticks = 150;
+    const Analysis a = analyze(s);
+    REQUIRE(a.ok);
+    Simulation sim(s, 42);
+    sim.run_to_end();
+    const Totals& t = sim.totals();
+    REQUIRE(t.arrivals == 20000);
+    CHECK(t.waiting == 0);
+    CHECK(sim.active() == 0);
+    const double n = 20000.0;
+    // Purchases per customer K: 0 for the half lost at the ad; at the shop each visit buys and
+    // returns (0.3), buys and leaves (0.3) or fails (0.4): K = C + B with C geometric
+    // (P(C = c) = 0.3^c 0.7: mean 3/7, variance 0.3 / 0.49) and B Bernoulli(3/7) (variance
+    // 12/49), so E[K^2 | shop] = 42/49 + 36/49 and overall Var K = 39/49 - 9/49 = 30/49:
+    // sd 0.78, standard error 0.78 / sqrt(20000) = 0.0055. Allow 4 of them.
+    const double se = std::sqrt(30.0 / 49.0 / n);
+    CHECK(std::fabs(static_cast<double>(t.purchases) / n - a.expected_purchases) < 4 * se);
+    CHECK(std::fabs(static_cast<double>(t.done) / n - a.expected_completions) < 4 * se);
+    // Returns per customer (3/14) and shop visits per customer (5/7): counts of the same
+    // geometric kind, with sd below 1.2 (checked loosely: 4 x 1.2 / sqrt(20000) = 0.034).
+    CHECK(std::fabs(static_cast<double>(t.returns) / n - a.expected_returns) < 0.034);
+    CHECK(std::fabs(static_cast<double>(sim.moments()[1].entered) / n - a.expected_visits[1]) < 0.034);
+    // Ultimately lost: a proportion, standard error sqrt(p (1 - p) / n) = 0.0029.
+    CHECK(std::fabs(static_cast<double>(t.lost) / n - a.lost) < 4 * std::sqrt(a.lost * (1 - a.lost) / n));
+}
+
+TEST_CASE("analysis with v2: what breaks the chain is listed, one line each") {
+    Scenario s = loyal_journey(0.5);
+    CHECK(analyze(s).ignores.empty());
+    s.loyalty.impression = 2.0;  // returns depend on the impression
+    s.market.enabled = true;
+    s.market.size = 1000;
+    s.market.advertising = 0.03;
+    s.arrivals_per_tick = 0;
+    s.beta = 0.3;
+    s.gamma = 0.5;
+    const Analysis a = analyze(s);
+    REQUIRE(a.ok);
+    CHECK(a.ignores_feedback);
+    REQUIRE(a.ignores.size() == 4);
+    auto listed = [&](const char* what) {
+        for (const std::string& line : a.ignores)
+            if (line.find(what) != std::string::npos) return true;
+        return false;
+    };
+    CHECK(listed("beta"));
+    CHECK(listed("gamma"));
+    CHECK(listed("market"));
+    CHECK(listed("loyalty.impression"));
+    CHECK(a.message.find("market") != std::string::npos);
+    // Returns are taken at base, as at impression 0: the same lifetime numbers.
+    CHECK(a.expected_purchases == exact(3.0 / 7.0));
+    Scenario r = loyal_journey(0.5);
+    r.referral_rate = 0.1;
+    const Analysis b = analyze(r);
+    REQUIRE(b.ignores.size() == 1);
+    CHECK(b.ignores[0].find("referrals") != std::string::npos);
 }

@@ -33,9 +33,11 @@ const char* kExperimentsHelp =
     "  motsim sweep FILE --param PATH --values LO:HI:STEPS [--param2 PATH --values2 LO:HI:STEPS]\n"
     "               [--runs N] [--seed N] [--threads N] [--csv PATH|-] [--json PATH|-]\n"
     "      vary one or two parameters (e.g. /moments/check_in/positive) over a grid\n"
-    "  motsim rank FILE [--delta 0.05] [--runs N] [--seed N] [--threads N] [--json PATH|-]\n"
+    "  motsim rank FILE [--delta 0.05] [--by purchases|profit] [--runs N] [--seed N] [--threads N]\n"
+    "               [--json PATH|-]\n"
     "      where to invest: per moment the exact lift and removal effect and the simulated\n"
-    "      effect of raising its positive odds by delta, ranked\n"
+    "      effect of raising its positive odds by delta, ranked; --by profit ranks the moments\n"
+    "      with an improvement cost by profit gained per unit of that cost (money block)\n"
     "  replicate, sweep and rank take --max-memory SIZE as run does (the estimate counts the\n"
     "      runs done at once, one per thread, and every run's kept summary)\n";
 
@@ -309,14 +311,55 @@ int cmd_sweep(const std::vector<std::string>& args) {
 
 // ==== rank ======================================================================================
 
+namespace {
+
+// rank --by profit: the moments with an improvement cost, by profit gained per unit of it.
+void print_profit_rank(const Scenario& sc, const RankResult& r) {
+    const char* cur = sc.money.currency.c_str();
+    std::printf(
+        "%s - where to invest by profit: raise the positive odds of each moment with an improvement\n"
+        "  cost by %.3g; profit gained per unit of that cost\n",
+        sc.name.c_str(), r.delta);
+    std::printf("  profit per run now %s %s (%d paired runs, same seeds); exact per customer %.4f\n",
+                pm(r.base_profit, "%.2f").c_str(), cur, r.runs, r.exact_base_profit);
+    if (!sc.money.enabled) std::printf("  note: the scenario has no money block: revenue per purchase is 0\n");
+    if (!sc.memoryless())
+        std::printf(
+            "  note: the exact gain is for the journey without its feedback loops; the simulated\n"
+            "        gain includes them\n");
+    if (!r.analysis_ok) std::printf("  note: no exact analysis (%s)\n", r.analysis_message.c_str());
+    if (r.entries.empty()) {
+        std::printf("\n  no moment has an improvement cost (moments' cost.improve) and room to improve\n");
+        return;
+    }
+    std::printf("\n  %4s  %-18s %11s %12s %26s %24s %14s\n", "rank", "moment", "p+", "step cost",
+                "profit gained per run", "per unit of cost", "exact/customer");
+    int place = 1;
+    for (const RankEntry& e : r.entries) {
+        char odds[32];
+        std::snprintf(odds, sizeof odds, "%.2f->%.2f", e.positive_before, e.positive_after);
+        std::printf("  %4d  %-18s %11s %12.2f %26s %24s %+14.5f\n", place++, e.id.c_str(), odds, e.improve_cost,
+                    pm(e.profit_gain, "%+.2f").c_str(), pm(e.profit_per_cost, "%+.4f").c_str(), e.exact_profit_gain);
+    }
+}
+
+}  // namespace
+
 int cmd_rank(const std::vector<std::string>& args) {
     Args a;
-    if (const std::string e = parse_args(args, {"delta", "runs", "seed", "threads", "json", "max-memory"}, a);
+    if (const std::string e = parse_args(args, {"delta", "by", "runs", "seed", "threads", "json", "max-memory"}, a);
         !e.empty())
         return usage("rank: " + e);
     double delta = 0.05;
     if (a.has("delta") && (!parse_double(a.get("delta"), delta) || !(delta > 0.0) || delta > 1.0))
         return usage("--delta needs a number above 0 and at most 1");
+    RankBy by = RankBy::Purchases;
+    if (a.has("by")) {
+        if (a.get("by") == "profit")
+            by = RankBy::Profit;
+        else if (a.get("by") != "purchases")
+            return usage("--by needs purchases or profit");
+    }
     std::optional<Scenario> sc = load(a.file);
     if (!sc) return kBadInput;
     ExperimentOptions o;
@@ -326,9 +369,11 @@ int cmd_rank(const std::vector<std::string>& args) {
     if (!experiment_fits(a, *sc, estimate_agent(*sc), o, o.runs, static_cast<int>(sc->moments.size()) + 1, limit,
                          "this ranking"))
         return kBadInput;
-    const RankResult r = rank(*sc, delta, o);
+    const RankResult r = rank(*sc, delta, o, by);
     const std::string json_path = a.has("json") ? a.get("json") : "";
-    if (json_path != "-") {
+    if (json_path != "-" && by == RankBy::Profit) {
+        print_profit_rank(*sc, r);
+    } else if (json_path != "-") {
         std::printf("%s - where to invest: raise each moment's positive odds by %.3g\n", sc->name.c_str(), delta);
         std::printf("  objective: %s per arriving customer, now %s (%d paired runs, same seeds)\n", r.objective.c_str(),
                     pm(r.base, "%.4f").c_str(), r.runs);

@@ -72,7 +72,8 @@ constexpr double kMaxWork = 3e7;
 struct Split {
     std::vector<std::pair<int, double>> to;
     double lost = 0.0;
-    double done = 0.0;
+    double done = 0.0;    // leaves for good after done (loyalty: the share that does not return)
+    double finish = 0.0;  // reaches done, whether it comes back or not (done without loyalty)
 };
 
 // Weights normalised per route. A route with no usable weight takes the model's default
@@ -106,7 +107,27 @@ Split resolve(const Route& r, int n, int fallback, std::vector<int>& where) {
     else
         for (std::size_t i = 0; i < r.targets.size(); ++i) add(r.targets[i], weight(i) / total);
     for (const auto& [t, p] : s.to) where[static_cast<std::size_t>(t)] = -1;
+    s.finish = s.done;
     return s;
+}
+
+// v2 loyalty: of the share that reaches done, `base` comes back into the return route `back`
+// (a move of the chain like any other) and the rest leaves for good.
+void fold_returns(Split& s, double base, const Split& back) {
+    const double again = s.done * base;
+    if (!(again > 0.0)) return;
+    s.done -= again;
+    s.done += again * back.done;  // (a return route into done itself: the loader forbids it)
+    s.lost += again * back.lost;
+    for (const auto& [t, p] : back.to) {
+        bool merged = false;
+        for (auto& [u, q] : s.to)
+            if (u == t) {
+                q += again * p;
+                merged = true;
+            }
+        if (!merged) s.to.emplace_back(t, again * p);
+    }
 }
 
 // The segment-independent part: every route resolved once, the shape of Q and its blocks.
@@ -116,6 +137,7 @@ struct Journey {
     Split entry;
     std::vector<double> start;                 // the entry's probabilities over moments
     bool purchases = false;                    // objective: purchases (true) or P(done)
+    bool returns = false;                      // v2 loyalty folded into the routes
     std::vector<std::array<double, 2>> logit;  // per moment: logit(p+), logit(p-), for the shifts
 
     // Q in compressed rows: row m holds an entry for every moment some outcome of m can lead
@@ -206,7 +228,12 @@ void find_blocks(Journey& j) {
     }
 }
 
-Journey resolve_journey(const Scenario& s) {
+// Loyalty that the chain can hold: on, a base above 0 and somewhere to come back to.
+bool loyalty_in_chain(const Scenario& s) {
+    return s.loyalty.enabled && s.loyalty.base > 0.0 && !s.loyalty.return_to.targets.empty();
+}
+
+Journey resolve_journey(const Scenario& s, bool with_returns) {
     Journey j;
     j.n = static_cast<int>(s.moments.size());
     const auto n = static_cast<std::size_t>(j.n);
@@ -221,6 +248,14 @@ Journey resolve_journey(const Scenario& s) {
         if (mo.purchase) j.purchases = true;
     }
     j.entry = resolve(s.entry, j.n, 0, where);
+    if (with_returns && loyalty_in_chain(s)) {
+        j.returns = true;
+        const double base = std::min(1.0, s.loyalty.base);
+        const Split back = resolve(s.loyalty.return_to, j.n, 0, where);
+        for (auto& splits : j.next)
+            for (Split& sp : splits) fold_returns(sp, base, back);
+        fold_returns(j.entry, base, back);
+    }
     j.logit.resize(n);
     for (std::size_t m = 0; m < n; ++m)
         j.logit[m] = {safe_logit(s.moments[m].positive), safe_logit(s.moments[m].negative)};
@@ -274,7 +309,7 @@ Journey resolve_journey(const Scenario& s) {
 // probability of stepping straight into `done`.
 double outcome_reward(const Journey& j, const Scenario& s, int m, int o) {
     if (j.purchases) return (s.moments[static_cast<std::size_t>(m)].purchase && o != kNeg) ? 1.0 : 0.0;
-    return j.next[static_cast<std::size_t>(m)][static_cast<std::size_t>(o)].done;
+    return j.next[static_cast<std::size_t>(m)][static_cast<std::size_t>(o)].finish;
 }
 
 // ---- The chain of one segment -------------------------------------------------------------
@@ -283,6 +318,7 @@ struct Chain {
     std::vector<Odds> odds;          // per moment, this segment's outcome probabilities
     std::vector<double> q;           // per entry of the journey's rows: P(m -> t)
     std::vector<double> lost, done;  // P(m -> terminal)
+    std::vector<double> finish;      // P(m -> done), returning or not
     std::vector<double> reward;      // c: expected immediate objective per visit
 };
 
@@ -293,6 +329,7 @@ Chain build_chain(const Journey& j, const Scenario& s, double z) {
     c.q.assign(j.col.size(), 0.0);
     c.lost.assign(n, 0.0);
     c.done.assign(n, 0.0);
+    c.finish.assign(n, 0.0);
     c.reward.assign(n, 0.0);
     for (int m = 0; m < j.n; ++m) {
         const auto mi = static_cast<std::size_t>(m);
@@ -308,6 +345,7 @@ Chain build_chain(const Journey& j, const Scenario& s, double z) {
                     pk * j.share[static_cast<std::size_t>(e)][static_cast<std::size_t>(k)];
             c.lost[mi] += pk * sp.lost;
             c.done[mi] += pk * sp.done;
+            c.finish[mi] += pk * sp.finish;
             c.reward[mi] += pk * outcome_reward(j, s, m, k);
         }
     }
@@ -544,23 +582,20 @@ void append(std::string& message, const std::string& note) {
 
 // ---- analyze ------------------------------------------------------------------------------------
 
-Analysis analyze(const Scenario& s) {
-    Analysis out;
+namespace {
+
+// The chain's numbers, with loyalty's returns folded into the routes or not; `out` arrives with
+// the notes on what is ignored.
+void analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
     const int n = static_cast<int>(s.moments.size());
     const auto nn = static_cast<std::size_t>(n);
     for (auto* v : {&out.expected_visits, &out.removal_effect, &out.lift, &out.expected_positive, &out.expected_neutral,
                     &out.expected_negative, &out.expected_magic, &out.expected_lost_after})
         v->assign(nn, 0.0);
-    if (!s.memoryless()) {
-        out.ignores_feedback = true;
-        append(out.message,
-               "The exact analysis ignores impression carry-over (beta), reviews (gamma) and "
-               "referrals: it describes the journey without its feedback loops.");
-    }
     if (n == 0) {
         out.ok = false;
         append(out.message, "The journey has no moments to analyse.");
-        return out;
+        return;
     }
 
     // Segment weights; without a positive share anywhere, one unshifted segment stands in.
@@ -572,7 +607,8 @@ Analysis analyze(const Scenario& s) {
         if (g.share > 0.0) segs.emplace_back(g.share / total_share, g.shift);
     if (segs.empty()) segs.emplace_back(1.0, 0.0);
 
-    const Journey j = resolve_journey(s);
+    const Journey j = resolve_journey(s, with_returns);
+    out.loyalty = j.returns;
     const double work = j.work * static_cast<double>(segs.size());
     if (work > kMaxWork) {
         out.ok = false;
@@ -585,7 +621,7 @@ Analysis analyze(const Scenario& s) {
                       segs.size() > 1 ? (" in each of " + std::to_string(segs.size()) + " segments").c_str() : "",
                       work < 1e8 ? 1 : 0, work / 1e6, kMaxWork / 1e6, segs.size() > 1 ? " or use fewer segments" : "");
         append(out.message, text);
-        return out;
+        return;
     }
     double p_all = 0.0;                      // share-weighted objective
     std::vector<double> p_removed(nn, 0.0);  // share-weighted objective without moment m
@@ -604,10 +640,11 @@ Analysis analyze(const Scenario& s) {
                 append(out.message,
                        "The journey's chain is singular: customers practically "
                        "never leave a loop.");
-            return out;
+            return;
         }
         const double objective = (j.purchases ? 0.0 : j.entry.done) + dot(sol.v, c.reward);
         out.done += w * (j.entry.done + dot(sol.v, c.done));
+        out.expected_completions += w * (j.entry.finish + dot(sol.v, c.finish));
         out.lost += w * (j.entry.lost + dot(sol.v, c.lost));
         p_all += w * objective;
         for (int m = 0; m < n; ++m) {
@@ -656,7 +693,67 @@ Analysis analyze(const Scenario& s) {
         }
     }
     for (std::size_t m = 0; m < nn; ++m) out.removal_effect[m] = p_all > 0.0 ? 1.0 - p_removed[m] / p_all : 0.0;
-    return out;
+    if (out.loyalty) out.expected_returns = std::min(1.0, s.loyalty.base) * out.expected_completions;
+}
+
+// What the chain leaves out of the scenario, one sentence each (Analysis::ignores).
+std::vector<std::string> ignored_parts(const Scenario& s) {
+    std::vector<std::string> v;
+    if (s.beta != 0.0)
+        v.push_back(
+            "impression carry-over into the odds (beta): every customer gets the base odds, shifted "
+            "by its segment only");
+    if (s.gamma != 0.0)
+        v.push_back(
+            "the reviews' feedback (gamma): moments that read reviews use their base odds, as if the "
+            "public rating stayed at 0.5");
+    if (s.referral_rate != 0.0)
+        v.push_back(
+            "referrals: the numbers are per arriving customer, referred or not; how many arrive is not analysed");
+    if (s.market.enabled)
+        v.push_back(
+            "the market (Bass arrivals): the numbers are per arriving customer, whenever they arrive; "
+            "how many arrive is not analysed");
+    if (s.loyalty.enabled && s.loyalty.impression != 0.0 && loyalty_in_chain(s))
+        v.push_back(
+            "impression-dependent returns (loyalty.impression): every customer who reaches done is "
+            "taken to come back with probability base, as at impression 0");
+    return v;
+}
+
+}  // namespace
+
+Analysis analyze(const Scenario& s) {
+    Analysis out;
+    out.ignores = ignored_parts(s);
+    out.ignores_feedback = !s.memoryless();
+    if (!out.ignores.empty()) {
+        // Each part's name (before its colon): the whole sentences are in `ignores`.
+        std::string text = "The exact analysis ignores what breaks its chain and describes the journey without it: ";
+        for (std::size_t i = 0; i < out.ignores.size(); ++i)
+            text += (i ? ", " : "") + out.ignores[i].substr(0, out.ignores[i].find(':'));
+        append(out.message, text + ".");
+    }
+    const std::string notes = out.message;
+    analyze_chain(s, true, out);
+    if (out.ok || !out.loyalty) return out;
+    // The chain with returns failed. If one journey without them is fine, the returns never end:
+    // base x P(done | back at return_to) is 1 (or so near it that the chain is singular).
+    Analysis once;
+    once.ignores = out.ignores;
+    once.ignores_feedback = out.ignores_feedback;
+    once.message = notes;
+    analyze_chain(s, false, once);
+    if (!once.ok) return out;  // broken without the returns too: say why as before
+    once.loyalty = true;
+    once.lifetime_bounded = false;
+    char base[32];
+    std::snprintf(base, sizeof base, "%g", s.loyalty.base);
+    append(once.message, std::string("Loyalty makes the lifetime unbounded: with base ") + base +
+                             " the customers who come back (practically) always reach done again (base x P(done) "
+                             ">= 1), so they return forever and purchases per customer have no finite expectation. "
+                             "The numbers are those of one journey, without returns.");
+    return once;
 }
 
 }  // namespace motsim

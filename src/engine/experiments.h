@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "engine/analysis.h"
+#include "engine/money.h"
 #include "engine/scenario.h"
 #include "engine/simulation.h"
 
@@ -76,6 +77,7 @@ struct RunSummary {
     std::array<double, kMetricCount> metrics{};
     std::vector<std::array<double, kMomentMetricCount>> moments;
     std::array<std::vector<double>, kSeriesCount> series;  // one value per tick
+    Ledger money;                                          // v2: revenue, cost, profit of the run
     double metric(Metric m) const { return metrics[static_cast<std::size_t>(m)]; }
 };
 RunSummary summarize_run(const Simulation& sim);
@@ -205,6 +207,19 @@ SweepResult sweep(const Scenario& s, const std::vector<SweepAxis>& axes, const E
 // from the neutral outcome first, then from the negative one.
 Scenario with_better_moment(const Scenario& s, int moment, double delta);
 
+// What the ranking ranks by.
+//   Purchases: the objective per arriving customer (purchases, or completions without a
+//              purchase moment); every moment is a candidate. (v1; the default.)
+//   Profit:    v2 money: profit gained per unit of improvement cost. Only moments with
+//              cost.improve > 0 (and room to improve) are candidates; each is raised by delta
+//              like the other, and for every paired run r
+//                  gain_r = profit_r(improved) - profit_r(as it is)      (the whole run's profit)
+//                  per_cost_r = gain_r / improvement_cost,  improvement_cost = cost.improve x
+//                                                          (p+ gained / 0.01)
+//              ranked by the mean of per_cost_r with its 95% interval (same seeds: paired).
+enum class RankBy : int { Purchases = 0, Profit = 1 };
+const char* rank_by_name(RankBy by);  // "purchases", "profit"
+
 struct RankEntry {
     int moment = 0;
     std::string id;
@@ -213,13 +228,21 @@ struct RankEntry {
     double exact_effect = 0.0;    // exact objective of the improved scenario minus the base
     double positive_before = 0.0, positive_after = 0.0;
     Interval effect;  // simulated: mean paired difference of the objective per arrival, 95% CI
+    // RankBy::Profit only (else 0): see RankBy.
+    double improve_cost = 0.0;       // what this step costs: cost.improve x (p+ gained / 0.01)
+    Interval profit_gain;            // simulated: paired difference of the run's profit
+    Interval profit_per_cost;        // profit_gain per unit of improve_cost: the ranking key
+    double exact_profit_gain = 0.0;  // exact: profit per arriving customer gained (analysis)
 };
 struct RankResult {
     std::string objective;  // "purchases" (per arrival) or "done" (per arrival, no purchase moment)
     double delta = 0.0;
     int runs = 0;                    // completed paired runs
     Interval base;                   // the objective per arrival of the scenario as it is
-    std::vector<RankEntry> entries;  // sorted by simulated effect, largest first
+    std::vector<RankEntry> entries;  // sorted by simulated effect (Profit: per cost), largest first
+    RankBy by = RankBy::Purchases;
+    Interval base_profit;            // Profit: the run's profit of the scenario as it is
+    double exact_base_profit = 0.0;  // Profit: exact profit per arriving customer (analysis)
     bool analysis_ok = true;
     std::string analysis_message;
     bool cancelled = false;
@@ -227,7 +250,8 @@ struct RankResult {
 
 class RankJob : public ExperimentJob {
 public:
-    RankJob(const Scenario& s, double delta, int runs, std::uint64_t master_seed);
+    // by = Profit: only moments with cost.improve > 0 and p+ < 1 are variants (none: no entries).
+    RankJob(const Scenario& s, double delta, int runs, std::uint64_t master_seed, RankBy by = RankBy::Purchases);
     RankResult result() const;
 
 private:
@@ -239,11 +263,14 @@ private:
     double delta_ = 0.0;
     int runs_ = 0;
     bool purchases_ = true;
+    RankBy by_ = RankBy::Purchases;
+    std::vector<int> improved_;                    // per variant 1.. : the moment it improves
+    mutable std::vector<double> exact_profit_;     // each variant's exact profit per customer
     mutable Analysis base_exact_;                  // variant 0's analysis
     mutable std::vector<double> exact_objective_;  // each variant's exact objective (NaN: none)
     mutable std::vector<char> exact_done_;         // analysed yet (each task writes its own)
 };
 
-RankResult rank(const Scenario& s, double delta, const ExperimentOptions& options);
+RankResult rank(const Scenario& s, double delta, const ExperimentOptions& options, RankBy by = RankBy::Purchases);
 
 }  // namespace motsim
