@@ -11,6 +11,7 @@
 #include "app/story.h"
 #include "app/widgets.h"
 #include "engine/graph.h"
+#include "engine/money.h"
 #include "engine/parameters.h"
 #include "io/loader.h"
 #include "scenarios_embedded.h"
@@ -585,7 +586,10 @@ bool App::start_experiment(const std::string& kind) {
         experiments_.job = std::move(job);
         experiments_.kind = ExperimentKind::Sweep;
     } else if (kind == "rank") {
-        experiments_.job = std::make_unique<RankJob>(edited_, experiments_.rank_delta, experiments_.runs, run_.seed);
+        // By profit per improvement cost only with money (else there is no profit to rank by).
+        const RankBy by = edited_.money.enabled && experiments_.rank_by == 1 ? RankBy::Profit : RankBy::Purchases;
+        experiments_.job =
+            std::make_unique<RankJob>(edited_, experiments_.rank_delta, experiments_.runs, run_.seed, by);
         experiments_.kind = ExperimentKind::Rank;
     } else {
         return false;
@@ -828,7 +832,17 @@ std::string App::state_json() const {
     } else {
         j["market"] = nullptr;
     }
-    j["money"] = nullptr;  // (money: engine/money.h, next)
+    if (edited_.money.enabled) {
+        const Scenario& run_scenario = v.individuals() ? run_.sim->scenario() : edited_;
+        const Ledger l = ledger_of(run_scenario, v, v.moments);
+        j["money"] = {{"currency", edited_.money.currency},
+                      {"revenue", l.revenue},
+                      {"cost", l.cost},
+                      {"profit", l.profit},
+                      {"per_customer", l.per_customer}};
+    } else {
+        j["money"] = nullptr;
+    }
     j["conversion"] = v.arrivals > 0 ? v.purchases / v.arrivals : 0.0;
     j["expected_conversion"] = run_.analysis.ok ? run_.analysis.expected_purchases : 0.0;
     j["selected"] = selected_ >= 0 && static_cast<std::size_t>(selected_) < edited_.moments.size()

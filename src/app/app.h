@@ -314,6 +314,7 @@ private:
     void draw_replications_tab(float height);
     void draw_sweep_tab(float height);
     void draw_rank_tab(float height);
+    void draw_rank_by_profit(const RankResult& r);  // the rank tab's chart when ranked by profit
     void draw_cohort_tab(float height);
     void draw_compare_tab(float height);  // charts_window.cpp: the differences with the baselines
     // v2 (charts_window.cpp): the market's adoption beside the Bass curve; loyalty's retention.

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <string>
 
 #include "app/app.h"
@@ -263,6 +264,18 @@ void App::draw_rank_tab(float height) {
         same_line_if_fits(labelled_width(100 * ui_scale_, "runs"));
         ImGui::SetNextItemWidth(100 * ui_scale_);
         ImGui::SliderInt("runs", &experiments_.runs, 5, 200);
+        if (edited_.money.enabled) {
+            // v2 money: rank by purchases, or by profit gained per unit of improvement cost.
+            const char* by[] = {"purchases per customer", "profit per improvement cost"};
+            same_line_if_fits(labelled_width(210 * ui_scale_, "rank by"));
+            ImGui::SetNextItemWidth(210 * ui_scale_);
+            ImGui::Combo("rank by", &experiments_.rank_by, by, 2);
+            remember_item("rank_by");
+            if (ImGui::IsItemHovered())
+                ImGui::SetTooltip(
+                    "Profit per improvement cost: each moment with an improvement cost is improved, and the "
+                    "profit it adds over the paired runs is divided by what the improvement costs.");
+        }
         same_line_if_fits(button_width("Rank the moments"));
         if (ImGui::Button("Rank the moments")) start_experiment("rank");
         remember_item("rank_start");
@@ -281,6 +294,10 @@ void App::draw_rank_tab(float height) {
     const RankResult& r = *experiments_.rank;
     if (experiments_.version != scenario_version_)
         ImGui::TextColored({1, 0.7f, 0.3f, 1}, "The scenario changed: rank again.");
+    if (r.by == RankBy::Profit) {
+        draw_rank_by_profit(r);
+        return;
+    }
     // A tornado: one bar per moment, largest effect on top, whiskers for the 95% interval, a
     // diamond for the exact (memoryless) effect.
     std::vector<TornadoRow> rows;
@@ -398,6 +415,71 @@ void App::draw_cohort_tab(float height) {
     ImGui::SameLine();
     opt.y_label = "conversion so far (purchases per arrival)";
     line_chart("##cohortconv", ImVec2(w, h), {agents_conv, cohort_conv}, opt);
+}
+
+}  // namespace motsim::app
+
+namespace motsim::app {
+
+// "Where to invest" by profit (v2 money): profit gained per unit of improvement cost, each moment
+// with an improvement cost improved by the same step; whiskers the paired runs' 95% interval.
+void App::draw_rank_by_profit(const RankResult& r) {
+    const std::string& cur = edited_.money.currency;
+    std::vector<TornadoRow> rows;
+    io::ChartTable t;
+    t.x_name = "moment";
+    io::ChartColumn per{"profit per improvement cost", cur + " per " + cur, {}},
+        lo{"per cost lo (95%)", cur + " per " + cur, {}}, hi{"per cost hi (95%)", cur + " per " + cur, {}},
+        gain{"profit gained", cur, {}}, cost{"improvement cost", cur, {}};
+    for (std::size_t k = 0; k < r.entries.size(); ++k) {
+        const RankEntry& e = r.entries[k];
+        const int mi = e.moment;
+        const std::string& name = mi >= 0 && static_cast<std::size_t>(mi) < edited_.moments.size()
+                                      ? edited_.moments[static_cast<std::size_t>(mi)].name
+                                      : e.id;
+        TornadoRow row;
+        row.label = std::to_string(k + 1) + ". " + name;
+        row.value = static_cast<float>(e.profit_per_cost.mean);
+        row.lower = static_cast<float>(e.profit_per_cost.lo);
+        row.upper = static_cast<float>(e.profit_per_cost.hi);
+        row.marker = std::numeric_limits<float>::quiet_NaN();
+        char tip[512];
+        std::snprintf(tip, sizeof tip,
+                      "%s: positive odds +%.2f (%.2f to %.2f) for %s\n"
+                      "profit gained over the run: %s (95%% interval %s to %s)\n"
+                      "per %s spent: %+.2f (95%% interval %+.2f to %+.2f)",
+                      name.c_str(), r.delta, e.positive_before, e.positive_after,
+                      human_amount(e.improve_cost, cur).c_str(), human_amount(e.profit_gain.mean, cur).c_str(),
+                      human_amount(e.profit_gain.lo, cur).c_str(), human_amount(e.profit_gain.hi, cur).c_str(),
+                      cur.c_str(), e.profit_per_cost.mean, e.profit_per_cost.lo, e.profit_per_cost.hi);
+        row.tooltip = tip;
+        rows.push_back(std::move(row));
+        t.rows.push_back(name);
+        per.values.push_back(e.profit_per_cost.mean);
+        lo.values.push_back(e.profit_per_cost.lo);
+        hi.values.push_back(e.profit_per_cost.hi);
+        gain.values.push_back(e.profit_gain.mean);
+        cost.values.push_back(e.improve_cost);
+    }
+    if (rows.empty()) {
+        ImGui::TextWrapped(
+            "No moment has an improvement cost (cost.improve in the journey), so there is nothing to rank by "
+            "profit per cost.");
+    } else {
+        char axis[200];
+        std::snprintf(axis, sizeof axis,
+                      "profit gained per %s of improvement cost, positive odds +%.2f (%d paired runs)", cur.c_str(),
+                      r.delta, r.runs);
+        TornadoOptions opt;
+        opt.x_label = axis;
+        opt.bar = "profit per cost (mean)";
+        opt.whiskers = "95% interval";
+        opt.value_format = "%+.2f";
+        tornado_chart("##tornado_profit", ImVec2(-1, chart_height()), rows, opt);
+    }
+    t.columns = {per, lo, hi, gain, cost};
+    chart_table_ = std::move(t);
+    chart_table_what_ = "where-to-invest-by-profit-chart";
 }
 
 }  // namespace motsim::app

@@ -171,7 +171,11 @@ std::string nps_label(const Scenario& s) {
 
 bool expected_is_approximate(const Scenario& s) {
     const bool reads = std::any_of(s.moments.begin(), s.moments.end(), [](const Moment& m) { return m.reads_reviews; });
-    return (s.gamma != 0.0 && reads) || s.referral_rate > 0.0 || s.market.enabled;
+    // The population cap binds too: who arrives depends on how many came before.
+    const double expected_arrivals =
+        static_cast<double>(s.initial) + s.arrivals_per_tick * static_cast<double>(s.ticks);
+    const bool capped = expected_arrivals > static_cast<double>(s.max_customers);
+    return (s.gamma != 0.0 && reads) || s.referral_rate > 0.0 || s.market.enabled || capped;
 }
 
 std::string expected_values_label(const Scenario& s) {
@@ -181,9 +185,9 @@ std::string expected_values_label(const Scenario& s) {
 
 const char* expected_values_tip(const Scenario& s) {
     return expected_is_approximate(s)
-               ? "This journey feeds the crowd back into each customer's odds (reviews read at a moment, referrals "
-                 "or a market's word of mouth). The expected values put the average crowd into that feedback, "
-                 "which is a mean-field approximation: the mean of many random runs can differ."
+               ? "Here the crowd feeds back into each customer's chances (reviews read at a moment, referrals, a "
+                 "market's word of mouth or a cap on the customers). The expected values put the average crowd into "
+                 "that feedback, which is a mean-field approximation: the mean of many random runs can differ."
                : "Nothing feeds back from the crowd into a customer's odds here, so the expected values are the "
                  "exact mean of many random runs.";
 }

@@ -38,8 +38,9 @@ std::string nps_label(const Scenario& s);
 inline constexpr const char* kNobodyAsked = "nobody asked yet";
 
 // The expected-values engine is the exact mean of random runs only when nothing feeds back
-// from the crowd into a customer's odds: reviews read at a moment (gamma != 0), referrals or a
-// market make it a mean-field approximation. The label and the tooltip say which.
+// from the crowd into a customer's odds: reviews read at a moment (gamma != 0), referrals, a
+// market or a population cap that binds make it a mean-field approximation. The label and the
+// tooltip say which.
 bool expected_is_approximate(const Scenario& s);
 std::string expected_values_label(const Scenario& s);  // "expected values (exact mean)" / "... approximation"
 const char* expected_values_tip(const Scenario& s);

@@ -43,7 +43,7 @@ struct LiveRun {
     Analysis analysis;
     std::string analysis_note;  // why the analysis last refused, once said
     std::uint64_t seed = 1;
-    bool playing = false;  // the page starts paused at tick 0 (embeds play when their host says so)
+    bool playing = false;       // the page starts paused at tick 0 (embeds play when their host says so)
     double speed = 10.0;        // ticks per second
     double tick_clock = 0;      // fraction of a tick accumulated
     std::uint64_t version = 0;  // bumped by every tick, edit and restart (the crowd's key)
@@ -85,6 +85,7 @@ struct ExperimentRoom {
     std::uint64_t job_version = 0;  // the version the running job started from
     int runs = 20;
     float rank_delta = 0.05f;
+    int rank_by = 0;  // 0 purchases, 1 profit per improvement cost (RankBy; a journey with money)
     float sweep_lo = 0.3f, sweep_hi = 0.95f;
     int sweep_steps = 8;
     int sweep_field = 0;  // index into kSweepFields, of the selected moment
@@ -117,7 +118,7 @@ struct LessonRoom {
 struct EditHistory {
     struct Step {
         Scenario before, after;
-        std::string what;  // for a person: "check_in: positive", "add moment pays", "load hotel.json"
+        std::string what;        // for a person: "check_in: positive", "add moment pays", "load hotel.json"
         bool load = false;       // a load: `loaded` changes too
         Scenario loaded_before;  // (loads only) the loaded reference before this step
         long clean_before = 0;   // (loads only) `clean` before this step

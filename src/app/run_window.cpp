@@ -14,6 +14,7 @@
 #include "app/glossary.h"
 #include "app/guidance.h"
 #include "app/widgets.h"
+#include "engine/money.h"
 #include "imgui.h"
 
 namespace motsim::app {
@@ -71,6 +72,16 @@ void v2_outcome_rows(const Scenario& s, const LiveView& v) {
         outcome_row("Reached so far", "market", count_and_share(v.arrivals, size));
         outcome_row("Advocates / critics", "critic",
                     human_count(v.market_advocates) + " / " + human_count(v.market_critics));
+    }
+    if (s.money.enabled) {
+        // engine/money.h's ledger of the counts so far, whichever engine runs.
+        const Ledger l = ledger_of(s, v, v.moments);
+        outcome_row("Revenue", "revenue", human_amount(l.revenue, s.money.currency));
+        outcome_row("Cost", "profit", human_amount(l.cost, s.money.currency));
+        outcome_row("Profit", "profit", human_amount(l.profit, s.money.currency));
+        outcome_row("Value per customer", "profit",
+                    l.customers > 0 ? human_amount(l.per_customer, s.money.currency) : "-",
+                    "Profit per customer who arrived (a loyal customer's returns are not new customers).");
     }
 }
 
