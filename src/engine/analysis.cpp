@@ -585,8 +585,9 @@ void append(std::string& message, const std::string& note) {
 namespace {
 
 // The chain's numbers, with loyalty's returns folded into the routes or not; `out` arrives with
-// the notes on what is ignored.
-void analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
+// the notes on what is ignored. True when it failed because customers never leave a loop (a
+// closed or singular chain), not because the journey is empty or too large.
+bool analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
     const int n = static_cast<int>(s.moments.size());
     const auto nn = static_cast<std::size_t>(n);
     for (auto* v : {&out.expected_visits, &out.removal_effect, &out.lift, &out.expected_positive, &out.expected_neutral,
@@ -595,7 +596,7 @@ void analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
     if (n == 0) {
         out.ok = false;
         append(out.message, "The journey has no moments to analyse.");
-        return;
+        return false;
     }
 
     // Segment weights; without a positive share anywhere, one unshifted segment stands in.
@@ -621,7 +622,7 @@ void analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
                       segs.size() > 1 ? (" in each of " + std::to_string(segs.size()) + " segments").c_str() : "",
                       work < 1e8 ? 1 : 0, work / 1e6, kMaxWork / 1e6, segs.size() > 1 ? " or use fewer segments" : "");
         append(out.message, text);
-        return;
+        return false;
     }
     double p_all = 0.0;                      // share-weighted objective
     std::vector<double> p_removed(nn, 0.0);  // share-weighted objective without moment m
@@ -640,9 +641,9 @@ void analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
                 append(out.message,
                        "The journey's chain is singular: customers practically "
                        "never leave a loop.");
-            return;
+            return true;
         }
-        const double objective = (j.purchases ? 0.0 : j.entry.done) + dot(sol.v, c.reward);
+        const double objective = (j.purchases ? 0.0 : j.entry.finish) + dot(sol.v, c.reward);
         out.done += w * (j.entry.done + dot(sol.v, c.done));
         out.expected_completions += w * (j.entry.finish + dot(sol.v, c.finish));
         out.lost += w * (j.entry.lost + dot(sol.v, c.lost));
@@ -694,6 +695,7 @@ void analyze_chain(const Scenario& s, bool with_returns, Analysis& out) {
     }
     for (std::size_t m = 0; m < nn; ++m) out.removal_effect[m] = p_all > 0.0 ? 1.0 - p_removed[m] / p_all : 0.0;
     if (out.loyalty) out.expected_returns = std::min(1.0, s.loyalty.base) * out.expected_completions;
+    return false;
 }
 
 // What the chain leaves out of the scenario, one sentence each (Analysis::ignores).
@@ -735,8 +737,8 @@ Analysis analyze(const Scenario& s) {
         append(out.message, text + ".");
     }
     const std::string notes = out.message;
-    analyze_chain(s, true, out);
-    if (out.ok || !out.loyalty) return out;
+    const bool trapped = analyze_chain(s, true, out);
+    if (out.ok || !out.loyalty || !trapped) return out;
     // The chain with returns failed. If one journey without them is fine, the returns never end:
     // base x P(done | back at return_to) is 1 (or so near it that the chain is singular).
     Analysis once;
