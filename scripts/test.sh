@@ -18,9 +18,10 @@ step "asan+ubsan tests";  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stackt
 step "build fuzz";        scripts/build.sh fuzz
 step "fuzz the loader (${MOTSIM_FUZZ_SECONDS:-30}s)"
 mkdir -p build/fuzz/corpus
-cp -n assets/scenarios/*.json tests/bad/*.json build/fuzz/corpus/ 2>/dev/null || true
+cp -n assets/scenarios/*.json tests/bad/*.json tests/fuzz/loader_corpus/*.json build/fuzz/corpus/ 2>/dev/null || true
 build/fuzz/fuzz_loader -max_total_time="${MOTSIM_FUZZ_SECONDS:-30}" -max_len=8192 -timeout=5 \
-  -rss_limit_mb=2048 -print_final_stats=1 build/fuzz/corpus 2>build/fuzz/fuzz.log \
+  -rss_limit_mb=2048 -print_final_stats=1 -dict=tests/fuzz/loader.dict -artifact_prefix=build/fuzz/ \
+  build/fuzz/corpus 2>build/fuzz/fuzz.log \
   || { tail -50 build/fuzz/fuzz.log; exit 1; }
 grep -E 'stat::number_of_executed_units' build/fuzz/fuzz.log || true
 step "fuzz the share-link decoder (${MOTSIM_FUZZ_SHARE_SECONDS:-20}s)"
