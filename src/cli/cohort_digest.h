@@ -42,6 +42,14 @@ inline std::string cohort_digest(const Cohort& c) {
               s.reviews_negative, s.magic, s.active, s.advocates, s.rating, s.nps, s.mean_impression})
             f64(v);
     for (double v : c.occupancy()) f64(v);
+    // v2 counts, where a v2 block makes them move (a v1 scenario's digest does not see them).
+    if (c.scenario().loyalty.enabled || c.scenario().market.enabled) {
+        for (double v :
+             {t.returns, t.waiting, t.buyers[0], t.buyers[1], t.buyers[2], t.market_advocates, t.market_critics})
+            f64(v);
+        for (const CohortTick& s : c.series())
+            for (double v : {s.returns, s.waiting, s.market_advocates, s.market_critics}) f64(v);
+    }
     static const char* hex = "0123456789abcdef";
     std::string out(16, '0');
     for (int k = 0; k < 16; ++k) out[static_cast<std::size_t>(k)] = hex[(h >> (60 - 4 * k)) & 0xf];
