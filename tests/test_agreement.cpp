@@ -22,6 +22,8 @@ void check_agreement(Scenario s, std::int64_t n = 20000) {
     s.max_customers = n;
     s.beta = s.gamma = 0;
     s.referral_rate = 0;
+    s.market = Market{};    // (the v2 blocks are compared with the analysis in test_analysis.cpp
+    s.loyalty = Loyalty{};  // and with the cohort engine in test_v2_agreement.cpp)
     const Analysis a = analyze(s);
     REQUIRE(a.ok);
     Simulation sim(s, 12345);
