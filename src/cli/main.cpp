@@ -17,6 +17,7 @@
 #include "engine/cohort.h"
 #include "engine/simulation.h"
 #include "io/loader.h"
+#include "engine/money.h"
 #include "io/results.h"
 
 namespace {
@@ -61,7 +62,10 @@ void print_summary(const Simulation& sim) {
                 static_cast<long long>(t.arrivals), static_cast<long long>(t.referrals), static_cast<long long>(t.done),
                 static_cast<long long>(t.lost), static_cast<long long>(sim.active()));
     const double conv = t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0;
-    std::printf("  purchases  %lld (conversion %s)\n", static_cast<long long>(t.purchases), pct(conv).c_str());
+    if (sc.loyalty.enabled)  // returners buy again: purchases per customer, not a conversion rate
+        std::printf("  purchases  %lld (%.2f per customer, returns included)\n", static_cast<long long>(t.purchases), conv);
+    else
+        std::printf("  purchases  %lld (conversion %s)\n", static_cast<long long>(t.purchases), pct(conv).c_str());
     const char* asked = sc.nps_asked == NpsAsked::Buyers     ? "buyers"
                         : sc.nps_asked == NpsAsked::Finished ? "customers who finished"
                                                              : "customers who left";
@@ -74,10 +78,8 @@ void print_summary(const Simulation& sim) {
     if (sc.loyalty.enabled) {
         const double b = static_cast<double>(t.buyers[0]);
         auto share = [&](std::int64_t n) { return b > 0 ? pct(static_cast<double>(n) / b) : std::string("-"); };
-        std::printf("  returns    %lld came back, %lld waiting to; %.2f purchases per customer; buyers with 1, 2, 3+ "
-                    "purchases %s, %s, %s\n",
+        std::printf("  returns    %lld came back, %lld waiting to; buyers with 1, 2, 3+ purchases %s, %s, %s\n",
                     static_cast<long long>(t.returns), static_cast<long long>(t.waiting),
-                    t.arrivals ? static_cast<double>(t.purchases) / static_cast<double>(t.arrivals) : 0.0,
                     share(t.buyers[0] - t.buyers[1]).c_str(), share(t.buyers[1] - t.buyers[2]).c_str(),
                     share(t.buyers[2]).c_str());
     }
@@ -86,6 +88,12 @@ void print_summary(const Simulation& sim) {
                     static_cast<long long>(t.arrivals), static_cast<long long>(sc.market.size),
                     pct(static_cast<double>(t.arrivals) / static_cast<double>(sc.market.size)).c_str(),
                     static_cast<long long>(t.market_advocates), static_cast<long long>(t.market_critics));
+    }
+    if (sc.money.enabled) {
+        const Ledger l = ledger_of(sc, t, sim.moments());
+        const char* cur = sc.money.currency.c_str();
+        std::printf("  money      revenue %.2f %s, cost %.2f %s, profit %.2f %s (%.2f %s per customer)\n", l.revenue, cur,
+                    l.cost, cur, l.profit, cur, l.per_customer, cur);
     }
     std::printf("\n");
     std::printf("  %-18s %-8s %9s %9s %9s %9s %7s %10s  %s\n", "moment", "phase", "entered", "positive", "neutral",

@@ -1,5 +1,7 @@
 #include "io/results.h"
 
+#include "engine/money.h"
+
 #include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -55,6 +57,12 @@ std::string results_json(const Simulation& sim) {
     j["advocates"] = t.advocates;
     if (sc.loyalty.enabled) j["loyalty"] = loyalty_json(t);
     if (sc.market.enabled) j["market"] = market_json(sc, t);
+    if (sc.money.enabled) {
+        const Ledger l = ledger_of(sc, t, sim.moments());
+        j["money"] = {{"currency", sc.money.currency}, {"revenue", l.revenue},     {"visit_cost", l.visit_cost},
+                      {"magic_cost", l.magic_cost},    {"cost", l.cost},           {"profit", l.profit},
+                      {"per_customer", l.per_customer}};
+    }
     ordered_json moments = ordered_json::object();
     for (std::size_t m = 0; m < sc.moments.size(); ++m) {
         const MomentStats& st = sim.moments()[m];
