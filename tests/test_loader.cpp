@@ -500,6 +500,17 @@ TEST_CASE("loader: the v2 blocks are read with their defaults") {
     CHECK(t.nps_asked == motsim::NpsAsked::Everyone);
     CHECK_FALSE(t.memoryless());  // the market breaks the chain
 
+    // A currency is 1 to 12 characters, not bytes: five rupee signs (15 bytes) are fine.
+    const auto rupees = load_scenario(R"({"motsim": 1, "money": {"currency": "\u20b9\u20b9\u20b9\u20b9\u20b9"},
+        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}]})");
+    INFO(formatted(rupees));
+    CHECK(rupees.ok());
+    CHECK_FALSE(
+        load_scenario(
+            R"({"motsim": 1, "money": {"currency": "\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac\u20ac"},
+        "moments": [{"id": "a", "positive": 0.5, "negative": 0.2}]})")
+            .ok());
+
     // Loyalty without a market keeps the Poisson arrivals and referrals.
     const auto r3 = load_scenario(R"({"motsim": 1, "word_of_mouth": {"referral_rate": 0.02},
         "loyalty": {"return_to": "a", "after": {"min": 1, "max": 1}, "base": 0},

@@ -860,7 +860,10 @@ void Reader::read_money(const Json& j, Scenario& s) {
     check_keys(j, ptr, {"currency", "revenue"});
     s.money.enabled = true;
     if (const Json* v = member(j, "currency"); v && string(*v, child(ptr, "currency"), s.money.currency)) {
-        if (s.money.currency.empty() || s.money.currency.size() > 12)
+        // Characters, not bytes: "₹" is one (the text is valid UTF-8 by now; count lead bytes).
+        const auto chars = std::count_if(s.money.currency.begin(), s.money.currency.end(),
+                                         [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+        if (chars < 1 || chars > 12)
             p_.error(child(ptr, "currency"), "must be 1 to 12 characters (a code or symbol like 'EUR' or '$')");
     }
     opt_number(j, ptr, "revenue", {0, 1e9}, s.money.revenue);
