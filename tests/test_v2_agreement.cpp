@@ -465,6 +465,33 @@ TEST_CASE("v2 agreement: the mean-field error of expected mode on a shipped feed
 
 // ==== Speed ==========================================================================================
 
+TEST_CASE("v2 agreement: the shipped launch scenario's market at 1M and 100M, 365 ticks") {
+    io::LoadResult loaded = io::load_scenario_file(std::string(MOTSIM_SOURCE_DIR) + "/assets/scenarios/launch.json");
+    if (!loaded.ok()) return;  // (not shipped yet)
+    Scenario s = *loaded.scenario;
+    REQUIRE(s.market.enabled);
+    REQUIRE(s.loyalty.enabled);
+    for (double size : {1e6, 1e8}) {
+        s.market.size = static_cast<std::int64_t>(size);
+        s.max_customers = s.market.size;
+        s.ticks = 365;
+        for (CohortMode mode : {CohortMode::Stochastic, CohortMode::Expected}) {
+            const auto t0 = std::chrono::steady_clock::now();
+            Cohort c(s, 3, CohortOptions{mode});
+            c.run_to_end();
+            const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            MESSAGE("launch.json, market "
+                    << size << ", 365 ticks, " << std::string(mode == CohortMode::Expected ? "expected" : "stochastic")
+                    << ": " << seconds << " s, " << c.buckets() << " impressions ("
+                    << std::string(c.exact() ? "exact" : "grid") << "), " << c.cells() << " cells at the end, "
+                    << c.totals().arrivals << " arrivals, " << c.totals().returns << " returns");
+            CHECK(c.exact());
+            CHECK(c.totals().arrivals > 0.01 * size);
+            CHECK(seconds < 10);  // about a second natively; the bound only catches per-customer work
+        }
+    }
+}
+
 TEST_CASE("v2 agreement: a market of 1M and of 100M with loyalty, 365 ticks") {
     for (double size : {1e6, 1e8}) {
         Scenario s = market(size);

@@ -256,6 +256,12 @@ void Cohort::prepare() {
     K_ = codes_.size();
     memory_of_.fill(0);
     for (std::size_t k = 0; k < K_; ++k) memory_of_[codes_[k]] = static_cast<int>(k);
+    // Merging through a dense scratch of every type, while it stays small (8 MB).
+    const std::size_t types = G_ * P_ * K_ * V_;
+    merged_.assign(types <= (std::size_t{1} << 20) ? types : 0, 0.0);
+    seen_.assign(merged_.size(), 0);
+    odds_table_.assign(G_ * V_, Odds{});
+    odds_stamp_.assign(G_ * V_, 0);
 
     // Arrivals: segments, their starting impressions, entries.
     double share_total = 0.0;
@@ -324,6 +330,25 @@ void Cohort::split(double n, const std::vector<double>& p, std::vector<double>& 
 
 void Cohort::merge(Cells& cells) {
     if (cells.size() < 2) return;
+    if (!merged_.empty()) {
+        order_.clear();
+        for (const Cell& c : cells) {
+            if (!seen_[c.type]) {
+                seen_[c.type] = 1;
+                order_.push_back(c.type);
+                merged_[c.type] = c.n;
+            } else {
+                merged_[c.type] += c.n;
+            }
+        }
+        cells.resize(order_.size());
+        for (std::size_t i = 0; i < order_.size(); ++i) {
+            const std::uint32_t t = order_[i];
+            cells[i] = {t, merged_[t]};
+            seen_[t] = 0;
+        }
+        return;
+    }
     std::stable_sort(cells.begin(), cells.end(), [](const Cell& a, const Cell& b) { return a.type < b.type; });
     std::size_t out = 0;
     for (std::size_t i = 1; i < cells.size(); ++i) {
@@ -456,18 +481,28 @@ void Cohort::leave(int terminal, std::size_t g, std::size_t p, std::size_t k, in
     totals_.passives = groups_[2];
     totals_.promoters = groups_[3];
     if (!done || waiting_.empty()) return;
-    const double back = draw_binomial(count, return_p_[vi]);
-    if (!(back > 0.0)) return;
+    // Loyalty: it may come back, remembering what it counts as now (decided after the pass).
     const int code = (advocate ? 1 : 0) | (critic ? 2 : 0) | (now << 2);
-    const std::uint32_t t = type(g, p, static_cast<std::size_t>(memory_of_[static_cast<std::size_t>(code)]), vi);
-    split(back, delay_p_, delay_parts_);
-    for (std::size_t d = 0; d < delay_parts_.size(); ++d) {
-        if (!(delay_parts_[d] > 0.0)) continue;
-        const std::size_t at =
-            (static_cast<std::size_t>(tick_) + static_cast<std::size_t>(delay_min_) + d) % waiting_.size();
-        waiting_[at].push_back({t, delay_parts_[d]});
-        waiting_count_ += delay_parts_[d];
+    finishers_.push_back({type(g, p, static_cast<std::size_t>(memory_of_[static_cast<std::size_t>(code)]), vi), count});
+}
+
+// This tick's finishers draw r(s), then a delay, and wait in the ring until then.
+void Cohort::decide_returns() {
+    if (finishers_.empty()) return;
+    merge(finishers_);
+    for (const Cell& f : finishers_) {
+        const double back = draw_binomial(f.n, return_p_[f.type % V_]);
+        if (!(back > 0.0)) continue;
+        split(back, delay_p_, delay_parts_);
+        for (std::size_t d = 0; d < delay_parts_.size(); ++d) {
+            if (!(delay_parts_[d] > 0.0)) continue;
+            const std::size_t at =
+                (static_cast<std::size_t>(tick_) + static_cast<std::size_t>(delay_min_) + d) % waiting_.size();
+            waiting_[at].push_back({f.type, delay_parts_[d]});
+            waiting_count_ += delay_parts_[d];
+        }
     }
+    finishers_.clear();
 }
 
 // ==== The tick ===================================================================================
@@ -517,6 +552,10 @@ void Cohort::pass_moment(int m, double gamma_term) {
     Cells& due = c.ring[static_cast<std::size_t>(c.head)];
     if (due.empty()) return;
     merge(due);
+    if (++odds_epoch_ == 0) {  // (after 2^32 passes)
+        std::fill(odds_stamp_.begin(), odds_stamp_.end(), 0);
+        odds_epoch_ = 1;
+    }
     CohortMomentStats& st = stats_[static_cast<std::size_t>(m)];
     const std::size_t last_class = P_ - 1;
     for (const Cell& cell : due) {
@@ -530,9 +569,15 @@ void Cohort::pass_moment(int m, double gamma_term) {
         const std::size_t p = rest % P_;
         const std::size_t g = rest / P_;
         impression_sum_ -= n * values_[static_cast<std::size_t>(v)];
-        const double z = segment_shift_[g] + scenario_.beta * values_[static_cast<std::size_t>(v)] +
-                         (mo.reads_reviews ? gamma_term : 0.0);
-        const Odds odds = odds_shifted(mo.positive, mo.negative, c.logit_pos, c.logit_neg, z);
+        // The odds depend on the segment and the impression only: once per pass of a moment.
+        const std::size_t at = g * V_ + static_cast<std::size_t>(v);
+        if (odds_stamp_[at] != odds_epoch_) {
+            const double z = segment_shift_[g] + scenario_.beta * values_[static_cast<std::size_t>(v)] +
+                             (mo.reads_reviews ? gamma_term : 0.0);
+            odds_table_[at] = odds_shifted(mo.positive, mo.negative, c.logit_pos, c.logit_neg, z);
+            odds_stamp_[at] = odds_epoch_;
+        }
+        const Odds odds = odds_table_[at];
         odds_.assign({odds.positive, odds.neutral, odds.negative});
         split(n, odds_, outcome_parts_);
         const double pos = outcome_parts_[kPos], neu = outcome_parts_[kNeu], neg = outcome_parts_[kNeg];
@@ -558,11 +603,28 @@ void Cohort::pass_moment(int m, double gamma_term) {
             const double hi = draw_binomial(counts[o], mv.up);
             const int r = o == kMagic ? kPos : o;
             const std::size_t pc = o == kNeg ? p : bought_class;
-            if (counts[o] - hi > 0.0) route(m, r, g, pc, k, mv.to, counts[o] - hi);
-            if (hi > 0.0) route(m, r, g, pc, k, mv.to + 1, hi);
+            const auto to = static_cast<std::size_t>(mv.to);
+            if (counts[o] - hi > 0.0)
+                finished_[static_cast<std::size_t>(r)].push_back({type(g, pc, k, to), counts[o] - hi});
+            if (hi > 0.0) finished_[static_cast<std::size_t>(r)].push_back({type(g, pc, k, to + 1), hi});
         }
     }
     due.clear();
+    // Those who finished alike (route, segment, purchases, memory, impression) are reviewed and
+    // routed together.
+    for (int r = 0; r < 3; ++r) {
+        Cells& out = finished_[static_cast<std::size_t>(r)];
+        merge(out);
+        for (const Cell& f : out) {
+            std::size_t rest = f.type;
+            const auto v = static_cast<int>(rest % V_);
+            rest /= V_;
+            const std::size_t k = rest % K_;
+            rest /= K_;
+            route(m, r, rest / P_, rest % P_, k, v, f.n);
+        }
+        out.clear();
+    }
 }
 
 void Cohort::step() {
@@ -605,6 +667,7 @@ void Cohort::step() {
         c.head = (c.head + 1) % c.dwell_slots;
         settle(c);
     }
+    decide_returns();
 
     reviews_pos_ *= review_decay_;
     reviews_neg_ *= review_decay_;

@@ -47,6 +47,7 @@
 #include <vector>
 
 #include "engine/metrics.h"
+#include "engine/odds.h"
 #include "engine/random.h"
 #include "engine/scenario.h"
 
@@ -173,7 +174,10 @@ private:
     void route(int m, int outcome, std::size_t g, std::size_t p, std::size_t k, int v, double count);
     void leave(int terminal, std::size_t g, std::size_t p, std::size_t k, int v, double count);
     void pass_moment(int m, double gamma_term);
-    static void merge(Cells& cells);  // sorted by type, one cell per type
+    void decide_returns();  // this tick's finishers: who comes back, and when
+    // One cell per type, in the order each type first appears (deterministic: the order cells
+    // were added); through a dense scratch when the types are few enough, else sorted.
+    void merge(Cells& cells);
 
     std::uint32_t type(std::size_t g, std::size_t p, std::size_t k, std::size_t v) const {
         return static_cast<std::uint32_t>(((g * P_ + p) * K_ + k) * V_ + v);
@@ -201,7 +205,9 @@ private:
     Target entry_, return_to_;
     std::vector<Move> start_, referred_start_;  // per segment
     double review_decay_ = 1.0;
-    std::vector<Cells> waiting_;  // loyalty: by the tick they come back (a ring)
+    std::vector<Cells> waiting_;     // loyalty: by the tick they come back (a ring)
+    Cells finishers_;                // loyalty: this tick's, by type (memory: what they count as now)
+    std::array<Cells, 3> finished_;  // scratch of one moment: who finished, by route and new type
     std::vector<double> delay_p_;
     int delay_min_ = 0;
     double waiting_count_ = 0;
@@ -216,6 +222,12 @@ private:
     std::vector<CohortTick> series_;
     std::vector<double> occupancy_;
     CohortTick current_;
+    std::vector<double> merged_;  // scratch of merge(), by type (when dense)
+    std::vector<std::uint8_t> seen_;
+    std::vector<std::uint32_t> order_;
+    std::vector<Odds> odds_table_;  // of one moment's pass, by (segment, impression)
+    std::vector<std::uint32_t> odds_stamp_;
+    std::uint32_t odds_epoch_ = 0;
     std::vector<double> odds_, outcome_parts_, route_parts_, dwell_parts_, delay_parts_, segment_parts_, entry_parts_;
 };
 
