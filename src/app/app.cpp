@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "app/format.h"
 #include "app/guidance.h"
 #include "app/story.h"
 #include "app/widgets.h"
@@ -608,6 +609,9 @@ void App::start_large_population_run() {
     s.arrivals_per_tick *= k;
     s.initial = static_cast<std::int64_t>(static_cast<double>(s.initial) * k);
     s.max_customers = static_cast<std::int64_t>(std::min(1e15, static_cast<double>(s.max_customers) * k));
+    // A market (v2) grows with the same factor: the same p, q and r, so the same shares over time.
+    if (s.market.enabled)
+        s.market.size = static_cast<std::int64_t>(std::min(1e15, static_cast<double>(s.market.size) * k));
     CohortOptions opt;
     opt.mode = x.cohort_expected ? CohortMode::Expected : CohortMode::Stochastic;
     const auto t0 = std::chrono::steady_clock::now();
@@ -634,10 +638,12 @@ void App::advance_large_run(std::chrono::steady_clock::time_point until) {
     char buf[400];
     std::snprintf(buf, sizeof buf,
                   "%.4g customers (%s arrivals), %d %ss in %.1f ms: %.4g purchases (conversion %.1f%%), "
-                  "%.4g done, %.4g lost, NPS %+.1f, rating %.2f",
+                  "%.4g done, %.4g lost, %s %s, rating %.2f",
                   t.arrivals, scales[std::clamp(x.cohort_scale, 0, 5)], cohort->tick(),
                   cohort->scenario().time_unit.c_str(), x.cohort_ms, t.purchases,
-                  t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0, t.done, t.lost, t.nps(), cohort->rating());
+                  t.arrivals > 0 ? 100 * t.purchases / t.arrivals : 0.0, t.done, t.lost,
+                  nps_label(cohort->scenario()).c_str(), signed_score(t.nps()).c_str(),  // "-": nobody asked
+                  cohort->rating());
     x.cohort_summary = buf;
     x.cohort_active.clear();
     x.cohort_conversion.clear();

@@ -51,6 +51,11 @@ LiveView view_of(const Cohort& c) {
     v.advocates = t.advocates;
     v.nps = t.nps();
     v.rating = c.rating();
+    v.returns = t.returns;
+    v.waiting = t.waiting;
+    v.market_advocates = t.market_advocates;
+    v.market_critics = t.market_critics;
+    v.buyers = t.buyers;
     for (const CohortMomentStats& m : c.moments())
         v.moments.push_back({m.entered, m.positive, m.neutral, m.negative, m.magic, m.lost_after, m.purchases});
     return v;
@@ -83,19 +88,23 @@ double LiveView::arrivals_at(std::size_t t) const {
 }
 
 double LiveView::returns_at(std::size_t t) const {
-    return agents ? static_cast<double>(agents->series()[t].returns) : 0.0;
+    return agents ? static_cast<double>(agents->series()[t].returns) : cohort ? cohort->series()[t].returns : 0.0;
 }
 
 double LiveView::waiting_at(std::size_t t) const {
-    return agents ? static_cast<double>(agents->series()[t].waiting) : 0.0;
+    return agents ? static_cast<double>(agents->series()[t].waiting) : cohort ? cohort->series()[t].waiting : 0.0;
 }
 
 double LiveView::market_advocates_at(std::size_t t) const {
-    return agents ? static_cast<double>(agents->series()[t].market_advocates) : 0.0;
+    return agents   ? static_cast<double>(agents->series()[t].market_advocates)
+           : cohort ? cohort->series()[t].market_advocates
+                    : 0.0;
 }
 
 double LiveView::market_critics_at(std::size_t t) const {
-    return agents ? static_cast<double>(agents->series()[t].market_critics) : 0.0;
+    return agents   ? static_cast<double>(agents->series()[t].market_critics)
+           : cohort ? cohort->series()[t].market_critics
+                    : 0.0;
 }
 
 std::vector<double> LiveView::live_histogram() const {

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -38,7 +39,7 @@ bool call_button(const char* label, ImVec2 size) {
 void outcome_row(const char* label, const char* term, const std::string& value, const char* note = nullptr) {
     ImGui::TableNextRow();
     ImGui::TableNextColumn();
-    ImGui::TextUnformatted(label);
+    ImGui::TextWrapped("%s", label);  // a long label (v2: "Purchases per customer") wraps in its column
     glossary_tip(term, note);
     ImGui::TableNextColumn();
     ImGui::TextWrapped("%s", value.c_str());
@@ -53,25 +54,31 @@ std::string count_and_share(double n, double of) {
 // The v2 rows: loyalty (returns, waiting, purchases per customer, repeat buyers), the market
 // (its size, reached so far, advocates and critics) and money. `s` is the scenario the engine
 // runs (the live view may run a smaller market than the scenario's, see App::live_scenario).
-void v2_outcome_rows(const Scenario& s, const LiveView& v) {
+void v2_outcome_rows(const Scenario& s, const LiveView& v, std::int64_t journey_market) {
     if (s.loyalty.enabled) {
         outcome_row("Returns", "returns", human_count(v.returns));
         outcome_row("Waiting to come back", "waiting", human_count(v.waiting));
         char per[48];
         std::snprintf(per, sizeof per, "%.2f", v.arrivals > 0 ? v.purchases / v.arrivals : 0.0);
         outcome_row("Purchases per customer", "conversion", v.arrivals > 0 ? per : "-");
+        // The buyers' shares with exactly 1, 2 and 3 or more purchases (buyers[k]: at least k + 1).
         const double b = v.buyers[0];
-        outcome_row("Buyers with 1 / 2 / 3+ purchases", "repeat buyers",
-                    b > 0 ? percent((v.buyers[0] - v.buyers[1]) / b) + " / " +
-                                percent((v.buyers[1] - v.buyers[2]) / b) + " / " + percent(v.buyers[2] / b)
-                          : "-");
+        outcome_row("Repeat buyers", "repeat buyers",
+                    b > 0 ? "1: " + percent((v.buyers[0] - v.buyers[1]) / b) +
+                                "\n2: " + percent((v.buyers[1] - v.buyers[2]) / b) + "\n3+: " + percent(v.buyers[2] / b)
+                          : "-",
+                    "Of the buyers: the share with 1, 2, and 3 or more purchases.");
     }
     if (s.market.enabled) {
         const double size = static_cast<double>(s.market.size);
-        outcome_row("Market", "market", human_count(size) + " people");
-        outcome_row("Reached so far", "market", count_and_share(v.arrivals, size));
-        outcome_row("Advocates / critics", "critic",
-                    human_count(v.market_advocates) + " / " + human_count(v.market_critics));
+        outcome_row("Market", "market",
+                    human_count(size) + " people" +
+                        (s.market.size < journey_market ? " (the live view's scale of the journey's " +
+                                                              human_count(static_cast<double>(journey_market)) + ")"
+                                                        : ""));
+        outcome_row("Reached", "market", count_and_share(v.arrivals, size));
+        outcome_row("Advocates", "advocate", count_and_share(v.market_advocates, size));
+        outcome_row("Critics", "critic", count_and_share(v.market_critics, size));
     }
     if (s.money.enabled) {
         // engine/money.h's ledger of the counts so far, whichever engine runs.
@@ -189,7 +196,13 @@ void App::draw_run_window() {
     // ---- the outcome so far, in two columns whose values wrap (never cut) ----
     section("Outcome so far");
     if (ImGui::BeginTable("outcome", 2, ImGuiTableFlags_SizingStretchProp | ImGuiTableFlags_NoSavedSettings)) {
-        ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed);
+        // The labels' column fits the widest label up to 40 % of the width (longer ones wrap), so
+        // the values keep room to wrap between words.
+        float label_w = ImGui::CalcTextSize("In journey").x;
+        for (const char* l : {"Customers", "Purchases", "Returns", "Advocates", "Revenue"})
+            label_w = std::max(label_w, ImGui::CalcTextSize(l).x);
+        label_w = std::max(label_w, ImGui::CalcTextSize(nps_label(edited_).c_str()).x);
+        ImGui::TableSetupColumn("what", ImGuiTableColumnFlags_WidthFixed, std::min(label_w, 0.4f * avail));
         ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch);
         outcome_row("Customers", "arrivals",
                     human_count(v.arrivals) + (v.referrals > 0 ? " (" + human_count(v.referrals) + " referred)" : ""));
@@ -214,7 +227,7 @@ void App::draw_run_window() {
         std::snprintf(rating, sizeof rating, "%.2f (%s+ / %s- reviews)", v.rating,
                       human_count(v.reviews_positive).c_str(), human_count(v.reviews_negative).c_str());
         outcome_row("Rating", "rating", rating);
-        v2_outcome_rows(run_.sim && v.individuals() ? run_.sim->scenario() : edited_, v);
+        v2_outcome_rows(run_.sim && v.individuals() ? run_.sim->scenario() : edited_, v, edited_.market.size);
         ImGui::EndTable();
     }
 
@@ -253,22 +266,22 @@ void App::draw_run_window() {
         changed |= slider_double("come back", s.loyalty.base, 0, 1, "%.2f", nullptr, locked("/loyalty/base"));
         remember_item("slider_loyalty_base");
         glossary_tip("returns", "The chance of coming back at impression 0.");
-        changed |=
-            slider_double("by impression", s.loyalty.impression, 0, 20, "%.1f", nullptr, locked("/loyalty/impression"));
+        changed |= slider_double("impression##loyalty", s.loyalty.impression, 0, 20, "%.1f", nullptr,
+                                 locked("/loyalty/impression"));
         glossary_tip("returns", "How much a better impression raises the chance of coming back (0: not at all).");
     }
     if (s.market.enabled) {
         section("Market");
-        changed |= slider_double("advertising p", s.market.advertising, 0, std::max(0.05, s.market.advertising), "%.4f",
+        changed |= slider_double("ads (p)", s.market.advertising, 0, std::max(0.05, s.market.advertising), "%.4f",
                                  nullptr, locked("/market/advertising"));
-        glossary_tip("market", "p: the chance per tick that advertising brings someone who never came.");
-        changed |= slider_double("word of mouth q", s.market.word_of_mouth, 0, std::max(2.0, s.market.word_of_mouth),
-                                 "%.3f", nullptr, locked("/market/word_of_mouth"));
+        glossary_tip("market", "p, advertising: the chance per tick that advertising brings someone who never came.");
+        changed |= slider_double("talk (q)", s.market.word_of_mouth, 0, std::max(2.0, s.market.word_of_mouth), "%.3f",
+                                 nullptr, locked("/market/word_of_mouth"));
         remember_item("slider_market_q");
-        glossary_tip("market", "q: how strongly advocates bring the people who never came.");
-        changed |= slider_double("critics r", s.market.negative, 0, std::max(2.0, s.market.negative), "%.3f", nullptr,
+        glossary_tip("market", "q, word of mouth: how strongly advocates bring the people who never came.");
+        changed |= slider_double("critics (r)", s.market.negative, 0, std::max(2.0, s.market.negative), "%.3f", nullptr,
                                  locked("/market/negative"));
-        glossary_tip("critic", "r: how strongly critics keep people away.");
+        glossary_tip("critic", "r, negative word of mouth: how strongly critics keep people away.");
     }
     if (s.money.enabled) {
         section("Money");

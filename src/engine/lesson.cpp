@@ -76,7 +76,10 @@ StepResult evaluate_step(const LessonStep& step, const Scenario& base, const Sce
         r.values.push_back(v);
         const bool ok = known && (g.at_least ? v >= g.value : v <= g.value);
         r.met = r.met && ok;
-        std::snprintf(buf, sizeof buf, "%s%s %.4g (goal %s %.4g)", r.detail.empty() ? "" : "; ", g.metric.c_str(), v,
+        // An undefined value (NPS while nobody was asked) reads "-", never "nan".
+        char value[32] = "-";
+        if (v == v) std::snprintf(value, sizeof value, "%.4g", v);
+        std::snprintf(buf, sizeof buf, "%s%s %s (goal %s %.4g)", r.detail.empty() ? "" : "; ", g.metric.c_str(), value,
                       g.at_least ? ">=" : "<=", g.value);
         r.detail += buf;
     }
