@@ -487,7 +487,7 @@ TEST_CASE("v2 agreement: the shipped launch scenario's market at 1M and 100M, 36
                     << c.totals().arrivals << " arrivals, " << c.totals().returns << " returns");
             CHECK(c.exact());
             CHECK(c.totals().arrivals > 0.01 * size);
-            CHECK(seconds < 10);  // about a second natively; the bound only catches per-customer work
+            CHECK(seconds < 60);  // about a second natively (more under ASan); the bound only catches per-customer work
         }
     }
 }
@@ -512,7 +512,7 @@ TEST_CASE("v2 agreement: a market of 1M and of 100M with loyalty, 365 ticks") {
                               << " cells at the end, " << c.totals().arrivals << " arrivals, " << c.totals().returns
                               << " returns");
             CHECK(c.totals().arrivals > 0.5 * size);
-            CHECK(seconds < 10);  // about a second natively; the bound only catches per-customer work
+            CHECK(seconds < 60);  // about a second natively (more under ASan); the bound only catches per-customer work
         }
     }
 }
