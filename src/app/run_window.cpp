@@ -46,6 +46,13 @@ void outcome_row(const char* label, const char* term, const std::string& value, 
     glossary_tip(term, note);
 }
 
+// "1.19 purchases per customer".
+std::string per_customer(double x, const char* what) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.2f %s per customer", x, what);
+    return buf;
+}
+
 // A whole number of customers, or its share of `of` in brackets.
 std::string count_and_share(double n, double of) {
     return human_count(n) + (of > 0 ? " (" + percent(n / of) + ")" : "");
@@ -211,7 +218,10 @@ void App::draw_run_window() {
                     human_count(v.purchases) +
                         (v.arrivals > 0 ? " (" + percent(v.purchases / v.arrivals) + " of customers)" : ""));
         if (run_.analysis.ok)
-            outcome_row("Exact", "exact", percent(run_.analysis.expected_purchases) + " per customer",
+            // With loyalty a customer's lifetime may hold several purchases: a count, not a share.
+            outcome_row("Exact", "exact",
+                        edited_.loyalty.enabled ? per_customer(run_.analysis.expected_purchases, "purchases")
+                                                : percent(run_.analysis.expected_purchases) + " per customer",
                         run_.analysis.ignores_feedback
                             ? "Expected purchases per customer, ignoring this journey's reviews, impression "
                               "carry-over and referrals."
