@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "engine/metrics.h"
+#include "engine/parameters.h"
 #include "engine/simulation.h"
 #include "io/loader.h"
 #include "scenario_builders.h"
@@ -265,4 +266,29 @@ TEST_CASE("loyalty edits during a run: a longer delay keeps who waits, switching
     REQUIRE(sim.update_parameters(off));
     sim.run_to_end();
     CHECK(sim.totals().returns == 1000);
+}
+
+TEST_CASE("the review-rate parameter scales the NPS groups' rates, keeping their proportions") {
+    Scenario s = journey({M("stay", 0.5, 0.2)});
+    s.moments[0].review_by_group = true;
+    s.moments[0].review_group = {0.4, 0.2, 0.3};  // detractor, passive, promoter
+    s.moments[0].review = 0.4;
+    std::string error;
+    REQUIRE(set_parameter(s, "/moments/stay/review", 0.2, error));
+    CHECK(s.moments[0].review_group[0] == doctest::Approx(0.2));
+    CHECK(s.moments[0].review_group[1] == doctest::Approx(0.1));
+    CHECK(s.moments[0].review_group[2] == doctest::Approx(0.15));
+    CHECK(get_parameter(s, "/moments/stay/review").value() == doctest::Approx(0.2));
+    REQUIRE(set_parameter(s, "/moments/stay/review/promoter", 0.5, error));
+    CHECK(s.moments[0].review_group[2] == 0.5);
+    CHECK(get_parameter(s, "/moments/stay/review").value() == 0.5);
+    CHECK(get_parameter(s, "/moments/stay/review/passive").value() == doctest::Approx(0.1));
+    // A single rate becomes groups when one group is set.
+    Scenario v1 = journey({M("stay", 0.5, 0.2)});
+    v1.moments[0].review = 0.3;
+    REQUIRE(set_parameter(v1, "/moments/stay/review/detractor", 0.6, error));
+    CHECK(v1.moments[0].review_by_group);
+    CHECK(v1.moments[0].review_group[1] == 0.3);
+    CHECK(v1.moments[0].review_group[0] == 0.6);
+    CHECK_FALSE(set_parameter(v1, "/moments/stay/review/detractor", 1.5, error));
 }

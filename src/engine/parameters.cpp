@@ -15,8 +15,9 @@ namespace {
 // What a path names: one number with its allowed range, plus the few fields whose setting has
 // a side effect (p+ and p- keep their sum <= 1; dwell sets min and max together).
 struct Field {
-    enum class Kind { None, Real, Int, Int64, Positive, Negative, Dwell, DwellMin, DwellMax };
+    enum class Kind { None, Real, Int, Int64, Positive, Negative, Dwell, DwellMin, DwellMax, Review, ReviewGroup };
     Kind kind = Kind::None;
+    int group = 0;  // ReviewGroup: detractor 0, passive 1, promoter 2
     double* real = nullptr;
     int* integer = nullptr;
     std::int64_t* big = nullptr;
@@ -138,8 +139,16 @@ Field locate(Scenario& s, const std::string& path) {
             if (f == "positive") return of_moment(Field::Kind::Positive, mo, 0, 1);
             if (f == "negative") return of_moment(Field::Kind::Negative, mo, 0, 1);
             if (f == "magic") return real(mo.magic, 0, 1);
-            if (f == "review") return real(mo.review, 0, 1);
+            if (f == "review") return of_moment(Field::Kind::Review, mo, 0, 1);
             if (f == "dwell") return of_moment(Field::Kind::Dwell, mo, 1, 10000);
+        } else if (n == 4 && f == "review") {
+            static const char* groups[] = {"detractor", "passive", "promoter"};
+            for (int g = 0; g < 3; ++g)
+                if (p[3] == groups[g]) {
+                    Field r = of_moment(Field::Kind::ReviewGroup, mo, 0, 1);
+                    r.group = g;
+                    return r;
+                }
         } else if (n == 4 && f == "impact") {
             static const char* names[] = {"positive", "neutral", "negative", "magic"};
             for (std::size_t o = 0; o < 4; ++o)
@@ -200,6 +209,25 @@ bool set_parameter(Scenario& s, const std::string& path, double v, std::string& 
         case Field::Kind::Dwell:
             f.moment->dwell_min = f.moment->dwell_max = static_cast<int>(v);
             break;
+        case Field::Kind::Review: {
+            // By NPS group: the largest group's rate becomes v and the others keep their
+            // proportion to it (a "review rate" slider keeps the scenario's asymmetry).
+            Moment& m = *f.moment;
+            if (m.review_by_group) {
+                const double top = std::max({m.review_group[0], m.review_group[1], m.review_group[2]});
+                for (double& g : m.review_group) g = top > 0 ? std::min(1.0, g * v / top) : v;
+            }
+            m.review = v;
+            break;
+        }
+        case Field::Kind::ReviewGroup: {
+            Moment& m = *f.moment;
+            if (!m.review_by_group) m.review_group = {m.review, m.review, m.review};
+            m.review_by_group = true;
+            m.review_group[static_cast<std::size_t>(f.group)] = v;
+            m.review = std::max({m.review_group[0], m.review_group[1], m.review_group[2]});
+            break;
+        }
         case Field::Kind::DwellMin:
             f.moment->dwell_min = static_cast<int>(v);
             f.moment->dwell_max = std::max(f.moment->dwell_max, f.moment->dwell_min);
@@ -233,6 +261,11 @@ std::optional<double> get_parameter(const Scenario& s, const std::string& path) 
             return f.moment->negative;
         case Field::Kind::Dwell:
             return 0.5 * (f.moment->dwell_min + f.moment->dwell_max);
+        case Field::Kind::Review:
+            return f.moment->review;  // the largest group's rate when by group
+        case Field::Kind::ReviewGroup:
+            return f.moment->review_by_group ? f.moment->review_group[static_cast<std::size_t>(f.group)]
+                                             : f.moment->review;
         case Field::Kind::DwellMin:
             return static_cast<double>(f.moment->dwell_min);
         case Field::Kind::DwellMax:

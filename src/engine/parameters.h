@@ -9,6 +9,8 @@
 //   /segments/<index>/share | shift | initial_impression
 //   /moments/<id or index>/positive | negative | magic | review | dwell | dwell/min | dwell/max
 //   /moments/<id or index>/impact/positive | neutral | negative | magic
+//   /moments/<id or index>/review: by NPS group, the largest group's rate (setting it scales
+//   the three, keeping their proportions); /review/promoter | passive | detractor: one group
 //   v2: /loyalty/base | impression   /market/advertising | word_of_mouth | negative   /money/revenue
 #pragma once
 #include <optional>
