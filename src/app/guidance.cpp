@@ -21,14 +21,14 @@ namespace {
 constexpr const char* kTryDefault[] = {
     "Press Play and name the phase of each moment as the guests pass it. Which moment is the one purchase?",
     "Click the check-in (on the map) and drag its negative odds p- from 0.15 to 0.35. Within two or three weeks the "
-    "rating falls from about 0.8 to 0.7, and fewer readers get past the reviews. Why is the effect delayed?",
+    "rating falls from about 0.73 to 0.6, and fewer readers get past the reviews. Why is the effect delayed?",
     "Reset, then raise the stay's magic from 0.1 to 0.4: about a fifth more advocates, and their referrals arrive "
     "as extra customers. Compare the cost of that with fixing the check-in.",
     "Set both influences (impression and reviews) and the referrals to 0, then read each moment's exact analysis: "
     "which moment has the largest removal effect, and which the largest lift?",
 };
 constexpr const char* kTryHotel[] = {
-    "Drag the check-in's p- from 0.15 to 0.35: the rating drops by about five points and the research moment "
+    "Drag the check-in's p- from 0.15 to 0.35: the rating drops by about seven points and the research moment "
     "converts fewer readers in the following weeks.",
     "Raise dinner's magic from 0.12 to 0.4 and count the advocates. Then lower the maitre d's p+ instead: how much "
     "of dinner's damage was the recovery hiding?",
@@ -36,8 +36,8 @@ constexpr const char* kTryHotel[] = {
     "Compare the segments: is the difficult customer worth a moment of their own?",
 };
 constexpr const char* kTryShelf[] = {
-    "Raise the first use's p- from 0.15 to 0.35 (a product that disappoints): the rating falls from about 0.85 to "
-    "0.75, and two weeks later the search moment loses shoppers.",
+    "Raise the first use's p- from 0.15 to 0.35 (a product that disappoints): the rating falls from about 0.8 to "
+    "0.7, and two weeks later the search moment loses shoppers.",
     "Set the reviews influence (gamma) to 0 and repeat: the rating still falls but nothing else does. That is the "
     "difference between a ZMOT world and the shelf before the internet.",
     "Improve the shelf (p+ up) or the first use instead: which gives more purchases per arrival in the exact "

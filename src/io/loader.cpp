@@ -933,6 +933,11 @@ void Reader::read_word_of_mouth(const Json& j, Scenario& s) {
     if (!expect_object(j, ptr)) return;
     check_keys(j, ptr, {"advocate_threshold", "referral_rate", "referral_ticks", "referral_boost", "critic_threshold"});
     opt_number(j, ptr, "critic_threshold", {-1, 1}, s.critic_threshold);
+    if (member(j, "critic_threshold") && s.critic_threshold >= s.advocate_threshold) {
+        p_.error(child(ptr, "critic_threshold"),
+                 "must be below advocate_threshold (" + format_number(s.advocate_threshold) +
+                     "): nobody can be an advocate and a critic at once, got " + format_number(s.critic_threshold));
+    }
     opt_number(j, ptr, "advocate_threshold", {-1, 1}, s.advocate_threshold);
     opt_number(j, ptr, "referral_rate", {0, 1000}, s.referral_rate);
     opt_integer(j, ptr, "referral_ticks", 0, 100000, s.referral_ticks);

@@ -63,6 +63,7 @@ const SCHEMA_DETECTABLE = [
 // Bad files that only the loader can refuse (cross references, min > max, a comparison of two
 // keys): the schema must accept them, which shows it is not stricter than the loader.
 const LOADER_ONLY = [
+  "v2_critic_above_advocate",
   "v2_loyalty_after_min_over_max",
   "v2_loyalty_unknown_return_to",
   "v2_market_initial_over_size",
