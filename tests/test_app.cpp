@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "fake_host.h"
 #include "app/format.h"
 #include "app/glossary.h"
 #include "app/guidance.h"
@@ -22,23 +23,6 @@ using namespace motsim;
 using namespace motsim::app;
 
 namespace {
-
-struct FakeHost final : Host {
-    std::map<std::string, std::string> stored;
-    std::vector<std::pair<std::string, std::string>> events;
-    void open_file(const std::string&) override {}
-    std::string save_file(const std::string& name, const std::string&, const std::string&) override { return name; }
-    void request_screenshot(const std::string&) override {}
-    void store(const std::string& k, const std::string& v) override { stored[k] = v; }
-    std::string load(const std::string& k) override { return stored.count(k) ? stored[k] : ""; }
-    bool is_browser() const override { return true; }
-    void emit(const std::string& name, const std::string& json) override { events.emplace_back(name, json); }
-    int count(const std::string& name) const {
-        int n = 0;
-        for (const auto& e : events) n += e.first == name;
-        return n;
-    }
-};
 
 const char* kDesk = R"({"motsim": 1, "name": "Desk", "ticks": 30, "seed": 4,
   "population": {"arrivals_per_tick": 40},

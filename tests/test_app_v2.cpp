@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/app.h"
+#include "fake_host.h"
 #include "app/format.h"
 #include "app/guidance.h"
 #include "app/plot_math.h"
@@ -24,18 +25,6 @@ using namespace motsim;
 using namespace motsim::app;
 
 namespace {
-
-struct V2Host final : Host {
-    std::map<std::string, std::string> stored;
-    std::vector<std::pair<std::string, std::string>> events;
-    void open_file(const std::string&) override {}
-    std::string save_file(const std::string& name, const std::string&, const std::string&) override { return name; }
-    void request_screenshot(const std::string&) override {}
-    void store(const std::string& k, const std::string& v) override { stored[k] = v; }
-    std::string load(const std::string& k) override { return stored.count(k) ? stored[k] : ""; }
-    bool is_browser() const override { return true; }
-    void emit(const std::string& name, const std::string& json) override { events.emplace_back(name, json); }
-};
 
 // A launch: a market of 50,000 people, loyal customers coming back to research, money.
 const char* kLaunch = R"({"motsim": 1, "name": "Launch", "ticks": 120, "seed": 3,
@@ -60,7 +49,7 @@ nlohmann::json state_of(const App& app) { return nlohmann::json::parse(app.state
 }  // namespace
 
 TEST_CASE("app v2: NPS is null while nobody was asked, and says who is asked") {
-    V2Host host;
+    FakeHost host;
     App app(host);
     REQUIRE(app.load_text(kLaunch, "launch.json"));
     const nlohmann::json s0 = state_of(app);
@@ -87,7 +76,7 @@ TEST_CASE("app v2: NPS is null while nobody was asked, and says who is asked") {
 }
 
 TEST_CASE("app v2: loyalty, market and money in the state, from the engine's totals and money.h") {
-    V2Host host;
+    FakeHost host;
     App app(host);
     REQUIRE(app.load_text(kLaunch, "launch.json"));
     app.finish_now();
@@ -122,7 +111,7 @@ TEST_CASE("app v2: loyalty, market and money in the state, from the engine's tot
 }
 
 TEST_CASE("app v2: a market larger than the live view's cap runs scaled down, the same p and q") {
-    V2Host host;
+    FakeHost host;
     App app(host);
     std::string big = kLaunch;
     big.replace(big.find("50000"), 5, "90000000");
@@ -136,7 +125,7 @@ TEST_CASE("app v2: a market larger than the live view's cap runs scaled down, th
 }
 
 TEST_CASE("app v2: the v2 sliders' paths change the run live; a lesson can lock them") {
-    V2Host host;
+    FakeHost host;
     App app(host);
     REQUIRE(app.load_text(kLaunch, "launch.json"));
     for (int i = 0; i < 20; ++i) app.step();
@@ -190,7 +179,7 @@ TEST_CASE("app v2: the customer story tells a comeback") {
     CHECK(summary.find("still in the journey at research") != std::string::npos);
     CHECK(summary.find("came back once") != std::string::npos);
     // And in a real run: a watched loyal customer's comeback is told.
-    V2Host host;
+    FakeHost host;
     App app(host);
     REQUIRE(app.load_text(kLaunch, "launch.json"));
     app.finish_now();

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "app/app.h"
+#include "fake_host.h"
 #include "io/loader.h"
 
 using namespace motsim;
@@ -15,18 +16,6 @@ using namespace motsim::app;
 using Json = nlohmann::json;
 
 namespace {
-
-struct FakeHost final : Host {
-    std::map<std::string, std::string> stored;
-    std::vector<std::pair<std::string, std::string>> events;
-    void open_file(const std::string&) override {}
-    std::string save_file(const std::string& name, const std::string&, const std::string&) override { return name; }
-    void request_screenshot(const std::string&) override {}
-    void store(const std::string& k, const std::string& v) override { stored[k] = v; }
-    std::string load(const std::string& k) override { return stored.count(k) ? stored[k] : ""; }
-    bool is_browser() const override { return true; }
-    void emit(const std::string& name, const std::string& json) override { events.emplace_back(name, json); }
-};
 
 Json run(App& app, const Json& cmd) {
     const Json r = Json::parse(app.edit(cmd.dump()), nullptr, false);
