@@ -111,6 +111,10 @@ void App::handle_shortcuts() {
         pause();
         step();
         ImGui::NavMoveRequestCancel();  // the arrow was a step, not a move to an item
+        // With no item highlighted yet, ImGui turns a move into a request for the first item,
+        // which lands (highlighted) a frame later: cancel that too.
+        g.NavInitRequest = g.NavInitRequestFromMove = false;
+        g.NavInitResultId = 0;
         g.NavDisableHighlight = true;
     }
     if (pressed(kKeyR)) reset();
