@@ -97,7 +97,9 @@ async function testBuildThroughCanvas(ctx) {
 
   // Rename the moment in the Moment of truth window.
   await clickWidget(page, "moment_name");
+  await frames(page, 3);  // the field is active from the frame after the click (under load, later)
   await page.keyboard.press("Control+A");
+  await frames(page, 2);
   await page.keyboard.type("Sees an ad");
   await key(page, "Enter");
   sc = await scenario(page);
