@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build clang libclang-rt-14-dev emscripten nodejs npm
           libglfw3-dev libgl-dev nlohmann-json3-dev doctest-dev xvfb xauth chromium
-          python3 python3-simpy3 dpkg-dev xz-utils fonts-dejavu-core)
+          python3 python3-simpy3 dpkg-dev xz-utils fonts-dejavu-core
+          libzip-dev pkg-config libxml2-utils)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -48,9 +49,11 @@ if [[ ! -f $IMGUI_DIR/imgui.cpp ]]; then
   echo "setup: Dear ImGui sources in $IMGUI_DIR"
 fi
 
-# npm tooling for the schema and browser tests (playwright-core drives Debian's chromium; axe-core
-# checks the pages' accessibility).
+# npm: fflate and @xapi/cmi5 ship in LMS packages (the web build copies them into the site);
+# the rest is test tooling (playwright-core drives Debian's chromium; axe-core checks the pages'
+# accessibility; scorm-again, sql.js and xapi-validation play the LMS and the LRS).
 if [[ ! -d node_modules/playwright-core || ! -d node_modules/ajv || ! -d node_modules/axe-core ||
+      ! -d node_modules/fflate || ! -d node_modules/@xapi/cmi5 || ! -d node_modules/scorm-again ||
       package.json -nt node_modules ]]; then
   if [[ -f package-lock.json ]]; then npm ci --no-audit --no-fund --loglevel=error
   else npm install --no-audit --no-fund --loglevel=error; fi

@@ -1,4 +1,4 @@
-// The `motsim` command line: run, analyze, validate. Same code natively and under Node (wasm).
+// The `motsim` command line: run, analyze, validate, the experiments and package. Same code natively and under Node (wasm).
 // Exit codes: 0 ok, 1 bad input (the scenario or a file), 2 usage.
 #include <cerrno>
 #include <cmath>
@@ -13,6 +13,7 @@
 #include "cli/experiments_cli.h"
 #include "cli/common.h"
 #include "cli/memory.h"
+#include "cli/package_cli.h"
 #include "engine/analysis.h"
 #include "engine/cohort.h"
 #include "engine/simulation.h"
@@ -42,6 +43,7 @@ const char* kHelp =
     "  motsim validate FILE\n"
     "      check a scenario; problems go to standard error as FILE: /json/pointer: message\n"
     "      (a warning, exit 0, when a run would need more than the 2G default memory limit)\n"
+    "%s"
     "%s"
     "  motsim --help\n"
     "\n"
@@ -268,6 +270,7 @@ int main(int argc, char** argv) {
     if (cmd == "--help" || cmd == "-h" || cmd == "help") {
         std::string help = kHelp;  // the experiment commands go where "%s" stands
         help.replace(help.find("%s"), 2, motsim::cli::kExperimentsHelp);
+        help.replace(help.find("%s"), 2, motsim::cli::kPackageHelp);
         std::cout << help;
         return kOk;
     }
@@ -277,5 +280,6 @@ int main(int argc, char** argv) {
     if (cmd == "replicate") return motsim::cli::cmd_replicate(args);
     if (cmd == "sweep") return motsim::cli::cmd_sweep(args);
     if (cmd == "rank") return motsim::cli::cmd_rank(args);
+    if (cmd == "package") return motsim::cli::cmd_package(args, argv[0]);
     return usage("unknown command " + cmd);
 }

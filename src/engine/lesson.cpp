@@ -2,11 +2,14 @@
 
 #include <cstdio>
 
+#include "engine/money.h"
+
 namespace motsim {
 
 const std::vector<std::string>& lesson_metric_names() {
     static const std::vector<std::string> names{"conversion", "nps",      "rating",    "done_share", "lost_share",
-                                                "purchases",  "arrivals", "advocates", "referrals"};
+                                                "purchases",  "arrivals", "advocates", "referrals",
+                                                "profit",     "revenue",  "returns"};
     return names;
 }
 
@@ -32,6 +35,11 @@ bool lesson_metric(const Simulation& sim, const std::string& metric, double& out
         out = static_cast<double>(t.advocates);
     else if (metric == "referrals")
         out = static_cast<double>(t.referrals);
+    else if (metric == "profit" || metric == "revenue") {
+        const Ledger l = ledger_of(sim.scenario(), t, sim.moments());
+        out = metric == "profit" ? l.profit : l.revenue;
+    } else if (metric == "returns")
+        out = static_cast<double>(t.returns);
     else
         return false;
     return true;

@@ -2,6 +2,7 @@
 // touchpoints"), each checked by the engine on a fresh run of the learner's scenario, so a goal
 // is met by the parameters, never by the timing of an edit during a run.
 #pragma once
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,13 +23,24 @@ struct LessonStep {
     int max_changed_moments = -1;   // at most this many moments edited (-1: any)
 };
 
+// The panels a learner sees while the lesson runs (what `panels` of the app's configuration sets).
+struct LessonPanels {
+    bool menu = true, controls = true, editor = true, charts = true, story = true;
+    bool operator==(const LessonPanels&) const = default;
+};
+
 struct Lesson {
     std::string title;
-    std::vector<LessonStep> steps;
+    std::string introduction;        // shown before the first step ("" : none)
+    std::vector<LessonStep> steps;   // 1 to 50
+    std::vector<std::string> locked; // parameter paths the learner may not change ("/moments/x/*": a subtree)
+    std::optional<LessonPanels> panels;  // none: the host's choice
+    std::vector<std::string> mirror;     // parameter paths the DOM mirror shows as sliders (none: its default)
 };
 
 // The metrics a goal may name: conversion (purchases per arrival), nps, rating, done_share,
-// lost_share, purchases, arrivals, advocates, referrals.
+// lost_share, purchases, arrivals, advocates, referrals; v2: profit and revenue (a scenario with
+// money), returns (with loyalty).
 const std::vector<std::string>& lesson_metric_names();
 // The metric of a finished (or running) simulation; false if the name is unknown.
 bool lesson_metric(const Simulation& sim, const std::string& metric, double& out);

@@ -276,4 +276,39 @@ std::optional<double> get_parameter(const Scenario& s, const std::string& path) 
     return std::nullopt;
 }
 
+
+const std::vector<std::string>& moment_parameter_fields() {
+    static const std::vector<std::string> fields{"positive",        "negative",       "magic",
+                                                 "review",          "dwell/min",      "dwell/max",
+                                                 "impact/positive", "impact/neutral", "impact/negative",
+                                                 "impact/magic"};
+    return fields;
+}
+
+std::vector<std::string> scenario_parameter_paths(const Scenario& s) {
+    std::vector<std::string> out{"/population/arrivals_per_tick",
+                                 "/population/max_customers",
+                                 "/population/initial",
+                                 "/ticks",
+                                 "/influence/impression",
+                                 "/influence/reviews",
+                                 "/reviews/prior",
+                                 "/reviews/half_life",
+                                 "/word_of_mouth/advocate_threshold",
+                                 "/word_of_mouth/referral_rate",
+                                 "/word_of_mouth/referral_ticks",
+                                 "/word_of_mouth/referral_boost"};
+    if (s.loyalty.enabled)
+        for (const char* f : {"/loyalty/base", "/loyalty/impression"}) out.push_back(f);
+    if (s.market.enabled)
+        for (const char* f : {"/market/advertising", "/market/word_of_mouth", "/market/negative"}) out.push_back(f);
+    if (s.money.enabled) out.push_back("/money/revenue");
+    for (std::size_t g = 0; g < s.segments.size(); ++g)
+        for (const char* f : {"share", "shift", "initial_impression"})
+            out.push_back("/segments/" + std::to_string(g) + "/" + f);
+    for (const Moment& m : s.moments)
+        for (const std::string& f : moment_parameter_fields()) out.push_back("/moments/" + m.id + "/" + f);
+    return out;
+}
+
 }  // namespace motsim

@@ -15,6 +15,7 @@
 #pragma once
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/scenario.h"
 
@@ -28,5 +29,11 @@ bool set_parameter(Scenario& s, const std::string& path, double value, std::stri
 
 // The current value of a parameter, or nothing for a bad path. "dwell" reads the mean dwell.
 std::optional<double> get_parameter(const Scenario& s, const std::string& path);
+
+// Every path of `s` that set_parameter understands (moments by id), in a fixed order: the
+// scenario-wide ones, the v2 blocks the scenario has, segments, then each moment's fields.
+std::vector<std::string> scenario_parameter_paths(const Scenario& s);
+// The fields of a moment's paths ("positive", "impact/magic"...), "/moments/<id>/" + field.
+const std::vector<std::string>& moment_parameter_fields();
 
 }  // namespace motsim
