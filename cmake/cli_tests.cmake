@@ -49,3 +49,15 @@ motsim_browser_test(browser_authoring authoring.test.mjs 400)
 motsim_browser_test(browser_access access.test.mjs 300)
 motsim_browser_test(browser_compare compare.test.mjs 300)
 motsim_browser_test(browser_v2 v2.test.mjs 300)
+
+# `motsim package` (LMS packages): the files, the manifests (xmllint), bad input (tests/bad_lessons).
+find_program(MOTSIM_XMLLINT xmllint)
+find_program(MOTSIM_UNZIP unzip)
+if(MOTSIM_NODE AND MOTSIM_XMLLINT AND MOTSIM_UNZIP)
+  add_test(NAME cli_package COMMAND bash ${CMAKE_SOURCE_DIR}/tests/cli/package_test.sh $<TARGET_FILE:motsim>
+           ${CMAKE_SOURCE_DIR} ${MOTSIM_SITE})
+endif()
+if(MOTSIM_NODE AND EXISTS ${CMAKE_SOURCE_DIR}/node_modules/ajv)
+  add_test(NAME lesson_schema COMMAND ${MOTSIM_NODE} ${CMAKE_SOURCE_DIR}/tests/schema/check_lesson_schema.mjs
+           WORKING_DIRECTORY ${CMAKE_SOURCE_DIR})
+endif()

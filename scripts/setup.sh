@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake ninja-build clang libclang-rt-14-dev emscripten nodejs npm
           libglfw3-dev libgl-dev nlohmann-json3-dev doctest-dev xvfb xauth chromium
           python3 python3-simpy3 dpkg-dev xz-utils fonts-dejavu-core
-          libzip-dev pkg-config libxml2-utils)
+          libzip-dev pkg-config libxml2-utils unzip)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -165,8 +165,7 @@ int cmd_package(const std::vector<std::string>& args, const char* argv0) {
     std::size_t bytes = 0;
     for (const auto& e : entries) bytes += e.second.size();
     std::printf("%s: %s package of \"%s\", %zu files (%.1f MB unpacked)\n", out_file.c_str(),
-                io::package_format_label(*fmt), lesson.title.c_str(), entries.size(),
-                static_cast<double>(bytes) / 1e6);
+                io::package_format_label(*fmt), lesson.title.c_str(), entries.size(), static_cast<double>(bytes) / 1e6);
     return kOk;
 #else
     return bad("this build of motsim has no zip support (it is the WebAssembly command line): use the native motsim");

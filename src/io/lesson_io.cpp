@@ -111,8 +111,8 @@ LessonStep read_step(const json& st, const std::string& ptr, std::vector<Problem
         }
         const bool least = gj.contains("at_least"), most = gj.contains("at_most");
         if (least == most) {
-            problem(problems, gp, least ? "has both at_least and at_most: a goal has one of them"
-                                        : "needs at_least or at_most");
+            problem(problems, gp,
+                    least ? "has both at_least and at_most: a goal has one of them" : "needs at_least or at_most");
             continue;
         }
         const char* key = least ? "at_least" : "at_most";
@@ -184,8 +184,7 @@ bool parse_lesson(const json& j, Lesson& out, std::vector<Problem>& problems, co
     if (j.contains("title")) read_text(j, "title", kLessonTitleMax, root + "/title", lesson.title, problems);
     if (j.contains("introduction"))
         read_text(j, "introduction", kLessonIntroMax, root + "/introduction", lesson.introduction, problems);
-    if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty() ||
-        j["steps"].size() > kLessonStepsMax) {
+    if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty() || j["steps"].size() > kLessonStepsMax) {
         problem(problems, root + "/steps", "must be an array of 1 to " + std::to_string(kLessonStepsMax) + " steps");
     } else {
         for (std::size_t i = 0; i < j["steps"].size(); ++i)
@@ -356,13 +355,15 @@ nlohmann::ordered_json lesson_json(const Lesson& lesson) {
     if (!lesson.locked.empty()) j["locked"] = lesson.locked;
     if (lesson.panels) {
         const LessonPanels& p = *lesson.panels;
-        j["panels"] = {{"menu", p.menu}, {"controls", p.controls}, {"editor", p.editor},
-                       {"charts", p.charts}, {"story", p.story}};
+        j["panels"] = {
+            {"menu", p.menu}, {"controls", p.controls}, {"editor", p.editor}, {"charts", p.charts}, {"story", p.story}};
     }
     if (!lesson.mirror.empty()) j["mirror"] = lesson.mirror;
     return j;
 }
 
-std::string lesson_to_json(const Lesson& lesson) { return lesson_json(lesson).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n"; }
+std::string lesson_to_json(const Lesson& lesson) {
+    return lesson_json(lesson).dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+}
 
 }  // namespace motsim::io
