@@ -38,7 +38,7 @@ var PANELS = ["menu", "controls", "editor", "charts", "story"];
 var EVENTS = ["ready", "tick", "finished", "param", "error", "lesson_step", "lesson_done", "loaded", "share",
               "reached", "lesson_checked", "edit"];
 var METRICS = ["conversion", "nps", "rating", "done_share", "lost_share", "purchases", "arrivals", "advocates",
-               "referrals"];
+               "referrals", "profit", "revenue", "returns"];
 var MIRROR_DEFAULT_MAX = 12;
 
 var thisScript = document.currentScript;

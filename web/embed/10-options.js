@@ -25,6 +25,10 @@ function checkLesson(lesson, report) {
     report("lesson must be an object with a non-empty steps list");
     return null;
   }
+  if (lesson.introduction !== undefined && typeof lesson.introduction !== "string") {
+    report("lesson.introduction must be text");
+    return null;
+  }
   for (var i = 0; i < lesson.steps.length; i++) {
     var st = lesson.steps[i];
     if (!isObject(st) || typeof st.text !== "string") { report("lesson.steps[" + i + "] needs a text"); return null; }
@@ -43,6 +47,25 @@ function checkLesson(lesson, report) {
     }
   }
   return lesson;
+}
+
+// Lesson JSON v2 (docs/lms.md): a lesson may carry its own `locked`, `panels` and `mirror`, which
+// are options of the simulator. They are taken out of the lesson here (checked as the options of
+// the same names) and used where the host gave none; the module gets the lesson's title, steps
+// and introduction. {lesson, locked, panels, mirror} (undefined: the lesson has none).
+// (Any other key goes to the module, which names what it does not know.)
+var LESSON_OPTIONS = ["locked", "panels", "mirror"];
+var LESSON_PAGE_KEYS = ["introduction"];  // shown by the page (web/lms/launch.html), not the module
+function splitLesson(lesson, report) {
+  var out = { lesson: {}, locked: undefined, panels: undefined, mirror: undefined };
+  var extra = {};
+  for (var k in lesson) if (Object.prototype.hasOwnProperty.call(lesson, k)) {
+    if (LESSON_OPTIONS.indexOf(k) >= 0) extra[k] = lesson[k];
+    else if (LESSON_PAGE_KEYS.indexOf(k) < 0) out.lesson[k] = lesson[k];
+  }
+  var o = normalizeOptions(extra, function (m) { report("lesson." + m); }, true);
+  LESSON_OPTIONS.forEach(function (k) { if (o[k] !== undefined) out[k] = o[k]; });
+  return out;
 }
 
 // Host options -> checked options. Bad values are reported and left out; nothing throws.

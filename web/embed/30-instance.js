@@ -176,6 +176,11 @@ Instance.prototype.initialise = function (scenario, lesson, share) {
   if (applied && !applied.loaded)
     this.pendingProblems.push("the link's scenario could not be loaded; " +
                               (restored ? "keeping your saved scenario" : "showing the " + (scenario !== null ? "page's" : "default") + " scenario"));
+  if (lesson) {  // the lesson's own locked, panels and mirror, where the host gave none
+    var parts = splitLesson(lesson, function (m) { self.pendingProblems.push(m); });
+    lesson = parts.lesson;
+    LESSON_OPTIONS.forEach(function (k) { if (o[k] === undefined && parts[k] !== undefined) o[k] = parts[k]; });
+  }
   var config = { theme: this.moduleTheme() };
   if (o.panels) config.panels = o.panels;
   if (o.locked) config.locked = o.locked;

@@ -154,3 +154,27 @@ function editablePaths(s) {
   });
   return out;
 }
+
+// The scenario's parameter paths as the module lists them (src/app/ui_config.cpp parameter_paths):
+// for hosts that keep a learner's edits as [path, value] pairs (web/lms/motsim-lms.js), through
+// MotsimEmbed.params.
+var MOMENT_PARAMS = ["positive", "negative", "magic", "review", "dwell/min", "dwell/max", "impact/positive",
+                     "impact/neutral", "impact/negative", "impact/magic"];
+function parameterPaths(s) {
+  var out = ["/population/arrivals_per_tick", "/population/max_customers", "/population/initial", "/ticks",
+             "/influence/impression", "/influence/reviews", "/reviews/prior", "/reviews/half_life",
+             "/word_of_mouth/advocate_threshold", "/word_of_mouth/referral_rate", "/word_of_mouth/referral_ticks",
+             "/word_of_mouth/referral_boost"];
+  if (!isObject(s)) return out;
+  if (isObject(s.loyalty)) out.push("/loyalty/base", "/loyalty/impression");
+  if (isObject(s.market)) out.push("/market/advertising", "/market/word_of_mouth", "/market/negative");
+  if (isObject(s.money)) out.push("/money/revenue");
+  (Array.isArray(s.segments) ? s.segments : []).forEach(function (g, i) {
+    ["share", "shift", "initial_impression"].forEach(function (k) { out.push("/segments/" + i + "/" + k); });
+  });
+  (Array.isArray(s.moments) ? s.moments : []).forEach(function (m) {
+    if (!isObject(m) || typeof m.id !== "string") return;
+    MOMENT_PARAMS.forEach(function (k) { out.push("/moments/" + m.id + "/" + k); });
+  });
+  return out;
+}

@@ -33,6 +33,11 @@ Instance.prototype.configure = function (partial) {
   var lessonP = o.lesson !== undefined && o.lesson !== null ? lessonObject(o.lesson, function (m) { problems.push(m); }, this.fetchAllow)
     .catch(function (e) { problems.push(errorText(e)); return undefined; }) : Promise.resolve(o.lesson);
   return lessonP.then(function (lesson) {
+    if (lesson) {  // the lesson's own locked, panels and mirror, where this call gives none
+      var parts = splitLesson(lesson, function (m) { problems.push(m); });
+      lesson = parts.lesson;
+      LESSON_OPTIONS.forEach(function (k) { if (o[k] === undefined && parts[k] !== undefined) o[k] = parts[k]; });
+    }
     problems.forEach(function (m) { self.report(m); });
     if (!self.guard("configure()")) return false;
     var ok = problems.length === 0;

@@ -17,7 +17,11 @@ var api = {
   countFrames: countFrames,
   lockStorage: lockStorage,
   readTextFile: readTextFile,
-  textLimitProblem: textLimitProblem
+  textLimitProblem: textLimitProblem,
+  // A scenario's parameters (for a host that keeps edits as [path, value] pairs): the paths the
+  // module knows, a path's value in a scenario object (null when it has none), whether a locked
+  // list covers a path.
+  params: { paths: parameterPaths, value: paramValue, locked: pathLocked }
 };
 global.MotsimEmbed = api;
 
