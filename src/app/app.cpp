@@ -82,8 +82,19 @@ bool App::refuse_long_text(const std::string& text, const std::string& what) {
     return true;
 }
 
+namespace {
+// A lesson file rather than a scenario: a JSON object with "steps" and no "moments" (every
+// scenario has moments). Only text that mentions "steps" is parsed here.
+bool looks_like_lesson(const std::string& text) {
+    if (text.find("\"steps\"") == std::string::npos) return false;
+    const nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+    return j.is_object() && j.contains("steps") && !j.contains("moments");
+}
+}  // namespace
+
 bool App::load_text(const std::string& text, const std::string& origin) {
     if (refuse_long_text(text, "The scenario " + origin)) return false;
+    if (looks_like_lesson(text)) return load_lesson_text(text, origin);
     io::LoadResult r = io::load_scenario(text);
     std::string summary;
     int errors = 0;
@@ -519,6 +530,7 @@ std::string App::lesson_json() const {
     nlohmann::ordered_json j;
     if (!ui_.lesson) return "null";
     j["title"] = ui_.lesson->title;
+    if (!ui_.lesson->introduction.empty()) j["introduction"] = ui_.lesson->introduction;
     j["step"] = lesson_.step;
     j["detail"] = lesson_.detail;
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
@@ -871,6 +883,12 @@ std::string App::state_json() const {
     for (const Message& m : messages_) msgs.push_back({{"text", m.text}, {"error", m.error}});
     j["messages"] = msgs;
     j["lesson"] = nlohmann::json::parse(lesson_json(), nullptr, false);
+    // The lesson editor (lesson_editor.h): open, lock mode, preview and the draft as lesson JSON.
+    j["lesson_editor"] = {{"open", editor_.open},
+                          {"lock_mode", lock_mode()},
+                          {"previewing", editor_.previewing},
+                          {"draft", editor_.has_draft ? nlohmann::ordered_json(io::lesson_json(editor_.draft.lesson))
+                                                      : nlohmann::ordered_json(nullptr)}};
     j["experiment"] = {{"running", experiments_.job != nullptr},
                        {"progress", experiments_.job ? experiments_.job->progress() : 0.0},
                        {"replications", experiments_.replications.has_value()},

@@ -15,6 +15,7 @@
 #include "app/compare.h"
 #include "app/crowd.h"
 #include "app/host.h"
+#include "app/lesson_editor.h"
 #include "app/live_view.h"
 #include "app/rooms.h"
 #include "app/ui_config.h"
@@ -169,6 +170,44 @@ public:
     std::string share_json() const;
     bool load_share(const std::string& json);
 
+    // ---- the lesson editor (authoring.cpp; the window: lesson_window.cpp) -----------------------
+    // A trainer builds a lesson in the app: Lesson > Edit lesson... opens the draft (the
+    // configured lesson, else a new one), the window edits its texts, steps and goals, the lock
+    // mode puts a lock toggle beside each parameter, "Preview as learner" shows the draft as a
+    // learner sees it, and the draft is saved as lesson.json or downloaded as an LMS package.
+    void open_lesson_editor();
+    void close_lesson_editor();
+    bool lesson_editor_open() const { return editor_.open; }
+    LessonDraft& lesson_draft() { return editor_.draft; }
+    const Lesson& lesson_draft_lesson() const { return editor_.draft.lesson; }
+    // The draft as lesson JSON (io::lesson_to_json), "null" when there is none.
+    std::string lesson_draft_json() const;
+    // Lock mode: while on (and the editor open), each parameter shows a lock toggle.
+    void set_lock_mode(bool on) { editor_.lock_mode = on; }
+    bool lock_mode() const { return editor_.open && editor_.lock_mode && !editor_.previewing; }
+    // Locks or unlocks a parameter path in the draft; false if nothing changed.
+    bool set_draft_locked(const std::string& path, bool on);
+    // What io::check_lesson_for and the format's rules say about the draft on this scenario.
+    const std::vector<io::Problem>& lesson_draft_problems();
+    // Saves the draft through the host as lesson.json (a download in a browser).
+    bool save_lesson();
+    // A lesson file (the Open path: JSON with "steps" and no "moments"): into the editor's draft
+    // when the editor is open, else it runs as the page's lesson (its locked and panels applied
+    // as if configured) and becomes the draft. A bad file changes nothing and shows its problems
+    // with their JSON pointers.
+    bool load_lesson_text(const std::string& text, const std::string& origin);
+    // Preview as learner: the draft's lesson, locks and panels applied to a fresh run of the
+    // trainer's scenario; end_preview() gives back the trainer's scenario, history and panels.
+    bool start_preview();
+    void end_preview();
+    bool previewing() const { return editor_.previewing; }
+    // The generated files of an LMS package ("scorm12", "scorm2004", "cmi5") of the draft (or
+    // the configured lesson) on the lesson's base scenario: io::package_files_json's answer.
+    std::string package_files_json(const std::string& format) const;
+    // The download button: in a browser the page zips the files ("package" event); natively the
+    // lesson and the scenario are saved and the command line that packages them is shown.
+    bool download_package(const std::string& format);
+
     // ---- the frame -------------------------------------------------------------------------
     void update(double dt_seconds);  // advances whole ticks at the chosen speed
     void draw();                     // all ImGui panels, between NewFrame and Render
@@ -295,7 +334,7 @@ private:
 
     // ---- the windows, one file each, named after the window's title ---------------------------
     // draw() (windows.cpp) lists them; place_window() puts each in its place in the layout.
-    enum class Window { Run, JourneyMap, Charts, Lesson, MomentOfTruth, CustomerStory };
+    enum class Window { Run, JourneyMap, Charts, Lesson, MomentOfTruth, CustomerStory, LessonEditor };
     void place_window(Window w);
     void draw_menu_bar();            // menu_bar.cpp
     void draw_run_window();          // run_window.cpp: "Run"
@@ -305,11 +344,16 @@ private:
     void draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed);
     void draw_customer_story_window();  // customer_story_window.cpp: "Customer story"
     void draw_lesson_window();          // lesson_window.cpp: "Lesson"
-    void draw_info_window();            // info_window.cpp: "Info" (Help menu, F1, first visit)
-    void draw_start_hint();             // info_window.cpp: "Press Play" over the map at tick 0
-    void on_host_page();                // guidance.cpp: configure() was called, so a host page runs us
-    void draw_tour();                   // info_window.cpp: the guided tour's step, beside its widget
-    void draw_messages();               // windows.cpp: errors and notes over everything
+    void draw_lesson_editor_window();   // lesson_window.cpp: "Lesson editor"
+    void draw_preview_bar();            // lesson_window.cpp: "Back to editing" while previewing
+    void draw_lesson_menu();            // lesson_window.cpp: the menu bar's Lesson menu
+    // Lock mode's toggle for `path` (and `also`, locked with it), after the parameter's control.
+    void lock_toggle(const std::string& path, const std::string& also = "");
+    void draw_info_window();  // info_window.cpp: "Info" (Help menu, F1, first visit)
+    void draw_start_hint();   // info_window.cpp: "Press Play" over the map at tick 0
+    void on_host_page();      // guidance.cpp: configure() was called, so a host page runs us
+    void draw_tour();         // info_window.cpp: the guided tour's step, beside its widget
+    void draw_messages();     // windows.cpp: errors and notes over everything
     // The Charts window's experiment tabs (experiment_tabs.cpp).
     void draw_replications_tab(float height);
     void draw_sweep_tab(float height);
@@ -338,6 +382,7 @@ private:
     LiveRun run_;
     ExperimentRoom experiments_;
     LessonRoom lesson_;
+    LessonEditorRoom editor_;  // the lesson editor's draft, lock mode and preview
     EditHistory history_;
     // Authoring controls' state (authoring_window.cpp).
     bool show_details_ = false;  // the "Journey details" window is open

@@ -2,7 +2,7 @@
 // undo and redo, the "edited" marker and Revert. Every command works on a copy of the scenario
 // that the loader then checks with its own rules (scenario_to_json + load_scenario), so an edit
 // the loader would refuse in a file is refused here with the same message and JSON pointer, and
-// nothing changes.
+// nothing changes. At the end: lesson authoring (the lesson editor's commands).
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -11,7 +11,9 @@
 #include "app/app.h"
 #include "engine/graph.h"
 #include "engine/parameters.h"
+#include "io/lesson_io.h"
 #include "io/loader.h"
+#include "io/package.h"
 #include "scenarios_embedded.h"
 
 namespace motsim::app {
@@ -577,6 +579,238 @@ std::string App::edit(const std::string& text, bool by_learner) {
     out.update(extra);
     if (!warnings.empty()) out["warnings"] = warnings;
     return out.dump();
+}
+
+// ==== Lesson authoring ===============================================================================
+// The lesson editor's commands: the draft (lesson_editor.h), locks chosen on the parameters, the
+// learner's preview, saving and loading lesson files, and LMS packages of the draft. The window
+// is in lesson_window.cpp.
+
+namespace {
+// A lesson's own locks and panels, as if a host page had configured them.
+void apply_lesson_settings(UiConfig& ui, const Lesson& lesson) {
+    if (!lesson.locked.empty()) ui.locked = lesson.locked;
+    if (lesson.panels) {
+        const LessonPanels& p = *lesson.panels;
+        ui.menu = p.menu, ui.controls = p.controls, ui.editor = p.editor, ui.charts = p.charts, ui.story = p.story;
+    }
+}
+
+std::string problems_text(const std::string& origin, const std::vector<io::Problem>& problems) {
+    std::string out;
+    for (const io::Problem& p : problems) out += io::format_problem(origin, p) + "\n";
+    return out;
+}
+}  // namespace
+
+void App::open_lesson_editor() {
+    if (!editor_.has_draft) {
+        editor_.draft.lesson = ui_.lesson ? *ui_.lesson : LessonDraft::starter(edited_.name);
+        editor_.has_draft = true;
+    }
+    editor_.open = true;
+}
+
+void App::close_lesson_editor() {
+    if (editor_.previewing) end_preview();
+    editor_.open = false;
+    editor_.lock_mode = false;
+}
+
+std::string App::lesson_draft_json() const {
+    return editor_.has_draft ? io::lesson_to_json(editor_.draft.lesson) : "null";
+}
+
+bool App::set_draft_locked(const std::string& path, bool on) {
+    if (!editor_.has_draft) open_lesson_editor();
+    return editor_.draft.set_locked(path, on);
+}
+
+const std::vector<io::Problem>& App::lesson_draft_problems() {
+    // Recomputed only when the draft or the scenario changed: the key is the draft's JSON and
+    // the scenario's version (every edit, load and restart bumps it).
+    const std::string text = lesson_draft_json();
+    if (text == editor_.checked_text && scenario_version_ == editor_.checked_version) return editor_.problems;
+    editor_.checked_text = text;
+    editor_.checked_version = scenario_version_;
+    editor_.problems.clear();
+    if (!editor_.has_draft) return editor_.problems;
+    // The format's own rules (text lengths, values), as a file with this text would meet them...
+    Lesson back;
+    io::load_lesson(text, back, editor_.problems);
+    // ... and what only the scenario can tell (paths, ranges, money and loyalty).
+    const Scenario& s = editor_.previewing && editor_.aside ? editor_.aside->scenario : edited_;
+    io::check_lesson_for(editor_.draft.lesson, s, editor_.problems);
+    return editor_.problems;
+}
+
+bool App::save_lesson() {
+    if (!editor_.has_draft) {
+        note("There is no lesson to save yet: Lesson > Edit lesson... makes one.", true);
+        return false;
+    }
+    const std::size_t problems = lesson_draft_problems().size();
+    const std::string where = host_.save_file("lesson.json", "application/json", lesson_draft_json());
+    note("Saved the lesson: " + where +
+             (problems ? " (" + std::to_string(problems) + (problems == 1 ? " problem" : " problems") +
+                             " to fix: see the lesson editor)"
+                       : ""),
+         false);
+    return true;
+}
+
+bool App::load_lesson_text(const std::string& text, const std::string& origin) {
+    if (refuse_long_text(text, "The lesson " + origin)) return false;
+    Lesson lesson;
+    std::vector<io::Problem> problems;
+    if (!io::load_lesson(text, lesson, problems)) {
+        // The lesson there was stays, in the editor and on the page.
+        const std::string summary = problems_text(origin, problems);
+        const std::size_t n = problems.size();
+        editor_.load_error = "Not loaded: " + summary;
+        note("Could not load the lesson " + origin + " (" + std::to_string(n) + (n == 1 ? " problem" : " problems") +
+                 "); the current lesson stays.\n" + summary,
+             true);
+        host_.emit("error", Json{{"message", "could not load the lesson " + origin}, {"problems", summary}}.dump());
+        return false;
+    }
+    editor_.load_error.clear();
+    if (editor_.previewing) end_preview();
+    editor_.draft.lesson = lesson;
+    editor_.has_draft = true;
+    std::vector<io::Problem> fit;
+    io::check_lesson_for(lesson, edited_, fit);
+    const std::string warnings = fit.empty() ? "" : "\n" + problems_text(origin, fit);
+    if (editor_.open) {
+        note("Loaded the lesson \"" + lesson.title + "\" (" + origin + ") into the lesson editor." + warnings, false);
+        return true;
+    }
+    // Not editing: the lesson runs, as if the page had configured it.
+    cancel_work();
+    ui_.lesson = lesson;
+    apply_lesson_settings(ui_, lesson);
+    lesson_.step = 0;
+    lesson_.detail.clear();
+    lesson_.base = edited_;
+    layout_.relayout = true;
+    note("Loaded the lesson \"" + lesson.title + "\" (" + origin + "). Lesson > Edit lesson... changes it." + warnings,
+         false);
+    host_.emit("lesson_loaded", Json{{"title", lesson.title}, {"steps", lesson.steps.size()}}.dump());
+    return true;
+}
+
+bool App::start_preview() {
+    if (editor_.previewing) return true;
+    if (!editor_.has_draft) open_lesson_editor();
+    cancel_work();  // a run to a tick, a lesson check: the trainer's, not the learner's
+    LessonEditorRoom::PutAside a;
+    a.ui = ui_;
+    a.scenario = edited_;
+    a.seed = run_.seed;
+    a.history = history_;
+    a.lesson_step = lesson_.step;
+    a.lesson_detail = lesson_.detail;
+    a.lesson_base = lesson_.base;
+    a.selected = selected_;
+    a.show_details = show_details_;
+    a.host_page = host_page_;
+    editor_.aside = std::move(a);
+    editor_.previewing = true;
+    // What a learner's page shows: the draft's lesson, exactly its locks, its panels (all of
+    // them when it names none), a fresh run at tick 0 and a clean history.
+    const Lesson& lesson = editor_.draft.lesson;
+    ui_.lesson = lesson;
+    ui_.locked = lesson.locked;
+    const LessonPanels panels = lesson.panels.value_or(LessonPanels{});
+    ui_.menu = panels.menu, ui_.controls = panels.controls, ui_.editor = panels.editor, ui_.charts = panels.charts,
+    ui_.story = panels.story;
+    lesson_.step = 0;
+    lesson_.detail.clear();
+    lesson_.base = edited_;
+    show_details_ = false;
+    show_info_ = false;
+    tour_step_ = -1;
+    leave_question_.reset();
+    host_page_ = true;
+    history_ = EditHistory{};
+    history_.loaded = edited_;
+    history_.loaded_origin = editor_.aside->history.loaded_origin;
+    run_.playing = false;
+    restart();
+    layout_.relayout = true;
+    note("Preview: the lesson as a learner sees it. \"Back to editing\" returns to your journey.", false);
+    return true;
+}
+
+void App::end_preview() {
+    if (!editor_.previewing || !editor_.aside) return;
+    cancel_work();
+    LessonEditorRoom::PutAside a = std::move(*editor_.aside);
+    editor_.aside.reset();
+    editor_.previewing = false;
+    // Whatever the learner changed goes: the trainer's scenario, seed, history, panels and lesson
+    // come back as they were.
+    ui_ = a.ui;
+    history_ = std::move(a.history);
+    edited_ = a.scenario;
+    run_.seed = a.seed;
+    lesson_.step = a.lesson_step;
+    lesson_.detail = a.lesson_detail;
+    lesson_.base = a.lesson_base;
+    show_details_ = a.show_details;
+    host_page_ = a.host_page;
+    selected_ = edited_.moments.empty() ? 0 : std::clamp(a.selected, 0, static_cast<int>(edited_.moments.size()) - 1);
+    run_.playing = false;
+    restart();
+    dirty_ = true;
+    layout_.relayout = true;
+    note("Back to editing the lesson.", false);
+}
+
+std::string App::package_files_json(const std::string& format) const {
+    // The draft (or the page's lesson) on the lesson's own scenario: the trainer's while editing
+    // or previewing, the one the lesson started from while a learner works on it.
+    const Lesson* lesson = editor_.has_draft ? &editor_.draft.lesson : ui_.lesson ? &*ui_.lesson : nullptr;
+    if (!lesson)
+        return Json{{"ok", false}, {"error", ": there is no lesson to package (Lesson > Edit lesson... makes one)"}}
+            .dump();
+    Scenario s = edited_;
+    s.seed = run_.seed;
+    if (editor_.previewing && editor_.aside) {
+        s = editor_.aside->scenario;
+        s.seed = editor_.aside->seed;
+    } else if (!editor_.open && ui_.lesson) {
+        s = lesson_.base;
+        s.seed = run_.seed;
+    }
+    return io::package_files_json(*lesson, s, format);
+}
+
+bool App::download_package(const std::string& format) {
+    const Json j = Json::parse(package_files_json(format), nullptr, false);
+    if (!j.is_object() || !j.contains("ok") || j["ok"] != true || !j.contains("files") || !j["files"].is_object()) {
+        editor_.package_error = j.is_object() && j.contains("error") && j["error"].is_string()
+                                    ? j["error"].get<std::string>()
+                                    : "the package could not be made";
+        note("The package was not made: " + editor_.package_error, true);
+        return false;
+    }
+    editor_.package_error.clear();
+    if (host_.is_browser()) {
+        // The page zips the files (web/motsim-package.js: motsim_package_files and the site's files).
+        host_.emit("package", Json{{"format", format}}.dump());
+        note("Making the package: your browser saves it as a zip file.", false);
+        return true;
+    }
+    // Natively the command line makes the zip from the two files saved here.
+    const Json& files = j["files"];
+    for (const char* name : {"lesson.json", "scenario.json"})
+        if (files.contains(name) && files[name].is_string())
+            host_.save_file(name, "application/json", files[name].get<std::string>());
+    editor_.package_command =
+        "motsim package lesson.json --scenario scenario.json --format " + format + " -o lesson.zip";
+    note("Saved lesson.json and scenario.json. Make the package with:\n" + editor_.package_command, false);
+    return true;
 }
 
 }  // namespace motsim::app

@@ -67,6 +67,7 @@ void App::draw_menu_bar() {
             clear_baselines();
         ImGui::EndMenu();
     }
+    draw_lesson_menu();  // lesson_window.cpp: edit, load, save, preview, download a package
     if (ImGui::BeginMenu("View")) {
         // Reading: the text size and the presentation mode (kept in the browser; the font is
         // rebuilt between frames at the new size, so text stays sharp).
@@ -113,8 +114,10 @@ void App::draw_menu_bar() {
     }
     ImGui::SameLine(0, 30);
     ImGui::TextDisabled("%s%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited() ? " (edited)" : "",
-                        edited_.time_unit.c_str(), tick(),
-                        edited_.ticks, finished() ? "finished" : run_.playing ? "playing" : "paused",
+                        edited_.time_unit.c_str(), tick(), edited_.ticks,
+                        finished()     ? "finished"
+                        : run_.playing ? "playing"
+                                       : "paused",
                         run_.view.engine.c_str());
     ImGui::EndMainMenuBar();
 }

@@ -18,8 +18,14 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     ImGui::Text("%s", m.name.c_str());
     ImGui::TextDisabled("id %s, phase %s", m.id.c_str(), s.phases[static_cast<std::size_t>(m.phase)].c_str());
     glossary_tip(s.phases[static_cast<std::size_t>(m.phase)].c_str(), "The phase is the map's column of this moment.");
-    section("Odds");
     const std::string base = "/moments/" + m.id + "/";
+    if (lock_mode()) {
+        // Lock mode (the lesson editor): the whole moment at once, or each parameter below.
+        ImGui::TextWrapped("Lock mode: learners cannot change what is locked.");
+        ImGui::TextUnformatted("The whole moment");
+        lock_toggle(base + "*");
+    }
+    section("Odds");
     auto lk = [&](const char* field) { return locked(base + field); };
     double pos = m.positive, neg = m.negative;
     if (slider_double("positive", pos, 0, 1, "%.3f", nullptr, lk("positive"))) {
@@ -29,6 +35,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     }
     remember_item("slider_positive");
     glossary_tip("p+");
+    lock_toggle(base + "positive");
     if (slider_double("negative", neg, 0, 1, "%.3f", nullptr, lk("negative"))) {
         m.negative = neg;
         if (m.positive + m.negative > 1) m.positive = 1 - m.negative;
@@ -36,11 +43,13 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     }
     remember_item("slider_negative");
     glossary_tip("p-");
+    lock_toggle(base + "negative");
     ImGui::TextDisabled("neutral %.3f   %s", std::max(0.0, 1 - m.positive - m.negative),
                         odds_text(m.positive, m.negative).c_str());
     glossary_tip("odds");
     changed |= slider_double("magic", m.magic, 0, 1, "%.3f", nullptr, lk("magic"));
     glossary_tip("magic");
+    lock_toggle(base + "magic");
     section("Impact on impression");
     const char* onames[4] = {"positive##imp", "neutral##imp", "negative##imp", "magic##imp"};
     const char* opaths[4] = {"impact/positive", "impact/neutral", "impact/negative", "impact/magic"};
@@ -48,6 +57,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
         changed |=
             slider_double(onames[o], m.impact[static_cast<std::size_t>(o)], -1, 1, "%+.2f", nullptr, lk(opaths[o]));
         glossary_tip("impact");
+        lock_toggle(base + opaths[o]);
     }
     section("Dwell and flags");
     int dw[2] = {m.dwell_min, m.dwell_max};
@@ -55,6 +65,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     const bool dwell_changed = ImGui::DragInt2("dwell", dw, 0.1f, 1, 10000);
     glossary_tip("dwell", "The shortest and the longest stay here.");
     if (lk("dwell/min") || lk("dwell/max")) ImGui::EndDisabled();
+    lock_toggle(base + "dwell/min", base + "dwell/max");
     if (dwell_changed) {
         m.dwell_min = std::clamp(dw[0], 1, 10000);
         m.dwell_max = std::clamp(std::max(dw[1], m.dwell_min), 1, 10000);
@@ -67,6 +78,7 @@ void App::draw_moment_editor(Moment& m, int index, Scenario& s, bool& changed) {
     glossary_tip("reads reviews");
     changed |= slider_double("review rate", m.review, 0, 1, "%.2f", nullptr, lk("review"));
     glossary_tip("review rate");
+    lock_toggle(base + "review");
 
     section("Routes");
     const char* rnames[3] = {"after positive", "after neutral", "after negative"};

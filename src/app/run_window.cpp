@@ -248,50 +248,62 @@ void App::draw_run_window() {
     changed |= slider_double("arrivals", s.arrivals_per_tick, 0, 2000, "%.0f", nullptr,
                              locked("/population/arrivals_per_tick"));
     glossary_tip("arrivals");
+    lock_toggle("/population/arrivals_per_tick");
     int maxc = static_cast<int>(std::min<std::int64_t>(s.max_customers, 1000000000));
     if (ImGui::DragInt("max total", &maxc, 1000, 0, 1000000000)) {
         s.max_customers = maxc;
         changed = true;
     }
     glossary_tip("max customers");
+    lock_toggle("/population/max_customers");
     int ticks = s.ticks;
     if (ImGui::DragInt((edited_.time_unit + "s##ticks").c_str(), &ticks, 1, 1, 100000)) {
         s.ticks = std::clamp(ticks, 1, 100000);
         changed = true;
     }
     glossary_tip("tick");
+    lock_toggle("/ticks");
     section("Influence and word of mouth");
     changed |= slider_double("impression", s.beta, 0, 5, "%.2f", nullptr, locked("/influence/impression"));
     glossary_tip("beta");
+    lock_toggle("/influence/impression");
     changed |= slider_double("reviews", s.gamma, 0, 5, "%.2f", nullptr, locked("/influence/reviews"));
     glossary_tip("gamma");
+    lock_toggle("/influence/reviews");
     changed |=
         slider_double("referrals", s.referral_rate, 0, 1, "%.3f", nullptr, locked("/word_of_mouth/referral_rate"));
     glossary_tip("referral");
+    lock_toggle("/word_of_mouth/referral_rate");
     changed |= slider_double("advocate", s.advocate_threshold, -1, 1, "%.2f", nullptr,
                              locked("/word_of_mouth/advocate_threshold"));
     glossary_tip("advocate");
+    lock_toggle("/word_of_mouth/advocate_threshold");
     if (s.loyalty.enabled) {
         section("Loyalty");
         changed |= slider_double("come back", s.loyalty.base, 0, 1, "%.2f", nullptr, locked("/loyalty/base"));
         remember_item("slider_loyalty_base");
         glossary_tip("returns", "The chance of coming back at impression 0.");
+        lock_toggle("/loyalty/base");
         changed |= slider_double("impression##loyalty", s.loyalty.impression, 0, 20, "%.1f", nullptr,
                                  locked("/loyalty/impression"));
         glossary_tip("returns", "How much a better impression raises the chance of coming back (0: not at all).");
+        lock_toggle("/loyalty/impression");
     }
     if (s.market.enabled) {
         section("Market");
         changed |= slider_double("ads (p)", s.market.advertising, 0, std::max(0.05, s.market.advertising), "%.4f",
                                  nullptr, locked("/market/advertising"));
         glossary_tip("market", "p, advertising: the chance per tick that advertising brings someone who never came.");
+        lock_toggle("/market/advertising");
         changed |= slider_double("talk (q)", s.market.word_of_mouth, 0, std::max(2.0, s.market.word_of_mouth), "%.3f",
                                  nullptr, locked("/market/word_of_mouth"));
         remember_item("slider_market_q");
         glossary_tip("market", "q, word of mouth: how strongly advocates bring the people who never came.");
+        lock_toggle("/market/word_of_mouth");
         changed |= slider_double("critics (r)", s.market.negative, 0, std::max(2.0, s.market.negative), "%.3f", nullptr,
                                  locked("/market/negative"));
         glossary_tip("critic", "r, negative word of mouth: how strongly critics keep people away.");
+        lock_toggle("/market/negative");
     }
     if (s.money.enabled) {
         section("Money");
@@ -300,6 +312,7 @@ void App::draw_run_window() {
                                  locked("/money/revenue"));
         remember_item("slider_revenue");
         glossary_tip("revenue");
+        lock_toggle("/money/revenue");
     }
     section("Segments");
     for (std::size_t g = 0; g < s.segments.size(); ++g) {
@@ -309,8 +322,10 @@ void App::draw_run_window() {
         const std::string seg = "/segments/" + std::to_string(g) + "/";
         changed |= slider_double("share", s.segments[g].share, 0, 10, "%.2f", nullptr, locked(seg + "share"));
         glossary_tip("share");
+        lock_toggle(seg + "share");
         changed |= slider_double("shift", s.segments[g].shift, -3, 3, "%+.2f", nullptr, locked(seg + "shift"));
         glossary_tip("shift");
+        lock_toggle(seg + "shift");
         ImGui::PopID();
     }
     ImGui::PopItemWidth();

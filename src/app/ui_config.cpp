@@ -6,6 +6,7 @@
 
 #include "engine/lesson.h"
 #include "engine/parameters.h"
+#include "io/lesson_io.h"
 
 namespace motsim::app {
 
@@ -18,81 +19,6 @@ void problem(std::vector<io::Problem>& out, const std::string& ptr, const std::s
     p.pointer = ptr;
     p.message = msg;
     out.push_back(p);
-}
-
-bool read_lesson(const json& j, Lesson& lesson, std::vector<io::Problem>& problems) {
-    const std::size_t before = problems.size();
-    if (!j.is_object()) {
-        problem(problems, "/lesson", "must be an object");
-        return false;
-    }
-    for (auto it = j.begin(); it != j.end(); ++it)
-        if (it.key() != "title" && it.key() != "steps")
-            problem(problems, "/lesson/" + it.key(), "unknown key '" + it.key() + "'");
-    if (j.contains("title")) {
-        if (j["title"].is_string())
-            lesson.title = j["title"].get<std::string>();
-        else
-            problem(problems, "/lesson/title", "must be a string");
-    }
-    if (!j.contains("steps") || !j["steps"].is_array() || j["steps"].empty() || j["steps"].size() > 50) {
-        problem(problems, "/lesson/steps", "must be an array of 1 to 50 steps");
-        return false;
-    }
-    for (std::size_t i = 0; i < j["steps"].size(); ++i) {
-        const json& st = j["steps"][i];
-        const std::string ptr = "/lesson/steps/" + std::to_string(i);
-        if (!st.is_object()) {
-            problem(problems, ptr, "must be an object");
-            continue;
-        }
-        LessonStep step;
-        for (auto it = st.begin(); it != st.end(); ++it)
-            if (it.key() != "text" && it.key() != "goals" && it.key() != "max_changed_moments")
-                problem(problems, ptr + "/" + it.key(), "unknown key '" + it.key() + "'");
-        if (st.contains("text") && st["text"].is_string())
-            step.text = st["text"].get<std::string>();
-        else
-            problem(problems, ptr + "/text", "must be a string");
-        if (st.contains("max_changed_moments")) {
-            if (st["max_changed_moments"].is_number_integer() && st["max_changed_moments"].get<long long>() >= 0 &&
-                st["max_changed_moments"].get<long long>() <= 1000)
-                step.max_changed_moments = static_cast<int>(st["max_changed_moments"].get<long long>());
-            else
-                problem(problems, ptr + "/max_changed_moments", "must be an integer from 0 to 1000");
-        }
-        if (!st.contains("goals") || !st["goals"].is_array() || st["goals"].size() > 20) {
-            problem(problems, ptr + "/goals", "must be an array of at most 20 goals");
-            continue;
-        }
-        for (std::size_t g = 0; g < st["goals"].size(); ++g) {
-            const json& gj = st["goals"][g];
-            const std::string gp = ptr + "/goals/" + std::to_string(g);
-            LessonGoal goal;
-            if (!gj.is_object() || !gj.contains("metric") || !gj["metric"].is_string()) {
-                problem(problems, gp, "must be an object with a metric name");
-                continue;
-            }
-            goal.metric = gj["metric"].get<std::string>();
-            const auto& names = lesson_metric_names();
-            if (std::find(names.begin(), names.end(), goal.metric) == names.end())
-                problem(problems, gp + "/metric", "unknown metric '" + goal.metric + "'");
-            const bool least = gj.contains("at_least"), most = gj.contains("at_most");
-            const json* v = least ? &gj["at_least"] : most ? &gj["at_most"] : nullptr;
-            if (least == most || !v || !v->is_number() || !std::isfinite(v->get<double>()))
-                problem(problems, gp, "needs one finite number, at_least or at_most");
-            else {
-                goal.at_least = least;
-                goal.value = v->get<double>();
-            }
-            for (auto it = gj.begin(); it != gj.end(); ++it)
-                if (it.key() != "metric" && it.key() != "at_least" && it.key() != "at_most")
-                    problem(problems, gp + "/" + it.key(), "unknown key '" + it.key() + "'");
-            step.goals.push_back(goal);
-        }
-        lesson.steps.push_back(step);
-    }
-    return problems.size() == before;
 }
 
 }  // namespace
@@ -155,7 +81,15 @@ bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Pro
                 continue;
             }
             Lesson lesson;
-            if (read_lesson(v, lesson, problems)) c.lesson = lesson;
+            if (!io::parse_lesson(v, lesson, problems, "/lesson")) continue;
+            // A lesson's own locks and panels act as if configured; the configuration's
+            // "locked" and "panels" keys (read after "lesson": keys come in name order) win.
+            if (!lesson.locked.empty()) c.locked = lesson.locked;
+            if (lesson.panels) {
+                const LessonPanels& p = *lesson.panels;
+                c.menu = p.menu, c.controls = p.controls, c.editor = p.editor, c.charts = p.charts, c.story = p.story;
+            }
+            c.lesson = lesson;
         } else {
             problem(problems, "/" + k, "unknown key '" + k + "'");
         }

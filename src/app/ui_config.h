@@ -22,6 +22,8 @@ struct UiConfig {
 //        "locked": ["/moments/check_in/positive", "/influence/*"], "theme": "dark"|"light",
 //        "lesson": {"title": "...", "steps": [{"text": "...", "goals": [{"metric": "conversion",
 //                   "at_least": 0.4}], "max_changed_moments": 2}]}}
+// The lesson is lesson JSON v2 (io::parse_lesson, pointers under "/lesson"); its own "locked" and
+// "panels" apply as if configured, unless the configuration names those keys itself.
 // Keys left out keep `out`'s current values. False (and `out` unchanged) on any error.
 bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Problem>& problems);
 

@@ -67,6 +67,9 @@ void App::place_window(Window w) {
             case Window::CustomerStory:
                 pos = {right_x, row_y + (lesson_parts + editor_parts) * row_unit}, size = {right_w, row_unit};
                 break;
+            case Window::LessonEditor:  // over the map; the Run and Moment of truth windows stay in view
+                pos = {0, top}, size = {W, map_h};
+                break;
         }
     } else {
         switch (w) {
@@ -88,9 +91,13 @@ void App::place_window(Window w) {
             case Window::CustomerStory:
                 pos = {left + mid, top + (lesson_parts + editor_parts) * unit}, size = {right, unit};
                 break;
+            case Window::LessonEditor:  // over the map and the charts, between Run and Moment of truth
+                pos = {left, top}, size = {mid, H};
+                break;
         }
     }
-    const ImGuiCond cond = layout_.placing_all ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
+    // The lesson editor does not move (a finger dragging over it scrolls it): always in its place.
+    const ImGuiCond cond = layout_.placing_all || w == Window::LessonEditor ? ImGuiCond_Always : ImGuiCond_FirstUseEver;
     ImGui::SetNextWindowPos(pos, cond);
     ImGui::SetNextWindowSize(size, cond);
     // A layout put in place is saved like one the user made (the host keeps ImGui's settings):
@@ -150,9 +157,11 @@ void App::draw() {
         place_window(Window::CustomerStory);
         draw_customer_story_window();
     }
-    draw_info_window();  // with the map's "Press Play" hint; the first visit opens it
-    draw_details_window();  // authoring_window.cpp: title, description, segments
-    draw_confirm_leave();   // ... and the question before unsaved edits are left
+    draw_info_window();           // with the map's "Press Play" hint; the first visit opens it
+    draw_details_window();        // authoring_window.cpp: title, description, segments
+    draw_confirm_leave();         // ... and the question before unsaved edits are left
+    draw_lesson_editor_window();  // lesson_window.cpp: Lesson > Edit lesson...
+    draw_preview_bar();           // ... and "Back to editing" while the learner preview shows
     draw_messages();
     end_frame_truncation_check();  // "truncated" in the state: what this frame had to shorten
     for (const TabRect& t : visible_tabs()) layout_.rects.push_back({"tab:" + t.label, t.x, t.y, t.w, t.h});

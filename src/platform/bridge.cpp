@@ -72,6 +72,13 @@ int motsim_command(const char* cmd) {
 // What the page's DOM mirror reads beyond the state: the shipped scenarios by title and the
 // charts' per-tick series as a table of about `rows` rows (App::mirror_json).
 const char* motsim_mirror(int rows) { return g_app ? (g_out = g_app->mirror_json(rows)).c_str() : "null"; }
+// The generated files of an LMS package of the app's lesson (the editor's draft, else the page's
+// lesson) on its base scenario, for the page's zip builder (web/motsim-package.js):
+// {"ok": true, "files": {"lesson.json": "...", ...}} or {"ok": false, "error": "/pointer: message"}.
+const char* motsim_package_files(const char* format) {
+    return g_app ? (g_out = g_app->package_files_json(format ? format : "")).c_str()
+                 : "{\"ok\":false,\"error\":\"not ready\"}";
+}
 const char* motsim_story() {
     if (!g_app) return "";
     std::string s;
