@@ -288,3 +288,9 @@ TEST_CASE("lesson io: every file in tests/bad_lessons is refused on the hotel sc
     }
     CHECK(files == 7);
 }
+
+TEST_CASE("lesson io: a number beyond double's range is a problem, not an exception") {
+    const auto p = lesson_problems(R"({"title": "t", "steps": [{"text": "x", "goals": [{"metric": "nps", "at_least": 2e308}]}]})");
+    REQUIRE(p.size() == 1);
+    CHECK(p[0].message.find("too large") != std::string::npos);
+}

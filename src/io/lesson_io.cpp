@@ -303,6 +303,10 @@ bool load_lesson(const std::string& text, Lesson& out, std::vector<Problem>& pro
             if ((static_cast<unsigned char>(text[i]) & 0xC0u) != 0x80u) ++p.column;
         problems.push_back(p);
         return false;
+    } catch (const json::exception&) {
+        // out_of_range: a number beyond double's range (1e999)
+        problem(problems, "", "not valid JSON: a number is too large");
+        return false;
     }
     return parse_lesson(j, out, problems, "");
 }
