@@ -6,11 +6,11 @@
 
 var CSS_TEXT = [
   ".motsim-embed{--ms-bg:#14161c;--ms-fg:#e8eaf0;--ms-muted:#aab1c0;--ms-panel:#1d2029;--ms-line:#3a4150;",
-  "--ms-accent:#6ea8ff;--ms-focus:#ffbf47;--ms-ok:#5fcf80;box-sizing:border-box;display:flex;flex-wrap:wrap;",
+  "--ms-accent:#6ea8ff;--ms-on-accent:#0b0d12;--ms-focus:#ffbf47;--ms-ok:#5fcf80;box-sizing:border-box;display:flex;flex-wrap:wrap;",
   "gap:12px;align-items:flex-start;color:var(--ms-fg);background:var(--ms-bg);padding:8px;border-radius:6px;",
   "font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif}",
   ".motsim-embed.motsim-light{--ms-bg:#f4f5f8;--ms-fg:#1b1e26;--ms-muted:#4a5263;--ms-panel:#fff;--ms-line:#c5cad6;",
-  "--ms-accent:#1f5fbf;--ms-focus:#b35900;--ms-ok:#1d7a3a}",
+  "--ms-accent:#1f5fbf;--ms-on-accent:#fff;--ms-focus:#b35900;--ms-ok:#1d7a3a}",
   ".motsim-embed *,.motsim-embed *::before,.motsim-embed *::after{box-sizing:border-box}",
   ".motsim-stage{flex:1 1 600px;min-width:0;position:relative}",
   ".motsim-stage canvas{display:block;width:100%;height:100%;touch-action:none;outline:none;border-radius:4px}",
@@ -24,7 +24,7 @@ var CSS_TEXT = [
   ".motsim-run{display:flex;flex-wrap:wrap;gap:6px}",
   ".motsim-embed button{font:inherit;min-height:40px;min-width:44px;padding:6px 12px;border-radius:5px;cursor:pointer;",
   "border:1px solid var(--ms-line);background:var(--ms-panel);color:var(--ms-fg)}",
-  ".motsim-embed button[aria-pressed=true]{background:var(--ms-accent);color:#fff;border-color:var(--ms-accent)}",
+  ".motsim-embed button[aria-pressed=true]{background:var(--ms-accent);color:var(--ms-on-accent);border-color:var(--ms-accent)}",
   ".motsim-embed button:hover{border-color:var(--ms-accent)}",
   ".motsim-param{display:grid;grid-template-columns:1fr auto;gap:2px 8px;margin:6px 0}",
   ".motsim-param label{grid-column:1/3;font-size:14px}",

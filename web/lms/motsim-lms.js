@@ -175,8 +175,22 @@
     if (!f || typeof f.deflateSync !== "function" || typeof f.Inflate !== "function") throw new Error("vendor/fflate.js is missing");
     return f;
   }
-  // Inflates in 1 KB pieces and stops as soon as the output passes `max` bytes.
-  function inflateLimited(bytes, max) {
+  // A long job in slices: pause() yields to the page once the current slice took SLICE_MS, and
+  // keeps the longest slice in stats.longest (ms).
+  function Slices(stats) { this.stats = stats || { longest: 0 }; this.t = now(); }
+  Slices.prototype.end = function () {
+    var ms = now() - this.t;
+    if (ms > this.stats.longest) this.stats.longest = ms;
+  };
+  Slices.prototype.pause = async function (always) {
+    if (!always && now() - this.t <= SLICE_MS) return;
+    this.end();
+    await yieldTask();
+    this.t = now();
+  };
+  // Inflates 128 bytes at a time (at most ~130 KB out each), in slices, and stops as soon as the
+  // output passes `max` bytes: a zip bomb costs a few slices, never one long task.
+  async function inflateLimited(bytes, max, slices) {
     var parts = [], total = 0, done = false;
     var inf = new (fflate().Inflate)(function (chunk, final) {
       total += chunk.length;
@@ -184,7 +198,10 @@
       parts.push(chunk);
       if (final) done = true;
     });
-    for (var i = 0; i < bytes.length || i === 0; i += 1024) inf.push(bytes.subarray(i, i + 1024), i + 1024 >= bytes.length);
+    for (var i = 0; i < bytes.length || i === 0; i += 128) {
+      inf.push(bytes.subarray(i, i + 128), i + 128 >= bytes.length);
+      await slices.pause();
+    }
     if (!done) throw new Error("the packed form is cut short");
     var out = new Uint8Array(total), at = 0;
     parts.forEach(function (p) { out.set(p, at); at += p.length; });
@@ -233,19 +250,24 @@
     }
     return out;
   }
-  // Text read back from the LMS -> {n, m, e, x}; throws (error.kind "bad" or "other") otherwise.
-  // ctx = {key, steps, allowed}.
-  function decodeSuspend(text, ctx) {
+  // Text read back from the LMS -> a promise of {n, m, e, x}; rejects (error.kind "bad" or
+  // "other") otherwise. ctx = {key, steps, allowed}; stats.longest: the longest slice (ms).
+  async function decodeSuspend(text, ctx, stats) {
+    var slices = new Slices(stats);
+    try { return await decodeSlices(text, ctx, slices); } finally { slices.end(); }
+  }
+  async function decodeSlices(text, ctx, slices) {
     if (typeof text !== "string") throw suspendError("the saved data is not text");
     if (text.length > MAX_SUSPEND_TEXT) throw suspendError("the saved data is longer than " + MAX_SUSPEND_TEXT + " characters");
     var head = text.slice(0, 3), json;
     if (head === PREFIX_JSON) json = text.slice(3);
     else if (head === PREFIX_ZIP) {
       var bytes;
-      try { bytes = inflateLimited(fromBase64(text.slice(3)), MAX_SUSPEND_JSON); } catch (e) { throw suspendError(errorText(e)); }
+      try { bytes = await inflateLimited(fromBase64(text.slice(3)), MAX_SUSPEND_JSON, slices); } catch (e) { throw suspendError(errorText(e)); }
       try { json = new TextDecoder("utf-8", { fatal: true }).decode(bytes); } catch (e) { throw suspendError("the packed form is not UTF-8"); }
     } else throw suspendError("the saved data is in an unknown form");
     if (json.length > MAX_SUSPEND_JSON) throw suspendError("the saved data is too long");
+    await slices.pause();
     var d;
     try { d = JSON.parse(json); } catch (e) { throw suspendError("the saved data is not JSON"); }
     if (!isObject(d) || d.v !== 1) throw suspendError("the saved data has an unknown version");
@@ -548,6 +570,7 @@
   };
   // A package that cannot run: the message, nothing recorded.
   Launch.prototype.fail = function (text) {
+    this.failed = true;
     this.status("This lesson cannot start.");
     this.note(text, "error");
   };
@@ -608,7 +631,9 @@
     }
     this.sim = sim;
     var state = sim.lesson(), base = sim.scenario();
-    var badScenario = errors.some(function (m) { return /scenario/.test(m) && /default scenario/.test(m); });
+    // A scenario the module did not load leaves its default one running: not this lesson's.
+    var badScenario = errors.some(function (m) { return /scenario/i.test(m) && /not a valid|default scenario|could not/i.test(m); }) ||
+                      (typeof scenario.name === "string" && isObject(base) && base.name !== scenario.name);
     if (!state || !Array.isArray(state.steps) || state.steps.length !== lesson.steps.length || badScenario || !base) {
       var why = errors.length ? " (" + cut(errors.join("; "), 600) + ")" : "";
       this.fail(badScenario ? "This lesson package is damaged: scenario.json is not a valid scenario" + why + "."
@@ -668,6 +693,7 @@
     }
     this.showStatus();
     sim.play();
+    this.ready = true;
   };
 
   // The adapter of package.json's format, or null (then nothing is recorded).
@@ -739,12 +765,20 @@
       if (pass === 2) return false;
       var t = now();
       for (var i = 0; i < todo.length; i++) {
-        if (!self.sim.set(todo[i][0], todo[i][1])) return false;
-        if (now() - t > SLICE_MS) { await yieldTask(); t = now(); }
+        var ok = self.sim.set(todo[i][0], todo[i][1]);
+        if (now() - t > SLICE_MS || !ok) { this.slice(t); await yieldTask(); t = now(); }
+        if (!ok) return false;
       }
+      this.slice(t);
       await yieldTask();
     }
     return false;
+  };
+
+  // The longest stretch of resume work in one task, in ms (resumeStats: tests read it).
+  Launch.prototype.slice = function (t) {
+    var ms = now() - t;
+    if (this.resumeStats && ms > this.resumeStats.longest) this.resumeStats.longest = ms;
   };
 
   // ---- resuming ----
@@ -752,9 +786,11 @@
     var text = typeof resume === "string" ? resume : isObject(resume) ? resume.suspend : null;
     if (typeof text !== "string" || !text) return;
     var data, steps = this.sim.lesson().steps.length;
+    this.resumeStats = { longest: 0, started: now(), ended: null, met: 0, saved: 0 };
     try {
-      data = decodeSuspend(text, { key: this.key, steps: steps, allowed: this.allowed });
+      data = await decodeSuspend(text, { key: this.key, steps: steps, allowed: this.allowed }, this.resumeStats);
     } catch (e) {
+      this.resumeStats.ended = now();
       this.log("saved progress not used: " + errorText(e));
       this.note(e.kind === "other" ? "Saved progress belongs to another version of this lesson; starting again." : NOT_READ, "warn");
       return;
@@ -787,8 +823,10 @@
       if (!(await this.applyEdits(data.e))) await this.applyEdits([]);
       if (met < data.n) this.note("Your saved work is back, but step " + (met + 1) + " could not be confirmed again: please meet it again.", "warn");
       if (data.x) this.note("Your latest changes were not kept (your LMS keeps little saved data); your progress is back.", "warn");
-      this.resumed = { met: met, saved: data.n };
+      this.resumeStats.met = met;
+      this.resumeStats.saved = data.n;
     } finally {
+      this.resumeStats.ended = now();
       this.restoring = false;
       if (box) { box.removeAttribute("aria-busy"); box.inert = false; }
     }
@@ -817,6 +855,7 @@
     var goals = Array.isArray(this.lesson.steps[d.step].goals) ? this.lesson.steps[d.step].goals : [];
     var m = measured(d, goals);
     this.checks[d.step] = { met: !!d.met, values: m.values, changed: m.changed };
+    this.checkCount = (this.checkCount || 0) + 1;
     if (!this.restoring) this.report();
   };
   Launch.prototype.onStep = function (d) {
