@@ -90,10 +90,48 @@ var motsimPage = (function () {
         Promise.resolve().then(function () {
           if (bridge) bridge.onEvent(name, data);
           if (window.motsim && window.motsim.mirror) window.motsim.mirror.onEvent(name, data);
+          // The lesson editor's "Download package": the page zips it (motsim-package.js).
+          if (name === "package") makePackage(data && typeof data.format === "string" ? data.format : "");
         });
       },
       copyLink: function (shareJson) { if (bridge) copyLink(shareJson); }
     };
+  }
+
+  // An LMS package of the current lesson (web/motsim-package.js): progress and errors in the notice.
+  var packaging = null;
+  function makePackage(format) {
+    if (!bridge || bridge.dead) return Promise.resolve({ ok: false, error: "the simulator is not running" });
+    if (packaging) {
+      notice("A package is being made already; it is saved when ready.");
+      return packaging;
+    }
+    if (!window.MotsimPackage) {
+      report("the package maker (motsim-package.js) is missing next to index.html");
+      return Promise.resolve({ ok: false, error: "motsim-package.js is missing" });
+    }
+    var m = bridge.module;
+    packaging = MotsimPackage.make({
+      format: format,
+      // An older module without the export would trap in ccall: ask only when it is there.
+      filesOf: function (f) {
+        if (typeof m._motsim_package_files !== "function")
+          return JSON.stringify({ ok: false, error: "this build of the simulator cannot make packages" });
+        return bridge.call("motsim_package_files", "string", ["text"], [f], "format");
+      },
+      download: download,
+      status: function (text, kind) {
+        if (kind === "error") {
+          console.warn("motsim: " + text);
+          events.push({ name: "error", data: { message: text } });
+        }
+        notice(text);
+      }
+    }).then(function (r) {
+      packaging = null;
+      return r;
+    });
+    return packaging;
   }
 
   // The last events the module sent (window.motsim.events), for tests and curious users.
@@ -227,6 +265,7 @@ var motsimPage = (function () {
         scenario: function () { return bridge.json("motsim_scenario"); },
         widget: function (name) { return bridge.json("motsim_widget", ["text"], [String(name)]); },
         story: function () { return text("motsim_story", "string", [], []); },
+        makePackage: makePackage,
         storage: storageOn
       };
       // The DOM mirror (motsim-mirror.js): the canvas's controls and results as HTML.
