@@ -109,40 +109,7 @@ bool path_locked(const std::vector<std::string>& locked, const std::string& path
     return false;
 }
 
-namespace {
-constexpr const char* kMomentFields[] = {"positive",        "negative",    "magic",           "review",
-                                         "dwell/min",       "dwell/max",   "impact/positive", "impact/neutral",
-                                         "impact/negative", "impact/magic"};
-}  // namespace
-
-std::vector<std::string> parameter_paths(const Scenario& s) {
-    std::vector<std::string> out{"/population/arrivals_per_tick",
-                                 "/population/max_customers",
-                                 "/population/initial",
-                                 "/ticks",
-                                 "/influence/impression",
-                                 "/influence/reviews",
-                                 "/reviews/prior",
-                                 "/reviews/half_life",
-                                 "/word_of_mouth/advocate_threshold",
-                                 "/word_of_mouth/referral_rate",
-                                 "/word_of_mouth/referral_ticks",
-                                 "/word_of_mouth/referral_boost"};
-    // v2 blocks, when the scenario has them
-    if (s.loyalty.enabled)
-        for (const char* f : {"/loyalty/base", "/loyalty/impression"}) out.push_back(f);
-    if (s.market.enabled)
-        for (const char* f : {"/market/advertising", "/market/word_of_mouth", "/market/negative"}) out.push_back(f);
-    if (s.money.enabled) out.push_back("/money/revenue");
-    for (std::size_t g = 0; g < s.segments.size(); ++g)
-        for (const char* f : {"share", "shift", "initial_impression"})
-            out.push_back("/segments/" + std::to_string(g) + "/" + f);
-    for (const Moment& m : s.moments) {
-        const std::string base = "/moments/" + m.id + "/";
-        for (const char* f : kMomentFields) out.push_back(base + f);
-    }
-    return out;
-}
+std::vector<std::string> parameter_paths(const Scenario& s) { return scenario_parameter_paths(s); }
 
 std::vector<std::pair<std::string, double>> changed_parameters(const Scenario& before, const Scenario& after) {
     std::vector<std::pair<std::string, double>> out;
@@ -156,7 +123,7 @@ std::vector<std::pair<std::string, double>> changed_parameters(const Scenario& b
     for (std::size_t i = 0; i < after.moments.size() && i < before.moments.size(); ++i) {
         const Moment& m = after.moments[i];
         if (m.id == before.moments[i].id && same_moment(before.moments[i], m)) continue;
-        for (const char* f : kMomentFields) compare("/moments/" + m.id + "/" + f);
+        for (const std::string& f : moment_parameter_fields()) compare("/moments/" + m.id + "/" + f);
     }
     return out;
 }

@@ -31,7 +31,7 @@ bool parse_ui_config(const std::string& text, UiConfig& out, std::vector<io::Pro
 bool path_locked(const std::vector<std::string>& locked, const std::string& path);
 
 // Every parameter path of a scenario that set_parameter understands (moments by id), for
-// diffs: which parameters did an edit change?
+// diffs: which parameters did an edit change? (engine/parameters.h: scenario_parameter_paths)
 std::vector<std::string> parameter_paths(const Scenario& s);
 // The parameters (of parameter_paths) whose values differ between two scenarios with the same
 // moments, with their new values. Only moments that differ are looked at, so an edit of a
