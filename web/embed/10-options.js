@@ -53,15 +53,14 @@ function checkLesson(lesson, report) {
 // are options of the simulator. They are taken out of the lesson here (checked as the options of
 // the same names) and used where the host gave none; the module gets the lesson's title, steps
 // and introduction. {lesson, locked, panels, mirror} (undefined: the lesson has none).
-// (Any other key goes to the module, which names what it does not know.)
+// (Every other key, the introduction too, goes to the module, which names what it does not know.)
 var LESSON_OPTIONS = ["locked", "panels", "mirror"];
-var LESSON_PAGE_KEYS = ["introduction"];  // shown by the page (web/lms/launch.html), not the module
 function splitLesson(lesson, report) {
   var out = { lesson: {}, locked: undefined, panels: undefined, mirror: undefined };
   var extra = {};
   for (var k in lesson) if (Object.prototype.hasOwnProperty.call(lesson, k)) {
     if (LESSON_OPTIONS.indexOf(k) >= 0) extra[k] = lesson[k];
-    else if (LESSON_PAGE_KEYS.indexOf(k) < 0) out.lesson[k] = lesson[k];
+    else out.lesson[k] = lesson[k];
   }
   var o = normalizeOptions(extra, function (m) { report("lesson." + m); }, true);
   LESSON_OPTIONS.forEach(function (k) { if (o[k] !== undefined) out[k] = o[k]; });

@@ -357,6 +357,10 @@
         self.completedBefore = self.passedBefore = status === "passed" || status === "completed";
         learner = self.get("cmi.core.student_name");
       }
+      // The score the LMS has from earlier sessions: never reported lower (a step that could not be
+      // confirmed again on a relaunch is the page's business, not a lost grade).
+      var raw = Number(self.get(self.v2004 ? "cmi.score.raw" : "cmi.core.score.raw") || "x");
+      self.floor = isFiniteNumber(raw) && raw > 0 ? raw : 0;
       suspend = self.get("cmi.suspend_data");
       var count = parseInt(self.get("cmi.interactions._count"), 10);
       self.count = Number.isInteger(count) && count >= 0 && count < 100000 ? count : 0;
@@ -365,7 +369,7 @@
   };
   Scorm.prototype.progress = function (p) {
     if (!this.open) return;
-    var steps = Math.max(1, p.steps), score = Math.max(0, Math.min(p.score, steps));
+    var steps = Math.max(1, p.steps), score = Math.max(0, Math.min(Math.max(p.score, this.floor || 0), steps));
     if (this.v2004) {
       this.set("cmi.score.min", "0");
       this.set("cmi.score.max", String(steps));
