@@ -16,7 +16,7 @@
 //   b. relaunch (same registration, new session): resumes at 2 of 2 steps with the slider where
 //      it was; no second passed or completed; leaving the page sends terminated (keepalive)
 //   c. a new registration, Finish at once: failed (scaled 0 under masteryScore 1), terminated, no
-//      completed (1024x768)
+//      completed, then the LMS's returnURL (a javascript: one in a is not followed) (1024x768)
 //   d. hostile launches: an actor that is not JSON, and LMS.LaunchData that is not an object:
 //      the lesson runs with a notice, nothing is recorded, nothing crashes (768x1024 touch tablet)
 // Every statement the LRS received passed xapi-validation and the LRS's cmi5 session rules (the
@@ -167,8 +167,10 @@ function checkSession(list, launch, label) {
 // ==== a. first session ===========================================================================
 async function testFirstSession(ctx) {
   const { lrs, pkg } = ctx;
+  // A returnURL that is a script: never followed (only http(s) addresses are).
   const launch = ctx.a = lrs.launch({ actor, registration: crypto.randomUUID(), activityId: ctx.activityId,
-                                      publisherId: pkg.au.id, masteryScore: pkg.au.masteryScore, moveOn: pkg.au.moveOn });
+                                      publisherId: pkg.au.id, masteryScore: pkg.au.masteryScore, moveOn: pkg.au.moveOn,
+                                      returnURL: "javascript:document.title='pwned'" });
   launch.activityId = ctx.activityId;
   launch.publisherId = pkg.au.id;
   const { context, page } = await open(ctx, { viewport: { width: 1280, height: 800 } }, launch.query, "a");
@@ -201,6 +203,7 @@ async function testFirstSession(ctx) {
     check(ended, "Finish sends terminated");
     check(/Finished/.test(await statusText(page)), "the page says it finished", await statusText(page));
     await sleep(300);
+    check(page.url().startsWith(ctx.pkgUrl) && (await page.title()) !== "pwned", "a javascript: returnURL is not followed", page.url());
 
     const all = lrs.statements(launch.sessionId);
     check(all.length && verbOf(all[0]) === "launched" && all[0].authority.name === "LMS", "the session starts with the LMS's launched statement");
@@ -276,8 +279,9 @@ async function testRelaunch(ctx) {
 // ==== c. failed =================================================================================
 async function testFailed(ctx) {
   const { lrs, pkg } = ctx;
+  const returnURL = `${lrs.endpoint}about`;
   const launch = lrs.launch({ actor, registration: crypto.randomUUID(), activityId: ctx.activityId,
-                              publisherId: pkg.au.id, masteryScore: pkg.au.masteryScore, moveOn: pkg.au.moveOn });
+                              publisherId: pkg.au.id, masteryScore: pkg.au.masteryScore, moveOn: pkg.au.moveOn, returnURL });
   launch.activityId = ctx.activityId;
   launch.publisherId = pkg.au.id;
   const { context, page } = await open(ctx, { viewport: { width: 1024, height: 768 } }, launch.query, "c");
@@ -285,6 +289,7 @@ async function testFailed(ctx) {
     const ready = await until(async () => /Recording to your LMS \(cmi5\).*0 of 2 steps met/.test(await statusText(page)), 30000);
     check(ready, "a fresh registration starts at 0 of 2 steps", await statusText(page));
     await page.screenshot({ path: path.join(artifactDir, "1024x768-started.png") });
+    await axe(page, "1024x768, a fresh registration");
     await page.click("#lms-finish");
     const ended = await until(() => lrs.statements(launch.sessionId).some((s) => verbOf(s) === "terminated"), 10000);
     check(ended, "Finish with steps unmet sends terminated");
@@ -295,8 +300,8 @@ async function testFailed(ctx) {
     const sc = failed.result.score || {};
     check(failed.result.success === false && sc.scaled === 0 && sc.raw === 0 && sc.max === 2 && sc.scaled < pkg.au.masteryScore,
           "failed: success false, score scaled 0 (under the masteryScore)", failed.result);
-    await page.screenshot({ path: path.join(artifactDir, "1024x768-finished.png") });
-    await axe(page, "lesson finished with steps unmet");
+    const back = await until(() => page.url() === returnURL, 8000);
+    check(back, "after terminated the page goes to LaunchData's returnURL (cmi5 section 10)", page.url());
   } finally {
     await context.close();
   }
@@ -345,7 +350,7 @@ const cleanup = () => {
   if (work) fs.rmSync(work, { recursive: true, force: true });
 };
 await runSuite({
-  checker, artifactDir, seconds: 150, cleanup,
+  checker, artifactDir, seconds: 240, cleanup,
   setup: async (launch) => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), "motsim-cmi5-"));
     const pkg = makePackage(work);

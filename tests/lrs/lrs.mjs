@@ -295,6 +295,7 @@ export async function startLrs({ port = 0, host = "127.0.0.1", dbFile = null, lo
         "Access-Control-Max-Age": "600",
       });
     }
+    if (p === "/favicon.ico") return send(res, 204, "");  // a browser on a returnURL here asks for it
     const fm = /^\/fetch\/([A-Za-z0-9_-]+)$/.exec(p);
     if (fm) {
       if (req.method !== "POST") throw new HttpError(405, "the fetch URL takes POST only");
