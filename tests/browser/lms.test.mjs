@@ -91,6 +91,7 @@ function makePackage(format, dir) {
   for (const { from, to } of list.all) {
     let src = path.join(siteDir, from);
     if (!fs.existsSync(src) && to === "vendor/fflate.js") src = path.join(repo, "node_modules", "fflate", "umd", "index.js");
+    if (!fs.existsSync(src)) { console.log(`note: the site has no ${from}; the package goes without it`); continue; }
     fs.mkdirSync(path.dirname(path.join(out, to)), { recursive: true });
     fs.copyFileSync(src, path.join(out, to));
     names.push(to);

@@ -564,6 +564,7 @@
   Launch.prototype.status = function (text) { if (this.el.status) this.el.status.textContent = text; };
   // A notice on the page (once per text).
   Launch.prototype.note = function (text, kind) {
+    if (kind === "warn") this.warned = true;
     if (this.said[text] || !this.el.notices) return;
     this.said[text] = true;
     var p = this.doc.createElement("p");
@@ -693,7 +694,7 @@
       var l = sim.lesson();
       if (l && l.step >= l.steps.length) this.outcome(true);
     } else {
-      if (!this.adapter && !this.el.notices.querySelector(".lms-warn")) this.note(NOT_RECORDED, "warn");
+      if (!this.warned) this.note(NOT_RECORDED, "warn");
     }
     this.showStatus();
     sim.play();
