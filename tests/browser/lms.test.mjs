@@ -23,8 +23,9 @@
 //   d. Hostile suspend data (not base64, a locked path, a value out of range, a zip bomb, another
 //      lesson's key): a fresh start with the message, no crash; suspend data that outgrows SCORM
 //      1.2's 4,096 characters keeps the progress and drops the oldest edits.
-//   e. The package opened from a plain web server (no LMS): the "not recorded" notice; a broken
-//      lesson.json: a readable message. axe-core on the launch page; screenshots at 1280x800,
+//   e. The package opened from a plain web server and from a plain folder (file://, when the package
+//      has package-data.js and motsim_app.wasm.js): the "not recorded" notice; a broken
+//      lesson.json or scenario.json: a readable message. axe-core on the launch page; screenshots at 1280x800,
 //      1024x768 and a 768x1024 touch tablet.
 // Usage: node tests/browser/lms.test.mjs SITE_DIR ARTIFACT_DIR
 import fs from "node:fs";
@@ -99,6 +100,10 @@ function makePackage(format, dir) {
   fs.copyFileSync(path.join(work, "lesson.json"), path.join(out, "lesson.json"));
   fs.copyFileSync(scenarioFile, path.join(out, "scenario.json"));
   fs.writeFileSync(path.join(out, "package.json"), JSON.stringify({ format, title: lesson.title, identifier: "motsim-test", motsim: 1 }));
+  const data = {};
+  for (const n of ["lesson.json", "scenario.json", "package.json"]) data[n] = fs.readFileSync(path.join(out, n), "utf8");
+  fs.writeFileSync(path.join(out, "package-data.js"), `window.MOTSIM_PACKAGE_FILES = ${JSON.stringify(data)};\n`);
+  names.push("package-data.js");
   const v12 = format === "scorm12";
   fs.writeFileSync(path.join(out, "imsmanifest.xml"), `<?xml version="1.0" encoding="UTF-8"?>
 <manifest identifier="motsim-test" version="1.0" xmlns="${v12 ? "http://www.imsproject.org/xsd/imscp_rootv1p1p2" : "http://www.imsglobal.org/xsd/imscp_v1p1"}"
@@ -451,6 +456,18 @@ async function plain(ctx) {
     await checkSize(page, size);
   }
   await context.close();
+  // Opened from a plain folder (file://): the package's files and WebAssembly come as scripts.
+  if (fs.existsSync(path.join(root, "p12", "package-data.js")) && fs.existsSync(path.join(root, "p12", "motsim_app.wasm.js"))) {
+    const context = await browser.newContext({ viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    watch(page, "file://");
+    await page.goto("file://" + path.join(root, "p12", "index.html"));
+    await page.waitForFunction(() => window.MotsimLMS && MotsimLMS.page && (MotsimLMS.page.ready || MotsimLMS.page.failed), null, { timeout: 45000 });
+    const l = await page.evaluate(() => MotsimLMS.page.sim ? MotsimLMS.page.sim.lesson() : null);
+    check(l && l.steps.length === 2 && (await notices(page.mainFrame())).includes(NOT_RECORDED),
+          "opened from a plain folder (file://): the lesson runs, with the 'not recorded' notice", await notices(page.mainFrame()));
+    await context.close();
+  } else console.log("note: this package has no package-data.js / motsim_app.wasm.js: the file:// case is not tried");
   // In the LMS frame, for the status line and the Finish button.
   page = ctx.page;
   const f = await launch(page, "12", "p12");

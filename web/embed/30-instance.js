@@ -121,6 +121,15 @@ Instance.prototype.start = function () {
         self.emit("error", { message: "the simulator stopped: " + what });
       }
     };
+    // A page opened from a plain folder (file://) cannot fetch the .wasm: an LMS package then
+    // ships it as a script (motsim_app.wasm.js sets MOTSIM_WASM_BASE64, web/lms/motsim-lms.js).
+    if (location.protocol === "file:" && typeof global.MOTSIM_WASM_BASE64 === "string") {
+      try {
+        var bin = atob(global.MOTSIM_WASM_BASE64), bytes = new Uint8Array(bin.length);
+        for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        arg.wasmBinary = bytes;
+      } catch (e) { console.warn("motsim: MOTSIM_WASM_BASE64 is not base64; fetching the .wasm instead"); }
+    }
     countFrames(arg, self.canvas, bridgeRef);
     return createMotsim(arg);
   }).then(function (module) {

@@ -591,15 +591,34 @@
     }
   };
 
+  // Opened from a plain folder (file://), where a page may not fetch: the package's files from
+  // package-data.js (window.MOTSIM_PACKAGE_FILES: name -> text) and the simulator's WebAssembly
+  // from motsim_app.wasm.js (window.MOTSIM_WASM_BASE64, which motsim-embed.js then uses).
+  Launch.prototype.localFiles = async function () {
+    var names = ["package.json", "lesson.json", "scenario.json"];
+    var ok = await loadScript(this.doc, "package-data.js") && await loadScript(this.doc, "motsim_app.wasm.js");
+    var data = global.MOTSIM_PACKAGE_FILES;
+    if (!ok || !isObject(data)) return null;
+    return names.map(function (name) {
+      var text = Object.prototype.hasOwnProperty.call(data, name) ? data[name] : null;
+      if (typeof text !== "string") return { error: name + " is missing from package-data.js" };
+      if (text.length > FILE_LIMITS[name]) return { error: name + " is larger than " + FILE_LIMITS[name] + " bytes" };
+      try { return { value: JSON.parse(text) }; } catch (e) { return { error: name + " is not valid JSON" }; }
+    });
+  };
+
   Launch.prototype.run = async function () {
     var self = this;
-    if (this.win.location.protocol === "file:") {
-      this.fail("This page was opened from a file. Browsers do not let such a page load the simulator: " +
-                "open it through your learning management system or a web server.");
-      return;
-    }
     this.status("Loading the lesson...");
-    var files = await Promise.all(["package.json", "lesson.json", "scenario.json"].map(fetchJson));
+    var files;
+    if (this.win.location.protocol === "file:") {
+      files = await this.localFiles();
+      if (!files) {
+        this.fail("This page was opened from a file, and this package cannot run that way: " +
+                  "open it through your learning management system or a web server.");
+        return;
+      }
+    } else files = await Promise.all(["package.json", "lesson.json", "scenario.json"].map(fetchJson));
     var problems = files.filter(function (f) { return f.error; }).map(function (f) { return f.error; });
     if (problems.length) { this.fail("This lesson package is damaged: " + problems.join("; ") + "."); return; }
     var pkg = files[0].value, lesson = files[1].value, scenario = files[2].value;
