@@ -215,8 +215,20 @@ TEST_CASE("package files: each format's generated files, the same every time, er
     REQUIRE(io::package_generated_files(l, hotel, "scorm12", a, p));
     REQUIRE(io::package_generated_files(l, hotel, "scorm12", b, p));
     CHECK(a == b);
-    CHECK(names(a) == std::vector<std::string>{"lesson.json", "scenario.json", "package.json", "imsmanifest.xml"});
-    const std::string& m12 = a[3].second;
+    CHECK(names(a) == std::vector<std::string>{"lesson.json", "scenario.json", "package.json", "package-data.js",
+                                               "imsmanifest.xml"});
+    // package-data.js: the three files again, as one ASCII script
+    const std::string& data = a[3].second;
+    CHECK(data.find("window.MOTSIM_PACKAGE_FILES = {\"lesson.json\":") != std::string::npos);
+    CHECK(std::all_of(data.begin(), data.end(), [](char ch) { return static_cast<unsigned char>(ch) < 0x80; }));
+    {
+        const auto at = data.find('{');
+        const nlohmann::json j = nlohmann::json::parse(data.substr(at, data.rfind(';') - at));
+        CHECK(j["lesson.json"] == a[0].second);
+        CHECK(j["scenario.json"] == a[1].second);
+        CHECK(j["package.json"] == a[2].second);
+    }
+    const std::string& m12 = a[4].second;
     CHECK(m12.find("<schemaversion>1.2</schemaversion>") != std::string::npos);
     CHECK(m12.find("adlcp:scormtype=\"sco\" href=\"index.html\"") != std::string::npos);
     CHECK(m12.find("Win &lt;the&gt; &quot;booking&quot; &amp; more") != std::string::npos);
@@ -232,13 +244,13 @@ TEST_CASE("package files: each format's generated files, the same every time, er
     CHECK(io::scenario_to_json(*sc.scenario) == io::scenario_to_json(hotel));
 
     REQUIRE(io::package_generated_files(l, hotel, "scorm2004", b, p));
-    CHECK(b[3].first == "imsmanifest.xml");
-    CHECK(b[3].second.find("<schemaversion>2004 4th Edition</schemaversion>") != std::string::npos);
-    CHECK(b[3].second.find("adlcp:scormType=\"sco\"") != std::string::npos);
+    CHECK(b[4].first == "imsmanifest.xml");
+    CHECK(b[4].second.find("<schemaversion>2004 4th Edition</schemaversion>") != std::string::npos);
+    CHECK(b[4].second.find("adlcp:scormType=\"sco\"") != std::string::npos);
     REQUIRE(io::package_generated_files(l, hotel, "cmi5", c, p));
-    CHECK(c[3].first == "cmi5.xml");
-    CHECK(c[3].second.find("<url>index.html</url>") != std::string::npos);
-    CHECK(c[3].second.find("moveOn=\"CompletedAndPassed\"") != std::string::npos);
+    CHECK(c[4].first == "cmi5.xml");
+    CHECK(c[4].second.find("<url>index.html</url>") != std::string::npos);
+    CHECK(c[4].second.find("moveOn=\"CompletedAndPassed\"") != std::string::npos);
     CHECK(io::package_copied_files(io::PackageFormat::Cmi5).size() >
           io::package_copied_files(io::PackageFormat::Scorm12).size());
     // same lesson, same identifier; another lesson, another

@@ -61,7 +61,7 @@ std::string title_of(const Lesson& lesson, const Scenario& s) {
 std::vector<std::string> file_names(PackageFormat f) {
     std::vector<std::string> names;
     for (const CopiedFile& c : package_copied_files(f)) names.push_back(c.to);
-    for (const char* n : {"lesson.json", "scenario.json", "package.json"}) names.push_back(n);
+    for (const char* n : {"lesson.json", "scenario.json", "package.json", "package-data.js"}) names.push_back(n);
     return names;
 }
 
@@ -250,6 +250,14 @@ bool package_generated_files(const Lesson& lesson, const Scenario& s, const std:
     files.emplace_back("scenario.json", scenario_text);
     files.emplace_back("package.json",
                        meta.dump(2, ' ', false, ordered_json::error_handler_t::replace) + "\n");
+    // The same three files as a script: a launch page opened from a plain folder (file://) cannot
+    // fetch them, but runs a script (ASCII, so the page's encoding does not matter).
+    ordered_json data;
+    for (const auto& [name, text] : files) data[name] = text;
+    files.emplace_back("package-data.js",
+                       "// lesson.json, scenario.json and package.json for a launch page opened from a plain folder.\n"
+                       "window.MOTSIM_PACKAGE_FILES = " +
+                           data.dump(-1, ' ', true, ordered_json::error_handler_t::replace) + ";\n");
     switch (*f) {
         case PackageFormat::Scorm12: files.emplace_back("imsmanifest.xml", scorm12_manifest(id, title)); break;
         case PackageFormat::Scorm2004: files.emplace_back("imsmanifest.xml", scorm2004_manifest(id, title)); break;

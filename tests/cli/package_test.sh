@@ -28,8 +28,8 @@ for format in scorm12 scorm2004 cmi5; do
   grep -q "files" "$tmp/out.txt" || bad "$format: no summary line"
   dir=$tmp/$format
   mkdir -p "$dir" && unzip -q "$out" -d "$dir" || { bad "$format: not a zip"; continue; }
-  for f in index.html motsim-lms.js motsim-embed.js motsim_app.js motsim_app.wasm vendor/fflate.js \
-           lesson.json scenario.json package.json; do
+  for f in index.html motsim-lms.js motsim-embed.js motsim_app.js motsim_app.wasm motsim_app.wasm.js vendor/fflate.js \
+           lesson.json scenario.json package.json package-data.js; do
     [[ -s $dir/$f ]] || bad "$format: $f missing or empty"
   done
   cmp -s "$dir/index.html" "$site/lms/launch.html" || bad "$format: index.html is not the site's launch page"
@@ -37,6 +37,15 @@ for format in scorm12 scorm2004 cmi5; do
   node -e "const p=JSON.parse(require('fs').readFileSync('$dir/package.json','utf8'));
            if (p.format!=='$format' || p.title!=='Win the booking' || !/^motsim-win-the-booking-[0-9a-f]{12}\$/.test(p.identifier)) process.exit(1)" \
     || bad "$format: package.json $(cat "$dir/package.json")"
+  # package-data.js (for a page opened from a plain folder) holds the same three files, and
+  # motsim_app.wasm.js the same WebAssembly
+  node -e "const fs=require('fs'), vm=require('vm'); const w={};
+           vm.runInNewContext(fs.readFileSync('$dir/package-data.js','utf8'), {window: w});
+           for (const f of ['lesson.json','scenario.json','package.json'])
+             if (w.MOTSIM_PACKAGE_FILES[f] !== fs.readFileSync('$dir/'+f,'utf8')) process.exit(1);
+           const x={}; vm.runInNewContext(fs.readFileSync('$dir/motsim_app.wasm.js','utf8'), {window: x});
+           if (!Buffer.from(x.MOTSIM_WASM_BASE64,'base64').equals(fs.readFileSync('$dir/motsim_app.wasm'))) process.exit(2)" \
+    || bad "$format: package-data.js or motsim_app.wasm.js differ from the files"
   # the lesson and the scenario read back (the CLI validates what it packs)
   "$motsim" validate "$dir/scenario.json" || bad "$format: scenario.json does not validate"
   if [[ $format == cmi5 ]]; then
