@@ -71,70 +71,47 @@ std::string files_xml(PackageFormat f, const char* indent) {
     return out;
 }
 
-std::string scorm12_manifest(const std::string& id, const std::string& title) {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<manifest identifier=\"" + xml(id) + "\" version=\"1.0\"\n"
-           "          xmlns=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2\"\n"
-           "          xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\"\n"
-           "          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
-           "          xsi:schemaLocation=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd "
-           "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
-           "http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd\">\n"
-           "  <metadata>\n"
-           "    <schema>ADL SCORM</schema>\n"
-           "    <schemaversion>1.2</schemaversion>\n"
-           "  </metadata>\n"
-           "  <organizations default=\"org_1\">\n"
-           "    <organization identifier=\"org_1\">\n"
-           "      <title>" + xml(clip(title, 200)) + "</title>\n"
-           "      <item identifier=\"item_1\" identifierref=\"sco_1\" isvisible=\"true\">\n"
-           "        <title>" + xml(clip(title, 200)) + "</title>\n"
-           "      </item>\n"
-           "    </organization>\n"
-           "  </organizations>\n"
-           "  <resources>\n"
-           "    <resource identifier=\"sco_1\" type=\"webcontent\" adlcp:scormtype=\"sco\" href=\"index.html\">\n" +
-           files_xml(PackageFormat::Scorm12, "      ") +
-           "    </resource>\n"
-           "  </resources>\n"
-           "</manifest>\n";
-}
-
-std::string scorm2004_manifest(const std::string& id, const std::string& title) {
-    return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-           "<manifest identifier=\"" + xml(id) + "\" version=\"1\"\n"
-           "          xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
-           "          xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\"\n"
-           "          xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\"\n"
-           "          xmlns:adlnav=\"http://www.adlnet.org/xsd/adlnav_v1p3\"\n"
-           "          xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\"\n"
-           "          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
-           "          xsi:schemaLocation=\"http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd "
-           "http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
-           "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd "
-           "http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
-           "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd\">\n"
-           "  <metadata>\n"
-           "    <schema>ADL SCORM</schema>\n"
-           "    <schemaversion>2004 4th Edition</schemaversion>\n"
-           "  </metadata>\n"
-           "  <organizations default=\"org_1\">\n"
-           "    <organization identifier=\"org_1\">\n"
-           "      <title>" + xml(clip(title, 200)) + "</title>\n"
-           "      <item identifier=\"item_1\" identifierref=\"sco_1\" isvisible=\"true\">\n"
-           "        <title>" + xml(clip(title, 200)) + "</title>\n"
-           "        <imsss:sequencing>\n"
-           "          <imsss:deliveryControls completionSetByContent=\"true\" objectiveSetByContent=\"true\"/>\n"
-           "        </imsss:sequencing>\n"
-           "      </item>\n"
-           "    </organization>\n"
-           "  </organizations>\n"
-           "  <resources>\n"
-           "    <resource identifier=\"sco_1\" type=\"webcontent\" adlcp:scormType=\"sco\" href=\"index.html\">\n" +
-           files_xml(PackageFormat::Scorm2004, "      ") +
-           "    </resource>\n"
-           "  </resources>\n"
-           "</manifest>\n";
+// A SCORM manifest: one organization with one item, the launch page as one SCO. The two
+// editions differ in their namespaces, schema version, the SCO attribute's spelling and 2004's
+// sequencing (the content, not the LMS, sets completion and success).
+std::string scorm_manifest(PackageFormat f, const std::string& id, const std::string& title) {
+    const bool v2004 = f == PackageFormat::Scorm2004;
+    const std::string t = xml(clip(title, 200));
+    std::string m = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<manifest identifier=\"" + xml(id) + "\" version=\"" +
+                    (v2004 ? "1" : "1.0") + "\"\n";
+    if (v2004)
+        m += "          xmlns=\"http://www.imsglobal.org/xsd/imscp_v1p1\"\n"
+             "          xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_v1p3\"\n"
+             "          xmlns:adlseq=\"http://www.adlnet.org/xsd/adlseq_v1p3\"\n"
+             "          xmlns:adlnav=\"http://www.adlnet.org/xsd/adlnav_v1p3\"\n"
+             "          xmlns:imsss=\"http://www.imsglobal.org/xsd/imsss\"\n"
+             "          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+             "          xsi:schemaLocation=\"http://www.imsglobal.org/xsd/imscp_v1p1 imscp_v1p1.xsd "
+             "http://www.adlnet.org/xsd/adlcp_v1p3 adlcp_v1p3.xsd "
+             "http://www.adlnet.org/xsd/adlseq_v1p3 adlseq_v1p3.xsd "
+             "http://www.adlnet.org/xsd/adlnav_v1p3 adlnav_v1p3.xsd "
+             "http://www.imsglobal.org/xsd/imsss imsss_v1p0.xsd\">\n";
+    else
+        m += "          xmlns=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2\"\n"
+             "          xmlns:adlcp=\"http://www.adlnet.org/xsd/adlcp_rootv1p2\"\n"
+             "          xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"\n"
+             "          xsi:schemaLocation=\"http://www.imsproject.org/xsd/imscp_rootv1p1p2 imscp_rootv1p1p2.xsd "
+             "http://www.imsglobal.org/xsd/imsmd_rootv1p2p1 imsmd_rootv1p2p1.xsd "
+             "http://www.adlnet.org/xsd/adlcp_rootv1p2 adlcp_rootv1p2.xsd\">\n";
+    m += "  <metadata>\n    <schema>ADL SCORM</schema>\n    <schemaversion>" +
+         std::string(v2004 ? "2004 4th Edition" : "1.2") + "</schemaversion>\n  </metadata>\n";
+    m += "  <organizations default=\"org_1\">\n    <organization identifier=\"org_1\">\n      <title>" + t +
+         "</title>\n      <item identifier=\"item_1\" identifierref=\"sco_1\" isvisible=\"true\">\n        <title>" + t +
+         "</title>\n";
+    if (v2004)
+        m += "        <imsss:sequencing>\n"
+             "          <imsss:deliveryControls completionSetByContent=\"true\" objectiveSetByContent=\"true\"/>\n"
+             "        </imsss:sequencing>\n";
+    m += "      </item>\n    </organization>\n  </organizations>\n  <resources>\n";
+    m += std::string("    <resource identifier=\"sco_1\" type=\"webcontent\" adlcp:") +
+         (v2004 ? "scormType" : "scormtype") + "=\"sco\" href=\"index.html\">\n" + files_xml(f, "      ") +
+         "    </resource>\n  </resources>\n</manifest>\n";
+    return m;
 }
 
 std::string cmi5_course(const std::string& id, const std::string& title, const std::string& description) {
@@ -259,8 +236,8 @@ bool package_generated_files(const Lesson& lesson, const Scenario& s, const std:
                        "window.MOTSIM_PACKAGE_FILES = " +
                            data.dump(-1, ' ', true, ordered_json::error_handler_t::replace) + ";\n");
     switch (*f) {
-        case PackageFormat::Scorm12: files.emplace_back("imsmanifest.xml", scorm12_manifest(id, title)); break;
-        case PackageFormat::Scorm2004: files.emplace_back("imsmanifest.xml", scorm2004_manifest(id, title)); break;
+        case PackageFormat::Scorm12:
+        case PackageFormat::Scorm2004: files.emplace_back("imsmanifest.xml", scorm_manifest(*f, id, title)); break;
         case PackageFormat::Cmi5:
             files.emplace_back("cmi5.xml",
                                cmi5_course(id, title, lesson.introduction.empty() ? title : lesson.introduction));
