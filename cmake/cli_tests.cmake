@@ -52,6 +52,7 @@ motsim_browser_test(browser_v2 v2.test.mjs 300)
 motsim_browser_test(browser_lms lms.test.mjs 400)
 motsim_browser_test(browser_cmi5 cmi5.test.mjs 300)
 motsim_browser_test(browser_package package.test.mjs 300)
+motsim_browser_test(browser_editor editor.test.mjs 400)
 
 # `motsim package` (LMS packages): the files, the manifests (xmllint), bad input (tests/bad_lessons).
 find_program(MOTSIM_XMLLINT xmllint)

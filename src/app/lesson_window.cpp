@@ -118,10 +118,11 @@ bool tinted_button(const char* label, bool on, const ImVec4& colour) {
     return pressed;
 }
 
-// The next item on this line when `width` fits, else on the next one.
+// The next item on this line when `width` fits after the last one, else on the next line.
+// (Decided before SameLine: a SameLine then NewLine would count the spacing as content.)
 void same_line_if_fits(float width) {
-    ImGui::SameLine();
-    if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+    const float right = ImGui::GetItemRectMax().x + ImGui::GetStyle().ItemSpacing.x + width;
+    if (right <= ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x) ImGui::SameLine();
 }
 
 // Problems whose JSON pointer starts with `prefix` ("" for all), wrapped, in the problem colour.
@@ -307,6 +308,7 @@ void App::lock_toggle(const std::string& path, const std::string& also) {
 void App::draw_lesson_editor_window() {
     if (!editor_.open || editor_.previewing) return;
     place_window(Window::LessonEditor);
+    ImGui::SetNextWindowBgAlpha(1.0f);  // over the map: its moving dots would show through
     bool open = true;
     if (!ImGui::Begin("Lesson editor", &open,
                       ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
@@ -335,6 +337,13 @@ void App::draw_lesson_editor_window() {
             host_.open_file("lesson.json");
     }
     remember_item("lesson_load");
+    same_line_if_fits(ImGui::CalcTextSize("Lock mode").x + ImGui::GetFrameHeight() * 2);
+    ImGui::Checkbox("Lock mode", &editor_.lock_mode);
+    remember_item("lesson_lock_mode");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip(
+            "A lock beside each parameter of the Moment of truth and Run windows: learners cannot change "
+            "what is locked.");
     if (!editor_.load_error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, kProblem);
         ImGui::TextWrapped("%s", editor_.load_error.c_str());
@@ -395,13 +404,15 @@ void App::draw_lesson_editor_window() {
             const io::MetricInfo* info = io::lesson_metric_info(goal.metric);
             ImGui::SetNextItemWidth(-1);
             if (ImGui::BeginCombo("##metric", info ? info->label : goal.metric.c_str())) {
-                for (const io::MetricInfo& m : io::lesson_metrics())
+                for (const io::MetricInfo& m : io::lesson_metrics()) {
                     if (ImGui::Selectable(m.label, goal.metric == m.name)) {
                         // A share keeps its meaning when it stays a share; otherwise a fresh value.
                         const io::MetricInfo* was = io::lesson_metric_info(goal.metric);
                         if (!was || was->share != m.share) goal.value = m.share ? 0.5 : 0.0;
                         goal.metric = m.name;
                     }
+                    remember_item(std::string("metric_option:") + m.name);
+                }
                 ImGui::EndCombo();
             }
             remember_item("goal_metric:" + std::to_string(i) + ":" + std::to_string(g));
@@ -410,7 +421,14 @@ void App::draw_lesson_editor_window() {
             int side = goal.at_least ? 0 : 1;
             ImGui::SetNextItemWidth(ImGui::CalcTextSize("at least").x + ImGui::GetFrameHeight() +
                                     ImGui::GetStyle().FramePadding.x * 2 + em * 0.5f);
-            if (ImGui::Combo("##side", &side, sides, 2)) goal.at_least = side == 0;
+            if (ImGui::BeginCombo("##side", sides[side])) {
+                for (int k = 0; k < 2; ++k) {
+                    if (ImGui::Selectable(sides[k], side == k)) goal.at_least = k == 0;
+                    remember_item(std::string("side_option:") + (k == 0 ? "at_least" : "at_most"));
+                }
+                ImGui::EndCombo();
+            }
+            remember_item("goal_side:" + std::to_string(i) + ":" + std::to_string(g));
             ImGui::SameLine();
             double shown = goal_display_value(goal.metric, goal.value);
             ImGui::SetNextItemWidth(em * 6);
@@ -423,10 +441,7 @@ void App::draw_lesson_editor_window() {
                                      : goal.metric == "profit" || goal.metric == "revenue"
                                          ? (edited_.money.enabled ? edited_.money.currency : std::string("(money)"))
                                          : std::string();
-            if (!unit.empty()) {
-                ImGui::TextUnformatted(unit.c_str());
-                ImGui::SameLine();
-            }
+            if (!unit.empty()) ImGui::TextUnformatted(unit.c_str());
             same_line_if_fits(ImGui::CalcTextSize("Remove goal").x + ImGui::GetStyle().FramePadding.x * 2);
             if (ImGui::SmallButton("Remove goal")) remove_goal = static_cast<int>(g);
             ImGui::PopID();
@@ -462,11 +477,11 @@ void App::draw_lesson_editor_window() {
 
     // ---- locked parameters ----
     section("Locked parameters");
-    ImGui::TextWrapped("Learners cannot change a locked parameter. Choose them on the sliders:");
-    ImGui::Checkbox("Lock mode: a lock beside each parameter", &editor_.lock_mode);
-    remember_item("lesson_lock_mode");
-    if (editor_.lock_mode)
-        ImGui::TextWrapped("Press \"lock\" beside a parameter in the Moment of truth or Run window.");
+    ImGui::TextWrapped("%s", editor_.lock_mode
+                                 ? "Learners cannot change a locked parameter. Press \"lock\" beside a parameter in "
+                                   "the Moment of truth or Run window, or choose its path here."
+                                 : "Learners cannot change a locked parameter. Turn on Lock mode (at the top) to lock "
+                                   "them on the sliders, or choose a path here.");
     std::string unlock;
     for (const std::string& p : l.locked) {
         ImGui::PushID(p.c_str());

@@ -206,7 +206,10 @@ void App::draw_messages() {
     const ImGuiStyle& st = ImGui::GetStyle();
     const float wrap_w = std::max(ds.x * 0.6f, std::min(ds.x - 4 * st.WindowPadding.x, 300.0f * ui_scale_));
     const float max_text_h = ds.y * 0.4f;
-    ImGui::SetNextWindowPos({ds.x * 0.5f, ImGui::GetFrameHeight() * 2.0f}, ImGuiCond_Always, {0.5f, 0.0f});
+    // Below the learner preview's "Back to editing" bar when it shows (lesson_window.cpp), so that
+    // an error never hides the way back.
+    const float below_bar = previewing() ? ImGui::GetFrameHeight() + st.WindowPadding.y * 3 : 0.0f;
+    ImGui::SetNextWindowPos({ds.x * 0.5f, ImGui::GetFrameHeight() * 2.0f + below_bar}, ImGuiCond_Always, {0.5f, 0.0f});
     ImGui::SetNextWindowBgAlpha(0.96f);
     ImGui::PushStyleColor(ImGuiCol_WindowBg, m.error ? ImVec4(0.45f, 0.08f, 0.08f, 1) : ImVec4(0.10f, 0.18f, 0.28f, 1));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));

@@ -240,6 +240,10 @@ void frame() {
 
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
+    float wheel_x = 0, wheel_y = 0;
+    platform::take_wheel(wheel_x, wheel_y);
+    ImGui::GetIO().MouseWheelH += wheel_x;
+    ImGui::GetIO().MouseWheel += wheel_y;
     ImGui::NewFrame();
     touch_scroll();
     keyboard_tab();

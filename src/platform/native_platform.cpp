@@ -92,6 +92,7 @@ void announce_ready() {}
 // A desktop window: a mouse, and nothing beyond the window to give the keyboard to.
 bool touch_device() { return false; }
 bool touch_input() { return false; }
+void take_wheel(float& x, float& y) { x = y = 0; }
 void leave_canvas(bool) {}
 
 bool run(void (*frame)(), bool (*keep_going)()) {

@@ -47,6 +47,11 @@ void present(GLFWwindow* window);
 // Natively both false.
 bool touch_device();
 bool touch_input();
+// Mouse wheel steps since the last call (up and left positive, as ImGui counts them) that the
+// platform reads itself: in a browser, where GLFW 3.1.6 hands on the page's pixels scrolled down
+// as they are (a notch scrolled the other way, and 100 times too far). Natively GLFW's own
+// callback serves ImGui and this is nothing.
+void take_wheel(float& x, float& y);
 // Moves the keyboard focus from the canvas to the page's next (or previous) control: Tab came
 // to the end of what the simulator offers (nothing natively).
 void leave_canvas(bool forward);

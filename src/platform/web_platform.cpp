@@ -79,11 +79,35 @@ EM_JS(void, adapt_input_to_page, (), {
     }, true);
     // Focus lost (Tab left, a click elsewhere): no key stays down in ImGui.
     c.addEventListener("blur", GLFW.onBlur, true);
+    // The wheel in ImGui's steps (up positive; a step is 100 pixels, 3 lines or a tenth of a
+    // page), collected for take_wheel: GLFW would hand on the pixels scrolled down as they are.
+    c.removeEventListener("wheel", GLFW.onMouseWheel, true);
+    c.removeEventListener("mousewheel", GLFW.onMouseWheel, true);
+    Module.motsimWheel = { x: 0, y: 0 };
+    c.addEventListener("wheel", function (e) {
+        var k = e.deltaMode === 1 ? 1 / 3 : e.deltaMode === 2 ? 10 : 1 / 100;
+        var w = Module.motsimWheel;
+        if (isFinite(e.deltaX) && isFinite(e.deltaY)) {
+            w.x = Math.max(-100, Math.min(100, w.x - e.deltaX * k));
+            w.y = Math.max(-100, Math.min(100, w.y - e.deltaY * k));
+        }
+        e.preventDefault();  // the page does not scroll under the canvas (as GLFW did)
+    }, { capture: true, passive: false });
     c.removeEventListener("touchmove", GLFW.onMousemove, true);
     c.removeEventListener("touchstart", GLFW.onMouseButtonDown, true);
     c.removeEventListener("touchcancel", GLFW.onMouseButtonUp, true);
     c.removeEventListener("touchend", GLFW.onMouseButtonUp, true);
     if (Module.motsimHost && Module.motsimHost.adaptTouch) Module.motsimHost.adaptTouch(c);
+});
+
+// The wheel steps adapt_input_to_page collected since the last frame.
+EM_JS(void, take_wheel_steps, (float* x, float* y), {
+    var w = Module.motsimWheel;
+    if (!w) return;
+    HEAPF32[x >> 2] = w.x;
+    HEAPF32[y >> 2] = w.y;
+    w.x = 0;
+    w.y = 0;
 });
 
 // Touch, as the page's adapter (web/embed/34-touch.js) marks it on the canvas.
@@ -209,6 +233,10 @@ void present(GLFWwindow*) {}
 
 bool touch_device() { return (touch_flags() & 1) != 0; }
 bool touch_input() { return (touch_flags() & 2) != 0; }
+void take_wheel(float& x, float& y) {
+    x = y = 0;
+    take_wheel_steps(&x, &y);
+}
 void leave_canvas(bool forward) { focus_past_canvas(forward ? 1 : 0); }
 
 void announce_ready() {
