@@ -112,13 +112,23 @@ void App::draw_menu_bar() {
         }
         ImGui::EndMenu();
     }
-    ImGui::SameLine(0, 30);
-    ImGui::TextDisabled("%s%s   %s %d / %d   %s   (%s)", edited_.name.c_str(), edited() ? " (edited)" : "",
-                        edited_.time_unit.c_str(), tick(), edited_.ticks,
-                        finished()     ? "finished"
-                        : run_.playing ? "playing"
-                                       : "paused",
-                        run_.view.engine.c_str());
+    // The status line, shortened by whole parts (the journey's name first, then the engine)
+    // where the bar has no room for all of it (a tablet held upright): never cut in a word.
+    char clock[96], engine[64];
+    std::snprintf(clock, sizeof clock, "%s %d / %d   %s", edited_.time_unit.c_str(), tick(), edited_.ticks,
+                  finished()     ? "finished"
+                  : run_.playing ? "playing"
+                                 : "paused");
+    std::snprintf(engine, sizeof engine, "   (%s)", run_.view.engine.c_str());
+    const std::string name = edited_.name + (edited() ? " (edited)" : "") + "   ";
+    const std::string choices[] = {name + clock + engine, std::string(clock) + engine, clock};
+    const float gap = ImGui::GetFontSize() * 2;
+    for (const std::string& status : choices)
+        if (ImGui::GetContentRegionAvail().x >= gap + ImGui::CalcTextSize(status.c_str()).x) {
+            ImGui::SameLine(0, gap);
+            ImGui::TextDisabled("%s", status.c_str());
+            break;
+        }
     ImGui::EndMainMenuBar();
 }
 
