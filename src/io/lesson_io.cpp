@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <tuple>
 
 #include "engine/parameters.h"
 
@@ -19,20 +20,6 @@ void problem(std::vector<Problem>& out, const std::string& ptr, const std::strin
     p.pointer = ptr;
     p.message = msg;
     out.push_back(p);
-}
-
-// A JSON pointer token: "~" and "/" escaped (RFC 6901).
-std::string token(const std::string& key) {
-    std::string t;
-    for (char c : key) {
-        if (c == '~')
-            t += "~0";
-        else if (c == '/')
-            t += "~1";
-        else
-            t += c;
-    }
-    return t;
 }
 
 // A text field of at most `max` bytes; false (and a problem) otherwise.
@@ -56,7 +43,7 @@ void unknown_keys(const json& j, std::initializer_list<const char*> known, const
                   std::vector<Problem>& problems) {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const bool ok = std::any_of(known.begin(), known.end(), [&](const char* k) { return it.key() == k; });
-        if (!ok) problem(problems, ptr + "/" + token(it.key()), "unknown key '" + it.key() + "'");
+        if (!ok) problem(problems, ptr + "/" + pointer_token(it.key()), "unknown key '" + it.key() + "'");
     }
 }
 
@@ -217,7 +204,7 @@ bool parse_lesson(const json& j, Lesson& out, std::vector<Problem>& problems, co
                               : it.key() == "charts"   ? &p.charts
                               : it.key() == "story"    ? &p.story
                                                        : nullptr;
-                const std::string pp = root + "/panels/" + token(it.key());
+                const std::string pp = root + "/panels/" + pointer_token(it.key());
                 if (!field)
                     problem(problems, pp, "unknown panel '" + it.key() + "' (menu, controls, editor, charts, story)");
                 else if (!it.value().is_boolean())
@@ -290,17 +277,7 @@ bool load_lesson(const std::string& text, Lesson& out, std::vector<Problem>& pro
     } catch (const json::parse_error& e) {
         Problem p;
         p.message = "not valid JSON: the lesson's text could not be read";
-        const std::size_t offset = std::min<std::size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-        p.line = 1;
-        std::size_t line_start = 0;
-        for (std::size_t i = 0; i < offset; ++i)
-            if (text[i] == '\n') {
-                ++p.line;
-                line_start = i + 1;
-            }
-        p.column = 1;
-        for (std::size_t i = line_start; i < offset; ++i)
-            if ((static_cast<unsigned char>(text[i]) & 0xC0u) != 0x80u) ++p.column;
+        std::tie(p.line, p.column) = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
         problems.push_back(p);
         return false;
     } catch (const json::exception&) {

@@ -106,6 +106,8 @@ std::string describe(const Json& j) {
     }
 }
 
+}  // namespace
+
 // One JSON pointer token: "~" and "/" are escaped as the RFC 6901 says.
 std::string pointer_token(const std::string& key) {
     std::string out;
@@ -120,6 +122,8 @@ std::string pointer_token(const std::string& key) {
     }
     return out;
 }
+
+namespace {
 
 std::string child(const std::string& ptr, const std::string& key) { return ptr + "/" + pointer_token(key); }
 std::string child(const std::string& ptr, std::size_t index) { return ptr + "/" + std::to_string(index); }
@@ -169,6 +173,8 @@ std::string suggestion(const std::string& word, const Names& candidates) {
     return best <= 2 ? " (did you mean '" + best_name + "'?)" : "";
 }
 
+}  // namespace
+
 // 1-based line and column of byte `offset`; the column counts characters, not bytes.
 std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
     offset = std::min(offset, text.size());
@@ -185,6 +191,8 @@ std::pair<int, int> line_column(std::string_view text, std::size_t offset) {
         if ((static_cast<unsigned char>(text[i]) & 0xC0u) != 0x80u) ++column;
     return {line, column};
 }
+
+namespace {
 
 // ================================================================================================
 // Problem collection

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/scenario.h"
@@ -31,6 +32,11 @@ LoadResult load_scenario_file(const std::string& path);
 
 // "FILE: /pointer: message" (with "line L, column C" for syntax errors, "warning: " prefix).
 std::string format_problem(const std::string& file, const Problem& p);
+
+// One JSON pointer token: "~" and "/" escaped (RFC 6901), for pointers to keys of any text.
+std::string pointer_token(const std::string& key);
+// 1-based line and column of byte `offset` of `text`; the column counts characters, not bytes.
+std::pair<int, int> line_column(std::string_view text, std::size_t offset);
 
 // The scenario as JSON text (2-space indent), loadable by load_scenario to an equal scenario.
 std::string scenario_to_json(const Scenario& s);
